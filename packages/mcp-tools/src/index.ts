@@ -1,0 +1,2 @@
+// Filled in by its own issue; nothing is exported until then.
+export {};
