@@ -1,2 +1,36 @@
-// Filled in by its own issue; nothing is exported until then.
-export {};
+export { accountIdProblem, assertValidAccountId, isValidAccountId } from "./account-id.js";
+export {
+  type ResolvedAccount,
+  type ResolvedAccounts,
+  resolveAccounts,
+  type SkippedAccount,
+} from "./accounts.js";
+export {
+  CHANNEL_ALIASES,
+  CHANNEL_ID,
+  CHANNEL_LABEL,
+  DEFAULT_MARKER_PATH,
+  DEFAULT_PLATFORM_ID,
+  PLUGIN_ID,
+} from "./constants.js";
+export { isMultiOpenimError, MultiOpenimError, type MultiOpenimErrorCode } from "./errors.js";
+export { type AtomicWriteOptions, readJson5File, readJsonFile, writeFileAtomic } from "./files.js";
+export { type PatchResult, patchAccountToken, patchJson5File } from "./json5-patch.js";
+export { decodeJwtClaims, type OpenImClaims, tokenExpiresAt } from "./jwt.js";
+export { expandHome, markerPathFor, resolveOpenClawConfigPath, resolveOpenClawStateDir } from "./paths.js";
+export { REDACTED, redactSecrets, redactTokensInText } from "./redact.js";
+export {
+  type AccountConfig,
+  accountConfigSchema,
+  type ChannelConfig,
+  type ChannelConfigInput,
+  channelConfigJsonSchema,
+  channelConfigSchema,
+  type HttpRefreshConfig,
+  httpRefreshSchema,
+  LEGACY_CHANNEL_FIELDS,
+  type TokenRefreshConfig,
+  tokenRefreshSchema,
+} from "./schema.js";
+export { formatTarget, parseTarget, sessionKey, type Target, type TargetKind } from "./targets.js";
+export { type ConfigIssue, type ValidationResult, validateChannelConfig } from "./validate.js";

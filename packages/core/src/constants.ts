@@ -1,0 +1,7 @@
+export const CHANNEL_ID = "multi-openim";
+export const PLUGIN_ID = "multi-openim-channel";
+export const CHANNEL_LABEL = "Multi-OpenIM";
+export const CHANNEL_ALIASES: readonly string[] = ["multi-openim-im", "mopenim"];
+/** OpenIM's platform id for a web/JS client, the SDK's default. */
+export const DEFAULT_PLATFORM_ID = 5;
+export const DEFAULT_MARKER_PATH = "~/.openclaw/multi-openim/manual-login.json";
