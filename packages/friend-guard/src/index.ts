@@ -1,2 +1,3 @@
-// Filled in by its own issue; nothing is exported until then.
-export {};
+export { FRIEND_API_DISABLED_CODE, FriendApiDisabledError, isFriendApiDisabledError } from "./errors.js";
+export { type GuardFriendApiOptions, guardFriendApi, isFriendApiGuarded } from "./guard.js";
+export { friendMethodNames, SDK_FRIEND_METHODS, SEED_FRIEND_METHODS } from "./methods.js";
