@@ -1,2 +1,4 @@
 // The demo arrives with its own issue; until then say so plainly.
-console.log("multi-openim demo: not yet available (see the demo issue). Run the tests with `npx -y pnpm@10 check`.");
+console.log(
+  "multi-openim demo: not yet available (see the demo issue). Run the tests with `npx -y pnpm@10 check`.",
+);
