@@ -1,2 +1,18 @@
-// Filled in by its own issue; nothing is exported until then.
-export {};
+export { type BackoffOptions, backoffDelay } from "./backoff.js";
+export type { CircuitOptions } from "./circuit.js";
+export type { TokenRefresherHook } from "./hook-refresh.js";
+export type { ManualLoginMarker } from "./marker.js";
+export {
+  type RefreshFailureEvent,
+  type RefreshMode,
+  type RefreshResult,
+  type RefreshStartEvent,
+  type RefreshSuccessEvent,
+  resolveTokenRefresh,
+  type TokenRefresherOptions,
+  type TokenRefreshSettings,
+} from "./options.js";
+export { firstNonEmpty, getByPath, type PathSpec } from "./paths.js";
+export { createTokenRefresher, type TokenRefresher } from "./refresher.js";
+export type { RefreshLogger } from "./secrets.js";
+export { renderDeep, renderTemplate, type TemplateContext } from "./templates.js";

@@ -1,0 +1,165 @@
+import { expandHome, type HttpRefreshConfig } from "@multi-openim/core";
+import { isTransientStatus, refreshError } from "./errors.js";
+import { describePathSpec, firstNonEmpty } from "./paths.js";
+import { isSensitiveField, isSensitiveHeader, type SecretRegistry } from "./secrets.js";
+import { readAccountState, writeBackState } from "./state-file.js";
+import { renderDeep, renderTemplate, type TemplateContext } from "./templates.js";
+
+export interface HttpRefreshInput {
+  accountId: string;
+  config: HttpRefreshConfig;
+  fetch: typeof globalThis.fetch;
+  secrets: SecretRegistry;
+  warn: (message: string) => void;
+  /** Aborted when the refresher is disposed. */
+  signal?: AbortSignal;
+}
+
+export interface RefreshedToken {
+  token: string;
+  userID?: string;
+  /** Rendered `clearOnSuccess` paths, unlinked by the caller once the token is persisted. */
+  clearPaths: string[];
+}
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+const BODY_PREVIEW_CHARS = 300;
+
+/** One pass of the seed's http steps 1–6: state, templates, fetch, status, JSON, extraction, write-back. */
+export async function httpRefresh(input: HttpRefreshInput): Promise<RefreshedToken> {
+  const { accountId, config, secrets } = input;
+  const stateFile = config.stateFile ? expandHome(config.stateFile) : undefined;
+  const state = stateFile ? await readAccountState(stateFile, accountId) : {};
+  for (const [field, value] of Object.entries(state)) if (isSensitiveField(field)) secrets.add(value);
+
+  const missing = new Set<string>();
+  const context = (secretValues: boolean): TemplateContext => ({
+    accountId,
+    state,
+    onMissing: (field) => missing.add(field),
+    onStateValue: (field, value) => {
+      if (secretValues || isSensitiveField(field)) secrets.add(value);
+    },
+  });
+  const url = renderTemplate(config.endpoint ?? "", context(false));
+  const headers: Record<string, string> = {};
+  for (const [name, template] of Object.entries(config.headers ?? {})) {
+    const value = renderTemplate(template, context(true));
+    if (value !== template || isSensitiveHeader(name)) secrets.add(value);
+    headers[name] = value;
+  }
+  let body: string | undefined;
+  if (typeof config.body === "string") body = renderTemplate(config.body, context(true));
+  else if (config.body !== undefined) {
+    body = JSON.stringify(renderDeep(config.body, context(true)));
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) {
+      headers["content-type"] = "application/json";
+    }
+  }
+  const clearPaths = (config.clearOnSuccess ?? []).map((p) => expandHome(renderTemplate(p, context(false))));
+  if (missing.size > 0) {
+    const fields = [...missing].map((f) => `{state.${f}}`).join(", ");
+    input.warn(`[token-refresh] account "${accountId}": ${fields} has no value in stateFile; rendered as ""`);
+  }
+
+  const json = await fetchJson(input, url, { method: config.method || "POST", headers, body }, config);
+  return extract(input, json, clearPaths, stateFile);
+}
+
+async function fetchJson(
+  input: HttpRefreshInput,
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string | undefined },
+  config: HttpRefreshConfig,
+): Promise<unknown> {
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = input.signal ? AbortSignal.any([timeout, input.signal]) : timeout;
+  let text: string;
+  let status: number;
+  try {
+    const response = await input.fetch(url, { ...init, signal });
+    status = response.status;
+    text = await response.text();
+  } catch (error) {
+    if (timeout.aborted) {
+      throw refreshError("REFRESH_TIMEOUT", `refresh endpoint did not answer within ${timeoutMs} ms`, {
+        cause: error,
+        retry: true,
+      });
+    }
+    const detail = (error as Error)?.cause instanceof Error ? (error as { cause: Error }).cause.message : "";
+    const message = `${(error as Error)?.message ?? String(error)}${detail ? ` (${detail})` : ""}`;
+    throw refreshError("REFRESH_NETWORK", `refresh request failed: ${input.secrets.redact(message)}`, {
+      cause: error,
+      retry: !input.signal?.aborted,
+    });
+  }
+  if (status < 200 || status > 299) {
+    const preview = input.secrets.redact(text.slice(0, BODY_PREVIEW_CHARS));
+    throw refreshError("REFRESH_HTTP_STATUS", `refresh endpoint answered HTTP ${status}: ${preview}`, {
+      retry: isTransientStatus(status),
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw refreshError(
+      "REFRESH_BAD_JSON",
+      `refresh endpoint answered HTTP ${status} with a body that is not JSON`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+async function extract(
+  input: HttpRefreshInput,
+  json: unknown,
+  clearPaths: string[],
+  stateFile: string | undefined,
+): Promise<RefreshedToken> {
+  const { accountId, config, secrets } = input;
+  const tokenSpec = config.responseTokenPath ?? [];
+  const found = firstNonEmpty(json, tokenSpec);
+  if (!found) {
+    throw refreshError(
+      "REFRESH_NO_TOKEN",
+      `no token in the refresh response at responseTokenPath ${describePathSpec(tokenSpec)}`,
+    );
+  }
+  if (typeof found.value !== "string") {
+    throw refreshError(
+      "REFRESH_NO_TOKEN",
+      `responseTokenPath "${found.path}" holds a ${Array.isArray(found.value) ? "array" : typeof found.value}, expected a string token`,
+    );
+  }
+  const token = found.value;
+  secrets.add(token);
+
+  let userID: string | undefined;
+  if (config.responseUserIdPath) {
+    const user = firstNonEmpty(json, config.responseUserIdPath);
+    if (typeof user?.value === "string" || typeof user?.value === "number") userID = String(user.value);
+  }
+
+  const writeBack: Record<string, unknown> = {};
+  for (const [field, spec] of Object.entries(config.stateWriteBack ?? {})) {
+    const hit = firstNonEmpty(json, spec);
+    if (!hit) continue;
+    writeBack[field] = hit.value;
+    secrets.add(hit.value);
+  }
+  // The state is saved before the token is handed out: a rotated refresh token that is lost locks the account out.
+  if (Object.keys(writeBack).length > 0) {
+    if (!stateFile) {
+      throw refreshError(
+        "REFRESH_STATE_WRITE",
+        `tokenRefresh.http.stateWriteBack is set but tokenRefresh.http.stateFile is not; set stateFile to keep rotated fields`,
+      );
+    }
+    await writeBackState(stateFile, accountId, writeBack);
+  }
+  return userID === undefined ? { token, clearPaths } : { token, userID, clearPaths };
+}

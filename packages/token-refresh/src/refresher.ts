@@ -1,0 +1,169 @@
+import { accountIdProblem, MultiOpenimError, markerPathFor, tokenExpiresAt } from "@multi-openim/core";
+import { withRetries } from "./attempts.js";
+import { resolveBackoff } from "./backoff.js";
+import { Circuit, resolveCircuit } from "./circuit.js";
+import { refreshError } from "./errors.js";
+import { hookRefresh } from "./hook-refresh.js";
+import { httpRefresh, type RefreshedToken } from "./http-refresh.js";
+import { type RefreshResult, resolveTokenRefresh, type TokenRefresherOptions } from "./options.js";
+import { type FinishContext, finishFailure, finishSuccess } from "./outcome.js";
+import { AccountTimers, defaultTimers } from "./schedule.js";
+import { redactingLogger, SecretRegistry } from "./secrets.js";
+
+export interface TokenRefresher {
+  /** Refreshes one account's token; concurrent calls for the same account share one attempt. Never throws. */
+  refresh(accountId: string, reason: string): Promise<RefreshResult>;
+  /** Plans a refresh `proactiveMarginMs` before `expiresAtMs`; returns when it will run (ms epoch). */
+  scheduleRefresh(accountId: string, expiresAtMs: number): number;
+  /** Drops the account's planned refresh. */
+  cancel(accountId: string): void;
+  /** Clears every timer and stops retries; later calls resolve `{ok: false, code: "STOPPED"}`. */
+  dispose(): void;
+}
+
+export function createTokenRefresher(options: TokenRefresherOptions = {}): TokenRefresher {
+  const secrets = new SecretRegistry(options.secrets);
+  const log = redactingLogger(options.logger, secrets);
+  const { config, warnings } = resolveTokenRefresh(options.tokenRefresh);
+  for (const warning of warnings) log.warn(warning);
+
+  const now = options.now ?? Date.now;
+  const timers = options.timers ?? defaultTimers();
+  const backoff = resolveBackoff(options.backoff);
+  const circuitOptions = resolveCircuit(options.circuit);
+  const margin = Math.max(0, options.proactiveMarginMs ?? 300_000);
+  const expiresAt = options.expiresAt ?? tokenExpiresAt;
+  const fetchImpl = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
+  const lifetime = new AbortController();
+  const inflight = new Map<string, Promise<RefreshResult>>();
+  const circuits = new Map<string, Circuit>();
+  const planned = new AccountTimers(timers, now);
+  const scheduled = new Set<string>();
+
+  const circuitFor = (accountId: string) => {
+    const existing = circuits.get(accountId);
+    if (existing) return existing;
+    const circuit = new Circuit(circuitOptions);
+    circuits.set(accountId, circuit);
+    return circuit;
+  };
+
+  const source = (accountId: string, reason: string): Promise<RefreshedToken> => {
+    if (config.mode === "hook") return hookRefresh(accountId, reason, secrets);
+    if (config.mode === "http" && config.http) {
+      const warn = log.warn;
+      return httpRefresh({
+        accountId,
+        config: config.http,
+        fetch: fetchImpl,
+        secrets,
+        warn,
+        signal: lifetime.signal,
+      });
+    }
+    return Promise.reject(
+      refreshError(
+        "REFRESH_DISABLED",
+        `token refresh is off for "${accountId}"; log in again and update its token`,
+      ),
+    );
+  };
+
+  const run = async (accountId: string, reason: string): Promise<RefreshResult> => {
+    // The id becomes part of the marker's file name, so a bad one is refused before anything runs.
+    const problem = accountIdProblem(accountId);
+    if (problem) {
+      const message = `[token-refresh] accountId ${JSON.stringify(String(accountId))} ${problem}; pass the account's configured id`;
+      log.error(message);
+      return { ok: false, code: "ACCOUNT_ID_INVALID", message, markerPath: "" };
+    }
+    const started = now();
+    const ctx: FinishContext = {
+      accountId,
+      reason,
+      mode: config.mode,
+      started,
+      markerPath: markerPathFor(config.manualLoginMarkerPath, accountId),
+      circuit: circuitFor(accountId),
+      secrets,
+      log,
+      now,
+      options,
+      disposed: () => lifetime.signal.aborted,
+    };
+    if (lifetime.signal.aborted)
+      return finishFailure(ctx, refreshError("STOPPED", "the refresher is disposed"), 0);
+    options.onRefreshStart?.({ accountId, reason, mode: config.mode });
+
+    const blockedUntil = ctx.circuit.blockedUntil(started);
+    if (blockedUntil !== undefined && config.mode !== "off") {
+      const until = new Date(blockedUntil).toISOString();
+      const error = refreshError(
+        "REFRESH_CIRCUIT_OPEN",
+        `not calling the refresh ${config.mode === "http" ? "endpoint" : "hook"} for "${accountId}" until ${until} after ${ctx.circuit.failures} failed refreshes in a row`,
+      );
+      return finishFailure(ctx, error, 0);
+    }
+
+    const outcome = await withRetries({
+      attempt: () => source(accountId, reason),
+      backoff,
+      timers,
+      random: options.random ?? Math.random,
+      signal: lifetime.signal,
+      onRetry: (error, retry, delayMs) =>
+        log.warn(
+          `[token-refresh] account "${accountId}": attempt ${retry} failed (${error.code}: ${error.message}); retrying in ${delayMs} ms`,
+        ),
+    });
+    if (!outcome.ok) return finishFailure(ctx, outcome.error, outcome.attempts);
+    const result = await finishSuccess(ctx, outcome.value, outcome.attempts);
+    if (scheduled.has(accountId) && !lifetime.signal.aborted) {
+      const exp = expiresAt(outcome.value.token);
+      if (exp !== undefined) plan(accountId, exp);
+    }
+    return result;
+  };
+
+  const refresh = (accountId: string, reason: string): Promise<RefreshResult> => {
+    const running = inflight.get(accountId);
+    if (running) return running;
+    const promise = run(accountId, reason).finally(() => inflight.delete(accountId));
+    inflight.set(accountId, promise);
+    return promise;
+  };
+
+  const plan = (accountId: string, expiresAtMs: number): number => {
+    const at = Math.max(now(), expiresAtMs - margin);
+    scheduled.add(accountId);
+    planned.set(accountId, at, () => {
+      const reason = `ProactiveRefresh expiresAt=${new Date(expiresAtMs).toISOString()}`;
+      void refresh(accountId, reason);
+    });
+    log.debug(`[token-refresh] account "${accountId}": proactive refresh at ${new Date(at).toISOString()}`);
+    return at;
+  };
+
+  return {
+    refresh,
+    scheduleRefresh(accountId, expiresAtMs) {
+      if (!Number.isFinite(expiresAtMs)) {
+        throw new MultiOpenimError(
+          "CONFIG_INVALID",
+          `[token-refresh] scheduleRefresh("${accountId}", expiresAtMs): expiresAtMs must be a ms epoch number, got ${String(expiresAtMs)}`,
+        );
+      }
+      if (lifetime.signal.aborted) return Number.NaN;
+      return plan(accountId, expiresAtMs);
+    },
+    cancel(accountId) {
+      scheduled.delete(accountId);
+      planned.clear(accountId);
+    },
+    dispose() {
+      lifetime.abort();
+      scheduled.clear();
+      planned.clearAll();
+    },
+  };
+}
