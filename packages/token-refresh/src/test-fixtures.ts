@@ -1,0 +1,92 @@
+// Shared by the tests only (not exported from index.ts): a real loopback auth server, temp dirs, a capturing logger.
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { RefreshLogger } from "./secrets.js";
+
+export interface SeenRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface Reply {
+  status?: number;
+  /** An object is sent as JSON, a string verbatim. */
+  body?: unknown;
+  /** Hold the answer this long (ms), for timeouts. */
+  delayMs?: number;
+}
+
+export interface AuthServer {
+  url: string;
+  requests: SeenRequest[];
+  close(): Promise<void>;
+}
+
+/** A real HTTP server on 127.0.0.1, port 0; `answer` decides each reply and may wait (e.g. on a barrier). */
+export async function startAuthServer(
+  answer: (req: SeenRequest) => Reply | Promise<Reply>,
+): Promise<AuthServer> {
+  const requests: SeenRequest[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", async () => {
+      const seen = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
+      requests.push(seen);
+      const reply = await answer(seen);
+      const send = () => {
+        if (res.destroyed) return;
+        const text = typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body ?? {});
+        res.writeHead(reply.status ?? 200, { "content-type": "application/json" }).end(text);
+      };
+      if (reply.delayMs) setTimeout(send, reply.delayMs).unref();
+      else send();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface TempDir {
+  path: string;
+  join(...parts: string[]): string;
+  remove(): Promise<void>;
+}
+
+export async function makeTempDir(): Promise<TempDir> {
+  const path = await mkdtemp(join(tmpdir(), "token-refresh-test-"));
+  return {
+    path,
+    join: (...parts) => join(path, ...parts),
+    remove: () => rm(path, { recursive: true, force: true }),
+  };
+}
+
+/** A logger that keeps every line, so tests can read it and grep it for secrets. */
+export function captureLogger(): { logger: Required<RefreshLogger>; lines: string[] } {
+  const lines: string[] = [];
+  const push = (level: string) => (message: string) => lines.push(`${level} ${message}`);
+  return {
+    logger: { info: push("info"), warn: push("warn"), error: push("error"), debug: push("debug") },
+    lines,
+  };
+}
