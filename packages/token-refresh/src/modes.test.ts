@@ -42,23 +42,19 @@ describe("mode hook", () => {
     expect(persisted).toEqual([["primary", "HOOK-TOKEN", "u1"]]);
   });
 
-  test.each([
+  const failingHooks: [string, () => unknown, string, RegExp][] = [
     ["returns null", () => null, "REFRESH_HOOK_FAILED", /returned no token/],
     [
       "throws",
-      () => {
+      (): never => {
         throw new Error("store offline");
       },
       "REFRESH_HOOK_FAILED",
       /threw: store offline/,
     ],
-    [
-      "returns no string token",
-      () => ({ token: 42 as unknown as string }),
-      "REFRESH_NO_TOKEN",
-      /without a string/,
-    ],
-  ] as const)("a hook that %s writes the marker", async (_name, hook, code, message) => {
+    ["returns no string token", () => ({ token: 42 }), "REFRESH_NO_TOKEN", /without a string/],
+  ];
+  test.each(failingHooks)("a hook that %s writes the marker", async (_name, hook, code, message) => {
     globalThis.__multiOpenimTokenRefresher = hook as TokenRefresherHook;
     const result = await hookRefresher().refresh("h1", "OnUserTokenExpired");
     expect(result).toMatchObject({ ok: false, code, markerPath: dir.join("manual-login.h1.json") });
