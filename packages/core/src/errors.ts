@@ -25,7 +25,9 @@ export type MultiOpenimErrorCode =
   | "LOGIN_FAILED"
   | "NEEDS_LOGIN"
   | "MEDIA_REFUSED"
-  | "STOPPED";
+  | "STOPPED"
+  | "TOOL_INPUT_INVALID"
+  | "CLI_USAGE";
 
 export class MultiOpenimError extends Error {
   override readonly name = "MultiOpenimError";

@@ -1,0 +1,39 @@
+import { MultiOpenimError } from "@multi-openim/core";
+import type { TSchema } from "@sinclair/typebox";
+import { createToolDefinitions, type ToolsOptions } from "./definitions.js";
+import type { MultiOpenimToolName } from "./names.js";
+import { outcomeText, type ToolSuccess } from "./outcome.js";
+import type { Sender } from "./sender.js";
+
+export interface OpenClawToolResult {
+  content: { type: "text"; text: string }[];
+  details: ToolSuccess;
+}
+
+/** The shape OpenClaw's `api.registerTool(tool)` takes (an AgentTool), without importing OpenClaw. */
+export interface OpenClawTool {
+  name: MultiOpenimToolName;
+  label: string;
+  description: string;
+  parameters: TSchema;
+  execute(toolCallId: string, params: unknown, signal?: AbortSignal): Promise<OpenClawToolResult>;
+}
+
+/**
+ * The four tools for OpenClaw. A refused or failed send throws a MultiOpenimError whose message is the text
+ * the model reads: OpenClaw's agent loop turns a throw into an error tool result ("throw on failure instead
+ * of encoding errors in content"), so nothing crashes and the model can correct its call.
+ */
+export function createOpenClawTools(sender: Sender, options: ToolsOptions = {}): OpenClawTool[] {
+  return createToolDefinitions(sender, options).map((tool) => ({
+    name: tool.name,
+    label: tool.label,
+    description: tool.description,
+    parameters: tool.parameters,
+    async execute(_toolCallId, params, signal) {
+      const outcome = await tool.run(params, signal);
+      if (!outcome.ok) throw new MultiOpenimError(outcome.code, outcomeText(outcome));
+      return { content: [{ type: "text", text: outcomeText(outcome) }], details: outcome };
+    },
+  }));
+}

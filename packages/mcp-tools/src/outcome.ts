@@ -1,0 +1,30 @@
+import type { MultiOpenimErrorCode } from "@multi-openim/core";
+
+export interface ToolSuccess {
+  ok: true;
+  messageId: string;
+  accountId: string;
+  /** The normalized target the message went to. */
+  to: string;
+}
+
+export interface ToolFailure {
+  ok: false;
+  code: MultiOpenimErrorCode;
+  /** Written for the model: what is wrong and what to do instead. Never holds a secret. */
+  message: string;
+}
+
+export type ToolOutcome = ToolSuccess | ToolFailure;
+
+export function toolFailure(code: MultiOpenimErrorCode, message: string): ToolFailure {
+  return { ok: false, code, message };
+}
+
+/** The one line a model reads back, for both adapters. */
+export function outcomeText(outcome: ToolOutcome): string {
+  if (outcome.ok) {
+    return `Sent. messageId=${outcome.messageId} accountId=${outcome.accountId} to=${outcome.to}`;
+  }
+  return `Error ${outcome.code}: ${outcome.message}`;
+}

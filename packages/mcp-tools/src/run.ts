@@ -1,0 +1,102 @@
+import { isMultiOpenimError, type MultiOpenimErrorCode, redactSecrets } from "@multi-openim/core";
+import { checkAccount, checkOptionalString, checkTarget, checkText } from "./checks.js";
+import { checkMediaSource, type MediaPolicy } from "./media-policy.js";
+import { type ToolFailure, type ToolOutcome, toolFailure } from "./outcome.js";
+import type { Sender } from "./sender.js";
+
+export interface RunOptions extends MediaPolicy {
+  /** Known secret values (account tokens, ...) to scrub from any error text shown to the model. */
+  secrets?: () => Iterable<string | undefined>;
+}
+
+export type MediaKind = "image" | "video" | "file";
+
+// Codes a sender may raise that the model can act on as they are; anything else is reported as SEND_FAILED.
+const PASSED_THROUGH = new Set<MultiOpenimErrorCode>([
+  "NOT_CONNECTED",
+  "ACCOUNT_UNKNOWN",
+  "SEND_TIMEOUT",
+  "TARGET_INVALID",
+  "MEDIA_REFUSED",
+  "NEEDS_LOGIN",
+  "STOPPED",
+]);
+
+function isFailure(value: object): value is ToolFailure {
+  return (value as { ok?: unknown }).ok === false;
+}
+
+function paramsObject(params: unknown): Record<string, unknown> {
+  return params !== null && typeof params === "object" ? (params as Record<string, unknown>) : {};
+}
+
+/** A sender's failure becomes a result, never a throw, and its text loses anything secret. */
+function sendFailure(error: unknown, options: RunOptions): ToolFailure {
+  const code = isMultiOpenimError(error) && PASSED_THROUGH.has(error.code) ? error.code : "SEND_FAILED";
+  const raw = error instanceof Error ? error.message : String(error);
+  const message = redactSecrets(raw, options.secrets?.() ?? []);
+  return toolFailure(code, `the OpenIM send failed: ${message}`);
+}
+
+async function attempt(
+  options: RunOptions & { signal?: AbortSignal },
+  accountId: string,
+  to: string,
+  send: () => Promise<string>,
+): Promise<ToolOutcome> {
+  if (options.signal?.aborted) return toolFailure("SEND_FAILED", "cancelled before sending.");
+  try {
+    const messageId = await send();
+    return { ok: true, messageId, accountId, to };
+  } catch (error) {
+    return sendFailure(error, options);
+  }
+}
+
+export async function runSendText(
+  sender: Sender,
+  params: unknown,
+  options: RunOptions & { signal?: AbortSignal } = {},
+): Promise<ToolOutcome> {
+  const p = paramsObject(params);
+  const accountProblem = checkAccount(sender, p.accountId);
+  if (accountProblem) return accountProblem;
+  const target = checkTarget(p.to);
+  if (isFailure(target)) return target;
+  const text = checkText(p.text);
+  if (isFailure(text)) return text;
+  const accountId = p.accountId as string;
+  return attempt(options, accountId, target.to, () =>
+    sender.sendText(accountId, target.to, text.text, { signal: options.signal }),
+  );
+}
+
+export async function runSendMedia(
+  sender: Sender,
+  kind: MediaKind,
+  params: unknown,
+  options: RunOptions & { signal?: AbortSignal } = {},
+): Promise<ToolOutcome> {
+  const p = paramsObject(params);
+  const accountProblem = checkAccount(sender, p.accountId);
+  if (accountProblem) return accountProblem;
+  const target = checkTarget(p.to);
+  if (isFailure(target)) return target;
+  const caption = checkOptionalString("caption", p.caption);
+  if (isFailure(caption)) return caption;
+  const fileName = checkOptionalString("fileName", p.fileName);
+  if (isFailure(fileName)) return fileName;
+  if (fileName.value && /[/\\\0]/.test(fileName.value)) {
+    return toolFailure("TOOL_INPUT_INVALID", "fileName is a name, not a path: leave out any / or \\.");
+  }
+  const media = await checkMediaSource({ url: p.url, path: p.path }, options);
+  if (isFailure(media)) return media;
+  const accountId = p.accountId as string;
+  const sendOptions = { signal: options.signal, caption: caption.value, fileName: fileName.value };
+  const send = {
+    image: () => sender.sendImage(accountId, target.to, media.source, sendOptions),
+    video: () => sender.sendVideo(accountId, target.to, media.source, sendOptions),
+    file: () => sender.sendFile(accountId, target.to, media.source, sendOptions),
+  }[kind];
+  return attempt(options, accountId, target.to, send);
+}
