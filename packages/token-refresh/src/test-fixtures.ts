@@ -90,3 +90,9 @@ export function captureLogger(): { logger: Required<RefreshLogger>; lines: strin
     lines,
   };
 }
+
+/** A JWT-shaped token (unsigned) whose `exp` the engine reads to plan the next proactive refresh. */
+export function jwtExpiringAt(expMs: number, extra: Record<string, unknown> = {}): string {
+  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  return `${enc({ alg: "HS256", typ: "JWT" })}.${enc({ exp: Math.floor(expMs / 1000), ...extra })}.c2lnbmF0dXJl`;
+}
