@@ -1,2 +1,19 @@
-// Filled in by its own issue; nothing is exported until then.
-export {};
+export { isTerminalRefreshFailure } from "./backoff.js";
+export { type AccountClient, type AccountClientEvents, createAccountClient } from "./client.js";
+export { AT_ALL_TAG, conversationIdOf, normalizeMessage } from "./normalize.js";
+export { AccountPool, type PoolStartResult } from "./pool.js";
+export { resolveTarget } from "./send.js";
+export type {
+  AccountStatus,
+  AuthState,
+  ClientAccount,
+  ClientLogger,
+  ClientOptions,
+  InboundMessage,
+  MediaDescriptor,
+  MediaSource,
+  QuotedMessage,
+  RefreshOutcome,
+  SendResult,
+  TokenRefresher,
+} from "./types.js";

@@ -1,0 +1,79 @@
+import type { HistoryApi } from "./history.js";
+import type { Ledger } from "./ledger.js";
+import { conversationIdOf } from "./normalize.js";
+import type { MessageItem } from "./sdk-loader.js";
+
+const PAGE = 20;
+
+export interface CatchUpContext {
+  ledger: Ledger;
+  /** Hands one message on (dedup, own-echo and seq bookkeeping happen in the caller). */
+  accept(item: MessageItem, fromCatchUp: boolean): void;
+  /** Live messages waiting in the queue, to keep their seqs out of a first baseline. */
+  queued(): readonly MessageItem[];
+  maxPages: number;
+}
+
+/** Notification conversations (sn_, n_) carry no chat: catch-up skips them. */
+export function isChatConversation(conversationID: string): boolean {
+  return conversationID.startsWith("si_") || conversationID.startsWith("sg_");
+}
+
+/**
+ * Fetches what one conversation missed through the history API, back to the last handled seq, and hands
+ * it on oldest first. A conversation with no handled seq is either a baseline (first catch-up after start:
+ * remember its newest seq, deliver nothing old) or new since we were away (deliver what is newer than
+ * anything we handled, by the server's clock).
+ */
+export async function catchUpConversation(
+  api: HistoryApi,
+  conversationID: string,
+  context: CatchUpContext,
+  mode: { baseline: boolean; watermark: number | undefined },
+): Promise<void> {
+  const { ledger } = context;
+  const last = ledger.lastSeq(conversationID);
+  const maxSeq = api.maxSeq(conversationID);
+  if (last !== undefined && maxSeq !== undefined && maxSeq <= last) return;
+  if (last === undefined && mode.baseline) {
+    const queuedSeqs = context
+      .queued()
+      .filter((m) => conversationIdOf(m) === conversationID && m.seq > 0)
+      .map((m) => m.seq);
+    const newest = maxSeq ?? (await api.page(conversationID, undefined, 1)).messages.at(-1)?.seq ?? 0;
+    const baseline = Math.min(newest, ...queuedSeqs.map((s) => s - 1));
+    ledger.markSeq(conversationID, baseline);
+    return;
+  }
+  const collected: MessageItem[] = [];
+  let start: string | undefined;
+  for (let pages = 0; pages < context.maxPages; pages++) {
+    const { messages, isEnd } = await api.page(conversationID, start, PAGE);
+    collected.push(...messages);
+    const oldest = messages[0];
+    if (!oldest || isEnd) break;
+    if (last !== undefined && oldest.seq <= last + 1) break;
+    if (last === undefined && mode.watermark !== undefined && oldest.sendTime <= mode.watermark) break;
+    start = oldest.clientMsgID;
+  }
+  const fresh = collected
+    .filter((m) =>
+      last !== undefined ? m.seq > last : mode.watermark === undefined || m.sendTime > mode.watermark,
+    )
+    .sort((a, b) => a.seq - b.seq);
+  for (const item of fresh) context.accept(item, true);
+  // History is the server's truth: gaps it does not fill (deleted, filtered) are not holes to chase.
+  const newest = collected.reduce((max, m) => Math.max(max, m.seq), 0);
+  ledger.markSeq(conversationID, newest);
+}
+
+/** Every chat conversation the SDK knows after its sync, each caught up in turn (one cursor per instance). */
+export async function catchUpAll(
+  api: HistoryApi,
+  context: CatchUpContext,
+  mode: { baseline: boolean },
+): Promise<void> {
+  const watermark = context.ledger.lastServerTime;
+  const ids = (await api.conversationIDs()).filter(isChatConversation);
+  for (const id of ids) await catchUpConversation(api, id, context, { baseline: mode.baseline, watermark });
+}

@@ -1,0 +1,400 @@
+import { MultiOpenimError, type Target, tokenExpiresAt } from "@multi-openim/core";
+import { Emitter } from "./emitter.js";
+import { createHistoryApi } from "./history.js";
+import { InboundPipeline } from "./inbound.js";
+import { normalizeMessage } from "./normalize.js";
+import { ProactiveRefresh } from "./proactive.js";
+import { Recovery } from "./recovery.js";
+import { failPendingRequests, isSocketOpen, LogLevel, swapToken } from "./sdk-loader.js";
+import { type SendContext, sendMedia, sendText } from "./send.js";
+import { SdkSession, type SessionHandlers } from "./session.js";
+import { StatusTracker } from "./status.js";
+import { sleep } from "./timeout.js";
+import type {
+  AccountStatus,
+  ClientAccount,
+  ClientOptions,
+  InboundMessage,
+  MediaSource,
+  SendResult,
+} from "./types.js";
+
+export interface AccountClientEvents extends Record<string, unknown> {
+  message: InboundMessage;
+  status: AccountStatus;
+}
+
+export interface AccountClient {
+  readonly accountId: string;
+  /** Connects; resolves with the status once the first login attempt has settled (recovery goes on). */
+  start(): Promise<AccountStatus>;
+  stop(): Promise<void>;
+  status(): AccountStatus;
+  on<K extends keyof AccountClientEvents>(
+    event: K,
+    listener: (payload: AccountClientEvents[K]) => void,
+  ): () => void;
+  off<K extends keyof AccountClientEvents>(
+    event: K,
+    listener: (payload: AccountClientEvents[K]) => void,
+  ): void;
+  sendText(target: string | Target, text: string): Promise<SendResult>;
+  sendImage(target: string | Target, source: MediaSource): Promise<SendResult>;
+  sendVideo(target: string | Target, source: MediaSource): Promise<SendResult>;
+  sendFile(target: string | Target, source: MediaSource): Promise<SendResult>;
+  /** Logs in with a token obtained by hand (e.g. after `needs-login`). */
+  setToken(token: string): Promise<AccountStatus>;
+}
+
+/** One account's OpenIM connection: every SDK quirk handled here, once. */
+export function createAccountClient(account: ClientAccount, options: ClientOptions): AccountClient {
+  return new Client(account, options);
+}
+
+class Client implements AccountClient {
+  readonly accountId: string;
+  private readonly emitter: Emitter<AccountClientEvents>;
+  private readonly tracker: StatusTracker;
+  private readonly inbound: InboundPipeline;
+  private readonly proactive: ProactiveRefresh;
+  private readonly opts: Required<Omit<ClientOptions, "logger" | "friendGuard" | "backoff">>;
+  private token: string;
+  private userID: string;
+  private session: SdkSession | undefined;
+  private recovery: Recovery | undefined;
+  private abort: AbortController | undefined;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private disconnectedSince: number | undefined;
+  private connectedOnce = false;
+  private firstAttempt: ((status: AccountStatus) => void) | undefined;
+  private readonly connectedWaiters = new Set<() => void>();
+
+  constructor(
+    private readonly account: ClientAccount,
+    private readonly options: ClientOptions,
+  ) {
+    if (!options?.tokenRefresher || typeof options.tokenRefresher.refresh !== "function") {
+      throw new MultiOpenimError(
+        "CONFIG_INVALID",
+        "[client] options.tokenRefresher with a refresh(accountId, reason) method is required",
+      );
+    }
+    this.accountId = account.accountId;
+    this.token = account.token;
+    this.userID = account.userID;
+    this.opts = {
+      tokenRefresher: options.tokenRefresher,
+      sendTimeoutMs: options.sendTimeoutMs ?? 15_000,
+      loginTimeoutMs: options.loginTimeoutMs ?? 15_000,
+      stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
+      proactiveRefreshMarginMs: options.proactiveRefreshMarginMs ?? 300_000,
+      kickWindowMs: options.kickWindowMs ?? 30_000,
+      kickWindowCapMs: options.kickWindowCapMs ?? 600_000,
+      sdkLogLevel: options.sdkLogLevel ?? LogLevel.Silent,
+      historyTimeoutMs: options.historyTimeoutMs ?? 10_000,
+      queueTimeoutMs: options.queueTimeoutMs ?? 30_000,
+      uploadTimeoutMs: options.uploadTimeoutMs ?? 120_000,
+      tickMs: options.tickMs ?? 1000,
+    };
+    this.emitter = new Emitter((event, error) =>
+      this.log("error", `a "${event}" listener threw: ${String(error)}`),
+    );
+    this.tracker = new StatusTracker(
+      this.accountId,
+      (account as { enabled?: boolean }).enabled !== false,
+      (s) => this.emitter.emit("status", s),
+    );
+    this.tracker.addSecret(this.token);
+    this.tracker.update({ tokenExpiresAt: tokenExpiresAt(this.token) });
+    this.inbound = new InboundPipeline({
+      selfUserID: () => this.userID,
+      queueTimeoutMs: this.opts.queueTimeoutMs,
+      onError: (what, error) =>
+        this.log("warn", `${what} failed: ${String((error as Error)?.message ?? error)}`),
+      deliver: (item, fromCatchUp) => {
+        this.tracker.touch("lastInboundAt");
+        this.emitter.emit(
+          "message",
+          normalizeMessage(item, { accountId: this.accountId, selfUserID: this.userID, fromCatchUp }),
+        );
+      },
+    });
+    this.proactive = new ProactiveRefresh({
+      marginMs: this.opts.proactiveRefreshMarginMs,
+      expiresAt: () => tokenExpiresAt(this.token),
+      refresh: () => this.proactiveRefresh(),
+      log: (m) => this.log("warn", m),
+    });
+  }
+
+  on<K extends keyof AccountClientEvents>(event: K, listener: (payload: AccountClientEvents[K]) => void) {
+    return this.emitter.on(event, listener);
+  }
+
+  off<K extends keyof AccountClientEvents>(event: K, listener: (payload: AccountClientEvents[K]) => void) {
+    this.emitter.off(event, listener);
+  }
+
+  status(): AccountStatus {
+    return this.tracker.snapshot();
+  }
+
+  start(): Promise<AccountStatus> {
+    if (this.abort) return Promise.resolve(this.status());
+    const abort = new AbortController();
+    this.abort = abort;
+    this.recovery = this.createRecovery(abort.signal);
+    this.tracker.update({ running: true, lastError: null });
+    this.ticker = setInterval(() => this.tick(), this.opts.tickMs);
+    this.proactive.resume();
+    const first = new Promise<AccountStatus>((resolve) => {
+      this.firstAttempt = resolve;
+    });
+    const expiresAt = tokenExpiresAt(this.token);
+    const expired = expiresAt !== undefined && expiresAt <= Date.now();
+    void this.recovery.request({
+      refresh: expired,
+      reason: expired ? "token expired before start" : "start",
+    });
+    return first;
+  }
+
+  async stop(): Promise<void> {
+    const abort = this.abort;
+    if (!abort) return;
+    this.abort = undefined;
+    abort.abort();
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+    this.proactive.stop();
+    this.retireSession();
+    this.recovery = undefined;
+    this.tracker.update({ running: false, connected: false });
+    this.settleFirstAttempt();
+    for (const wake of this.connectedWaiters) wake();
+  }
+
+  async setToken(token: string): Promise<AccountStatus> {
+    this.useToken(token);
+    if (!this.abort) return this.start();
+    const first = new Promise<AccountStatus>((resolve) => {
+      this.firstAttempt = resolve;
+    });
+    void this.recovery?.request({ refresh: false, reason: "token set by hand" });
+    return first;
+  }
+
+  sendText(target: string | Target, text: string) {
+    return sendText(this.sendContext(), target, text);
+  }
+  sendImage(target: string | Target, source: MediaSource) {
+    return sendMedia(this.sendContext(), "image", target, source);
+  }
+  sendVideo(target: string | Target, source: MediaSource) {
+    return sendMedia(this.sendContext(), "video", target, source);
+  }
+  sendFile(target: string | Target, source: MediaSource) {
+    return sendMedia(this.sendContext(), "file", target, source);
+  }
+
+  private createRecovery(signal: AbortSignal): Recovery {
+    const backoff = this.options.backoff ?? {};
+    return new Recovery({
+      accountId: this.accountId,
+      refresher: this.opts.tokenRefresher,
+      status: this.tracker,
+      signal,
+      log: (level, message) => this.log(level, message),
+      backoff: { baseMs: backoff.baseMs ?? 1000, capMs: backoff.capMs ?? 30_000 },
+      kick: { baseMs: this.opts.kickWindowMs, capMs: this.opts.kickWindowCapMs },
+      loginTimeoutMs: this.opts.loginTimeoutMs,
+      newSession: () => this.newSession(),
+      retireSession: () => this.retireSession(),
+      tokenRefreshed: (token, userID) => this.useToken(token, userID),
+      attemptSettled: () => this.settleFirstAttempt(),
+    });
+  }
+
+  private newSession(): SdkSession {
+    this.retireSession();
+    this.inbound.hold();
+    const { wsAddr, apiAddr, platformID } = this.account;
+    const friendGuard = this.options.friendGuard ?? this.account.disableFriendSdk ?? true;
+    this.session = new SdkSession(
+      {
+        accountId: this.accountId,
+        userID: this.userID,
+        token: this.token,
+        wsAddr,
+        apiAddr,
+        platformID,
+        sdkLogLevel: this.opts.sdkLogLevel,
+        friendGuard,
+      },
+      this.handlers(),
+    );
+    return this.session;
+  }
+
+  private retireSession(): void {
+    const session = this.session;
+    if (!session) return;
+    this.session = undefined;
+    this.inbound.setApi(undefined);
+    session.retire();
+    if (this.tracker.current.connected) this.tracker.update({ connected: false });
+  }
+
+  private handlers(): SessionHandlers {
+    return {
+      onConnecting: () => this.markDisconnected(),
+      onConnectSuccess: () => this.markConnected(),
+      onConnectFailed: (code, msg) =>
+        this.tracker.update({ lastError: `connect failed: errCode=${code} ${msg}` }),
+      onTokenEvent: (event, code) => {
+        this.markDisconnected();
+        void this.recovery?.request({
+          refresh: true,
+          reason: `${event} errCode=${code}`,
+          kicked: event === "OnKickedOffline",
+        });
+      },
+      onSyncFinish: () => this.catchUp(),
+      onSyncFailed: (code, msg) => {
+        this.log("warn", `SDK sync failed (errCode=${code} ${msg}); catching up through history anyway`);
+        this.catchUp();
+      },
+      onMessages: (items) => this.inbound.live(items),
+      onFrame: () => this.tracker.touch("lastTransportActivityAt"),
+      onHandlerError: (event, error) =>
+        this.log("error", `handling ${event} threw: ${String((error as Error)?.message ?? error)}`),
+    };
+  }
+
+  private catchUp(): void {
+    const session = this.session;
+    if (!session?.connected) return;
+    void this.inbound.catchUpAll(createHistoryApi(session.sdk, this.opts.historyTimeoutMs));
+  }
+
+  private markConnected(): void {
+    const session = this.session;
+    if (!session) return;
+    const reconnect = this.connectedOnce;
+    this.connectedOnce = true;
+    this.disconnectedSince = undefined;
+    this.inbound.setApi(createHistoryApi(session.sdk, this.opts.historyTimeoutMs));
+    this.tracker.update({
+      connected: true,
+      lastConnectedAt: Date.now(),
+      lastError: null,
+      auth: "ok",
+      reconnects: this.tracker.current.reconnects + (reconnect ? 1 : 0),
+    });
+    this.proactive.schedule();
+    this.settleFirstAttempt();
+    for (const wake of this.connectedWaiters) wake();
+  }
+
+  private markDisconnected(): void {
+    this.disconnectedSince ??= Date.now();
+    this.inbound.hold();
+    if (this.session) failPendingRequests(this.session.sdk, "connection lost");
+    if (this.tracker.current.connected) this.tracker.update({ connected: false });
+  }
+
+  /** Housekeeping: notice a dead socket before the SDK's 5 s retry says so, restart a stalled one. */
+  private tick(): void {
+    const session = this.session;
+    if (session?.connected && !isSocketOpen(session.sdk)) {
+      session.connected = false;
+      this.markDisconnected();
+    }
+    const stalled =
+      this.disconnectedSince !== undefined && Date.now() - this.disconnectedSince > this.opts.stallTimeoutMs;
+    if (stalled && this.recovery && !this.recovery.active && !this.recovery.needsLogin) {
+      this.log(
+        "warn",
+        `not connected for ${this.opts.stallTimeoutMs} ms: restarting with a fresh SDK instance`,
+      );
+      this.disconnectedSince = Date.now();
+      void this.recovery.request({ refresh: false, reason: "stalled" });
+    }
+    this.inbound.checkQueueTimeout();
+  }
+
+  private async proactiveRefresh(): Promise<boolean> {
+    if (!this.recovery || this.recovery.active || this.recovery.needsLogin) return false;
+    const result = await this.opts.tokenRefresher.refresh(this.accountId, "proactive refresh before exp");
+    if (!result.ok || !this.abort) return false;
+    this.useToken(result.token, result.userID);
+    const session = this.session;
+    if (session?.connected && swapToken(session.sdk, result.token)) {
+      session.setToken(result.token);
+      return true;
+    }
+    await this.recovery?.request({ refresh: false, reason: "proactive refresh: log in with the new token" });
+    return true;
+  }
+
+  private useToken(token: string, userID?: string): void {
+    this.token = token;
+    if (userID) this.userID = userID;
+    this.tracker.addSecret(token);
+    this.tracker.update({ tokenExpiresAt: tokenExpiresAt(token) });
+  }
+
+  private settleFirstAttempt(): void {
+    const resolve = this.firstAttempt;
+    this.firstAttempt = undefined;
+    resolve?.(this.status());
+  }
+
+  private sendContext(): SendContext {
+    return {
+      accountId: this.accountId,
+      timeoutMs: this.opts.sendTimeoutMs,
+      uploadTimeoutMs: this.opts.uploadTimeoutMs,
+      connectedSession: (deadline) => this.connectedSession(deadline),
+      rememberOwn: (id) => this.inbound.ledger.markSeen(id),
+      sent: () => this.tracker.touch("lastOutboundAt"),
+      redact: (text) => this.tracker.redact(text),
+    };
+  }
+
+  private async connectedSession(deadline: number): Promise<SdkSession> {
+    for (;;) {
+      if (!this.abort) throw new MultiOpenimError("STOPPED", `[client] account=${this.accountId} is stopped`);
+      if (this.recovery?.needsLogin) {
+        throw new MultiOpenimError(
+          "NEEDS_LOGIN",
+          `[client] account=${this.accountId} needs a manual login: ${this.tracker.current.lastError ?? ""}`,
+        );
+      }
+      const session = this.session;
+      if (session?.connected && isSocketOpen(session.sdk)) return session;
+      const left = deadline - Date.now();
+      if (left <= 0)
+        throw new MultiOpenimError(
+          "NOT_CONNECTED",
+          `[client] account=${this.accountId} is not connected (waited for a reconnect)`,
+        );
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          this.connectedWaiters.delete(wake);
+          resolve();
+        };
+        this.connectedWaiters.add(wake);
+        void sleep(Math.min(left, 1000)).then(wake);
+      });
+    }
+  }
+
+  private log(level: "debug" | "info" | "warn" | "error", message: string): void {
+    try {
+      this.options.logger?.[level]?.(this.tracker.redact(`[client] account=${this.accountId} ${message}`));
+    } catch {
+      // A broken logger must not break the connection.
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import { expect, test } from "vitest";
+import type { HistoryApi } from "./history.js";
+import { InboundPipeline } from "./inbound.js";
+import type { MessageItem } from "./sdk-loader.js";
+
+// An in-memory server view with the SDK history API's paging semantics (newest page first, oldest-first
+// order within a page, isEnd when short). Exercises the pipeline's logic; the devserver tests cover the SDK.
+function store() {
+  const convs = new Map<string, MessageItem[]>();
+  let clock = 1000;
+  const add = (conv: string, sendID: string, text = "") => {
+    const list = convs.get(conv) ?? [];
+    const seq = list.length + 1;
+    const [, a, b] = conv.split("_");
+    const item = {
+      clientMsgID: `${conv}-${seq}`,
+      serverMsgID: `s-${conv}-${seq}`,
+      seq,
+      sendTime: ++clock,
+      sendID,
+      recvID: sendID === a ? b : a,
+      groupID: "",
+      sessionType: 1,
+      contentType: 101,
+      textElem: { content: text || `m${seq}` },
+    } as unknown as MessageItem;
+    list.push(item);
+    convs.set(conv, list);
+    return item;
+  };
+  const api: HistoryApi & { calls: number } = {
+    calls: 0,
+    conversationIDs: async () => [...convs.keys()],
+    maxSeq: (conv) => convs.get(conv)?.length,
+    raiseMaxSeq: () => undefined,
+    async page(conv, start, count) {
+      api.calls++;
+      const list = convs.get(conv) ?? [];
+      const end = start ? list.findIndex((m) => m.clientMsgID === start) : list.length;
+      const messages = list.slice(Math.max(0, end - count), end);
+      return { messages, isEnd: messages.length < count };
+    },
+  };
+  return { add, api };
+}
+
+function pipeline() {
+  const delivered: string[] = [];
+  const p = new InboundPipeline({
+    selfUserID: () => "bot",
+    queueTimeoutMs: 60_000,
+    onError: (what, e) => {
+      throw new Error(`${what}: ${String(e)}`);
+    },
+    deliver: (item) => delivered.push(item.clientMsgID),
+  });
+  return { p, delivered };
+}
+
+test("first catch-up sets baselines (nothing old delivered); a later one delivers a 15-message gap in order, once", async () => {
+  const { add, api } = store();
+  const { p, delivered } = pipeline();
+  for (let i = 0; i < 5; i++) add("si_bob_bot", "bob");
+  p.hold();
+  await p.catchUpAll(api);
+  expect(delivered).toEqual([]);
+  p.setApi(api);
+  p.live([add("si_bob_bot", "bob")]);
+  expect(delivered).toEqual(["si_bob_bot-6"]);
+  // Away: 15 messages; on reconnect the SDK re-delivers only the newest 10, before our catch-up ends.
+  p.hold();
+  const missed = Array.from({ length: 15 }, () => add("si_bob_bot", "bob"));
+  p.live(missed.slice(5));
+  await p.catchUpAll(api);
+  expect(delivered).toEqual(Array.from({ length: 16 }, (_, i) => `si_bob_bot-${i + 6}`));
+});
+
+test("a live seq that leaves a hole fetches the gap first; duplicates and own echoes are never delivered", async () => {
+  const { add, api } = store();
+  const { p, delivered } = pipeline();
+  add("si_bob_bot", "bob");
+  await p.catchUpAll(api);
+  p.setApi(api);
+  const m2 = add("si_bob_bot", "bob");
+  const own = add("si_bob_bot", "bot");
+  const m4 = add("si_bob_bot", "bob");
+  p.live([m4]);
+  await new Promise((r) => setTimeout(r, 10));
+  expect(delivered).toEqual([m2.clientMsgID, m4.clientMsgID]);
+  p.live([m2, m4, own]);
+  expect(delivered).toHaveLength(2);
+  // The own message's seq was recorded: the next message is contiguous, no history call.
+  const calls = api.calls;
+  p.live([add("si_bob_bot", "bob")]);
+  expect(delivered).toHaveLength(3);
+  expect(api.calls).toBe(calls);
+});
+
+test("a conversation that appeared while away is delivered (newer than anything handled)", async () => {
+  const { add, api } = store();
+  const { p, delivered } = pipeline();
+  add("si_bob_bot", "bob");
+  await p.catchUpAll(api);
+  p.setApi(api);
+  p.live([add("si_bob_bot", "bob")]);
+  p.hold();
+  add("si_bot_carol", "carol");
+  add("si_bot_carol", "carol");
+  await p.catchUpAll(api);
+  expect(delivered).toEqual(["si_bob_bot-2", "si_bot_carol-1", "si_bot_carol-2"]);
+});
+
+test("live messages that arrive during the first catch-up are not swallowed by the baseline", async () => {
+  const { add, api } = store();
+  const { p, delivered } = pipeline();
+  add("si_bob_bot", "bob");
+  p.hold();
+  p.live([add("si_bob_bot", "bob")]);
+  await p.catchUpAll(api);
+  expect(delivered).toEqual(["si_bob_bot-2"]);
+});
+
+test("a queue held too long is released", () => {
+  const { add } = store();
+  const { p, delivered } = pipeline();
+  p.hold();
+  p.live([add("si_bob_bot", "bob")]);
+  expect(delivered).toEqual([]);
+  p.checkQueueTimeout(Date.now() + 61_000);
+  expect(delivered).toEqual(["si_bob_bot-1"]);
+});

@@ -1,0 +1,147 @@
+import { type CatchUpContext, catchUpAll, catchUpConversation, isChatConversation } from "./catch-up.js";
+import type { HistoryApi } from "./history.js";
+import { Ledger } from "./ledger.js";
+import { conversationIdOf, isChatMessage } from "./normalize.js";
+import type { MessageItem } from "./sdk-loader.js";
+
+export interface InboundOptions {
+  selfUserID: () => string;
+  deliver: (item: MessageItem, fromCatchUp: boolean) => void;
+  onError: (what: string, error: unknown) => void;
+  queueTimeoutMs: number;
+  maxPages?: number;
+}
+
+/**
+ * Lossless, duplicate-free inbound for one account (docs/openim.md, "Losing nothing"): live messages wait
+ * in a queue while a catch-up runs (from OnConnecting until catch-up ends), catch-ups fetch gaps through
+ * the history API, and everything passes one check — seen clientMsgID or seq at or below the last handled
+ * one → dropped; own messages → seq recorded, not delivered; a seq that leaves a hole → fetch the gap first.
+ */
+export class InboundPipeline {
+  readonly ledger = new Ledger();
+  private readonly queue: MessageItem[] = [];
+  private readonly holds = new Set<symbol>();
+  private heldSince: number | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private api: HistoryApi | undefined;
+  private baselineDone = false;
+  private readonly holeChecked = new WeakSet<MessageItem>();
+  private readonly context: CatchUpContext;
+
+  constructor(private readonly options: InboundOptions) {
+    this.context = {
+      ledger: this.ledger,
+      accept: (item, fromCatchUp) => this.accept(item, fromCatchUp),
+      queued: () => this.queue,
+      maxPages: options.maxPages ?? 50,
+    };
+  }
+
+  /** The live session's history, or undefined while there is none. */
+  setApi(api: HistoryApi | undefined): void {
+    this.api = api;
+  }
+
+  /** Stops handing live messages on until the next full catch-up (a session starts or reconnects). */
+  hold(): void {
+    this.holdToken();
+  }
+
+  live(items: readonly MessageItem[]): void {
+    this.queue.push(...items);
+    this.drain();
+  }
+
+  /** After each OnSyncServerFinish: the first one sets baselines, later ones fetch what was missed. */
+  catchUpAll(api: HistoryApi): Promise<void> {
+    const token = this.holdToken();
+    return this.serial(async () => {
+      await catchUpAll(api, this.context, { baseline: !this.baselineDone });
+      this.baselineDone = true;
+      // A full catch-up covers every earlier hold.
+      this.holds.clear();
+      this.heldSince = undefined;
+      this.drain();
+    }, token);
+  }
+
+  /** Releases the queue if it has waited longer than allowed (the SDK may never finish its sync). */
+  checkQueueTimeout(now = Date.now()): void {
+    if (this.heldSince !== undefined && now - this.heldSince > this.options.queueTimeoutMs) {
+      this.holds.clear();
+      this.heldSince = undefined;
+      this.drain();
+    }
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  private holdToken(): symbol {
+    const token = Symbol("hold");
+    if (this.holds.size === 0) this.heldSince = Date.now();
+    this.holds.add(token);
+    return token;
+  }
+
+  /** One catch-up at a time; a failed one keeps its hold (the next full catch-up or the timeout frees it). */
+  private serial(task: () => Promise<void>, token: symbol): Promise<void> {
+    const run = this.chain.then(task).catch((error) => {
+      this.options.onError("catch-up", error);
+      void token;
+    });
+    this.chain = run;
+    return run;
+  }
+
+  private drain(): void {
+    while (this.holds.size === 0 && this.queue.length > 0) {
+      const item = this.queue[0]!;
+      if (this.isHole(item) && !this.holeChecked.has(item) && this.api) {
+        this.holeChecked.add(item);
+        const api = this.api;
+        const conversationID = conversationIdOf(item);
+        api.raiseMaxSeq(conversationID, item.seq);
+        const token = this.holdToken();
+        void this.serial(async () => {
+          await catchUpConversation(api, conversationID, this.context, {
+            baseline: false,
+            watermark: this.ledger.lastServerTime,
+          });
+          this.holds.delete(token);
+          if (this.holds.size === 0) this.heldSince = undefined;
+          this.drain();
+        }, token);
+        return;
+      }
+      this.queue.shift();
+      this.accept(item, false);
+    }
+  }
+
+  private isHole(item: MessageItem): boolean {
+    const conversationID = conversationIdOf(item);
+    if (!isChatConversation(conversationID) || !(item.seq > 0)) return false;
+    const last = this.ledger.lastSeq(conversationID);
+    return last !== undefined && item.seq > last + 1;
+  }
+
+  private accept(item: MessageItem, fromCatchUp: boolean): void {
+    if (!item?.clientMsgID) return;
+    const conversationID = conversationIdOf(item);
+    const last = this.ledger.lastSeq(conversationID);
+    const duplicate =
+      this.ledger.hasSeen(item.clientMsgID) || (item.seq > 0 && last !== undefined && item.seq <= last);
+    this.ledger.markSeq(conversationID, item.seq);
+    if (duplicate) return;
+    this.ledger.markSeen(item.clientMsgID, item.sendTime);
+    if (item.sendID === this.options.selfUserID() || !isChatMessage(item)) return;
+    try {
+      this.options.deliver(item, fromCatchUp);
+    } catch (error) {
+      this.options.onError("deliver", error);
+    }
+  }
+}

@@ -1,0 +1,183 @@
+import { backoffDelay, isTerminalRefreshFailure, KickWindow } from "./backoff.js";
+import type { LoginOutcome, SdkSession } from "./session.js";
+import type { StatusTracker } from "./status.js";
+import { sleep } from "./timeout.js";
+import type { RefreshOutcome, TokenRefresher } from "./types.js";
+
+export interface RecoveryRequest {
+  refresh: boolean;
+  reason: string;
+  kicked?: boolean;
+}
+
+export interface RecoveryDeps {
+  accountId: string;
+  refresher: TokenRefresher;
+  status: StatusTracker;
+  signal: AbortSignal;
+  log: (level: "info" | "warn" | "error", message: string) => void;
+  backoff: { baseMs: number; capMs: number };
+  kick: { baseMs: number; capMs: number };
+  loginTimeoutMs: number;
+  /** Retires the current session (if any) and returns a new one logged in with nothing yet. */
+  newSession(): SdkSession;
+  retireSession(): void;
+  tokenRefreshed(token: string, userID?: string): void;
+  /** Called after each login attempt and on giving up (start() resolves on the first). */
+  attemptSettled(): void;
+}
+
+/** A brand-new token refused this many times in a row means refreshing cannot help. */
+const MAX_FRESH_TOKEN_REJECTS = 3;
+const MIN_REFRESH_GAP_MS = 1000;
+
+/**
+ * The only place that logs in. Single-flight: requests arriving while a recovery runs are merged into it,
+ * so one account never has two logins at once. Each round retires the old instance first (its pending
+ * retry would reconnect with the old token), refreshes if asked, then logs a fresh instance in.
+ */
+export class Recovery {
+  private running: Promise<void> | undefined;
+  private pending: RecoveryRequest | undefined;
+  private lastRefreshAt = 0;
+  private readonly kicks: KickWindow;
+  needsLogin = false;
+
+  constructor(private readonly deps: RecoveryDeps) {
+    this.kicks = new KickWindow(deps.kick.baseMs, deps.kick.capMs);
+  }
+
+  get active(): boolean {
+    return this.running !== undefined;
+  }
+
+  request(request: RecoveryRequest): Promise<void> {
+    if (this.deps.signal.aborted) return Promise.resolve();
+    const merged = this.pending;
+    this.pending = {
+      refresh: request.refresh || Boolean(merged?.refresh),
+      reason: merged?.refresh && !request.refresh ? merged.reason : request.reason,
+      kicked: request.kicked || merged?.kicked,
+    };
+    if (!this.running) {
+      this.needsLogin = false;
+      this.running = this.loop().finally(() => {
+        this.running = undefined;
+      });
+    }
+    return this.running;
+  }
+
+  private async loop(): Promise<void> {
+    const { status, signal, log } = this.deps;
+    let attempt = 0;
+    let freshRejects = 0;
+    while (!signal.aborted && this.pending) {
+      const request = this.pending;
+      this.pending = undefined;
+      this.deps.retireSession();
+      status.update({ connected: false });
+      let refreshed = false;
+      if (request.refresh) {
+        if (request.kicked) {
+          const wait = this.kicks.waitFor();
+          if (wait > 0) {
+            log(
+              "warn",
+              `kicked again within the kick window: waiting ${wait} ms before taking the session back`,
+            );
+            status.update({
+              lastError: `kicked offline (another login with this account?); retrying in ${Math.ceil(wait / 1000)} s`,
+            });
+            await sleep(wait, signal);
+            if (signal.aborted) return;
+          }
+          this.kicks.refreshed();
+        }
+        await sleep(this.lastRefreshAt + MIN_REFRESH_GAP_MS - Date.now(), signal);
+        if (signal.aborted) return;
+        status.update({ auth: "refreshing" });
+        this.lastRefreshAt = Date.now();
+        const result = await this.refresh(request.reason);
+        if (signal.aborted) return;
+        if (!result.ok) {
+          const text = `token refresh failed (${result.code})${result.message ? `: ${result.message}` : ""}`;
+          if (isTerminalRefreshFailure(result))
+            return this.giveUp(
+              `${text}; manual login needed${result.markerPath ? ` (marker ${result.markerPath})` : ""}`,
+            );
+          attempt++;
+          status.update({ lastError: text });
+          log("warn", `${text}; retrying`);
+          this.pending = this.mergePending({ ...request, kicked: false, refresh: true });
+          await sleep(backoffDelay(attempt, this.deps.backoff.baseMs, this.deps.backoff.capMs), signal);
+          continue;
+        }
+        refreshed = true;
+        this.deps.tokenRefreshed(result.token, result.userID);
+        status.update({ auth: "ok" });
+        log("info", `token refreshed (${request.reason})`);
+      }
+      const session = this.deps.newSession();
+      const outcome: LoginOutcome = await session.login(this.deps.loginTimeoutMs);
+      if (signal.aborted) return;
+      this.deps.attemptSettled();
+      if (outcome.kind === "connected") return;
+      attempt++;
+      if (outcome.kind === "token") {
+        freshRejects = refreshed ? freshRejects + 1 : freshRejects;
+        if (freshRejects >= MAX_FRESH_TOKEN_REJECTS) {
+          return this.giveUp(
+            `the server refused ${freshRejects} freshly refreshed tokens (${outcome.event} ${outcome.errCode}); manual login needed`,
+          );
+        }
+        status.update({
+          lastError: `login refused: ${outcome.event} errCode=${outcome.errCode} ${outcome.errMsg}`,
+        });
+        this.pending = this.mergePending({
+          refresh: true,
+          reason: `${outcome.event} errCode=${outcome.errCode}`,
+          kicked: outcome.event === "OnKickedOffline",
+        });
+      } else {
+        status.update({ lastError: `login failed: errCode=${outcome.errCode} ${outcome.errMsg}` });
+        this.pending = this.mergePending({ refresh: false, reason: "retry after failed login" });
+      }
+      log("warn", `login attempt ${attempt} did not connect (${outcome.kind}); backing off`);
+      await sleep(backoffDelay(attempt, this.deps.backoff.baseMs, this.deps.backoff.capMs), signal);
+    }
+  }
+
+  /** A request that arrived meanwhile wins where it asks for more (a refresh, a kick wait). */
+  private mergePending(base: RecoveryRequest): RecoveryRequest {
+    const extra = this.pending as RecoveryRequest | undefined;
+    if (!extra) return base;
+    return {
+      refresh: base.refresh || extra.refresh,
+      reason: extra.refresh ? extra.reason : base.reason,
+      kicked: Boolean(base.kicked || extra.kicked),
+    };
+  }
+
+  private async refresh(reason: string): Promise<RefreshOutcome> {
+    try {
+      return await this.deps.refresher.refresh(this.deps.accountId, reason);
+    } catch (error) {
+      // A refresher that throws (instead of resolving ok:false) is treated as a transient failure.
+      return {
+        ok: false,
+        code: "REFRESH_THREW",
+        message: error instanceof Error ? error.message : String(error),
+      };
+    }
+  }
+
+  private giveUp(text: string): void {
+    this.needsLogin = true;
+    this.pending = undefined;
+    this.deps.retireSession();
+    this.deps.status.update({ auth: "needs-login", connected: false, lastError: text });
+    this.deps.log("error", text);
+    this.deps.attemptSettled();
+  }
+}

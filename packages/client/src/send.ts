@@ -1,0 +1,176 @@
+import { randomUUID } from "node:crypto";
+import { stat } from "node:fs/promises";
+import { formatTarget, MultiOpenimError, parseTarget, type Target } from "@multi-openim/core";
+import { failPendingRequests, isSocketOpen, type MessageItem, type OpenImSdk } from "./sdk-loader.js";
+import type { SdkSession } from "./session.js";
+import { TimeoutError, withTimeout } from "./timeout.js";
+import type { MediaSource, SendResult } from "./types.js";
+import { mimeTypeOf, uploadFile } from "./upload.js";
+
+export type MediaKind = "image" | "video" | "file";
+
+export interface SendContext {
+  accountId: string;
+  timeoutMs: number;
+  uploadTimeoutMs: number;
+  /** Resolves with a connected session before the deadline, or throws NOT_CONNECTED / NEEDS_LOGIN / STOPPED. */
+  connectedSession(deadline: number): Promise<SdkSession>;
+  /** Own messages are remembered so their echo is never delivered as inbound. */
+  rememberOwn(clientMsgID: string): void;
+  sent(): void;
+  redact(text: string): string;
+}
+
+export function resolveTarget(accountId: string, target: string | Target): Target {
+  const parsed = typeof target === "string" ? parseTarget(target) : parseTarget(formatTarget(target));
+  if (!parsed) {
+    throw new MultiOpenimError(
+      "TARGET_INVALID",
+      `[client] account=${accountId}: invalid target ${JSON.stringify(target)}; use "user:<userID>" or "group:<groupID>"`,
+    );
+  }
+  return parsed;
+}
+
+export async function sendText(ctx: SendContext, target: string | Target, text: string): Promise<SendResult> {
+  const to = resolveTarget(ctx.accountId, target);
+  if (typeof text !== "string" || text.length === 0) {
+    throw new MultiOpenimError(
+      "SEND_FAILED",
+      `[client] account=${ctx.accountId}: text must be a non-empty string`,
+    );
+  }
+  return send(ctx, to, "sendText", (sdk) => sdk.createTextMessage(text), false);
+}
+
+export async function sendMedia(
+  ctx: SendContext,
+  kind: MediaKind,
+  target: string | Target,
+  source: MediaSource,
+): Promise<SendResult> {
+  const to = resolveTarget(ctx.accountId, target);
+  const what = `send${kind[0]!.toUpperCase()}${kind.slice(1)}`;
+  if ("path" in source) await checkLocalFile(ctx.accountId, what, source.path);
+  else if (!/^https?:\/\//i.test(String(source?.url ?? ""))) {
+    throw new MultiOpenimError(
+      "MEDIA_REFUSED",
+      `[client] account=${ctx.accountId}: ${what} needs {url: "http(s)://..."} or {path}`,
+    );
+  }
+  return send(
+    ctx,
+    to,
+    what,
+    async (sdk, session) => {
+      const media =
+        "path" in source
+          ? await uploadFile({ ...session.credentials, path: source.path, timeoutMs: ctx.uploadTimeoutMs })
+          : {
+              url: source.url,
+              name: source.name ?? source.url.split("/").pop() ?? "file",
+              size: source.size ?? 0,
+              mimeType: source.mimeType ?? mimeTypeOf(source.url),
+            };
+      const uuid = randomUUID();
+      if (kind === "image") {
+        const picture = { uuid, type: media.mimeType, size: media.size, width: 0, height: 0, url: media.url };
+        return sdk.createImageMessageByURL({
+          sourcePath: "",
+          sourcePicture: picture,
+          bigPicture: picture,
+          snapshotPicture: picture,
+        });
+      }
+      if (kind === "video") {
+        return sdk.createVideoMessageByURL({
+          videoPath: "",
+          duration: 0,
+          videoType: media.mimeType,
+          snapshotPath: "",
+          videoUUID: uuid,
+          videoUrl: media.url,
+          videoSize: media.size,
+          snapshotUUID: "",
+          snapshotSize: 0,
+          snapshotUrl: "",
+          snapshotWidth: 0,
+          snapshotHeight: 0,
+        });
+      }
+      return sdk.createFileMessageByURL({
+        filePath: "",
+        fileName: media.name,
+        uuid,
+        sourceUrl: media.url,
+        fileSize: media.size,
+      });
+    },
+    true,
+  );
+}
+
+async function checkLocalFile(accountId: string, what: string, path: string): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) {
+    throw new MultiOpenimError(
+      "MEDIA_REFUSED",
+      `[client] account=${accountId}: ${what}: ${path} is not a readable file`,
+    );
+  }
+}
+
+async function send(
+  ctx: SendContext,
+  to: Target,
+  what: string,
+  create: (sdk: OpenImSdk, session: SdkSession) => Promise<{ data: MessageItem }>,
+  notOss: boolean,
+): Promise<SendResult> {
+  const label = `[client] account=${ctx.accountId}: ${what} to ${formatTarget(to)}`;
+  const deadline = Date.now() + ctx.timeoutMs;
+  const session = await ctx.connectedSession(deadline);
+  const sdk = session.sdk;
+  const remaining = () => Math.max(1, deadline - Date.now());
+  try {
+    const { data: message } = await withTimeout(create(sdk, session), remaining(), what);
+    ctx.rememberOwn(message.clientMsgID);
+    const params = {
+      recvID: to.kind === "user" ? to.id : "",
+      groupID: to.kind === "group" ? to.id : "",
+      message,
+    };
+    // Media by URL must go through sendMessageNotOss: sendMessage fails with 10002 for them.
+    const call = notOss ? sdk.sendMessageNotOss(params) : sdk.sendMessage(params);
+    const { data } = await withTimeout(call, remaining(), what);
+    ctx.sent();
+    return {
+      accountId: ctx.accountId,
+      target: to,
+      clientMsgID: message.clientMsgID,
+      serverMsgID: data?.serverMsgID ?? "",
+      serverTime: Number(data?.sendTime) || 0,
+    };
+  } catch (error) {
+    if (error instanceof MultiOpenimError) throw error;
+    if (error instanceof TimeoutError) {
+      // A request sent on a dead socket hangs forever and blocks the SDK's send queue: release it.
+      if (!isSocketOpen(sdk)) failPendingRequests(sdk, "send timed out on a closed socket");
+      throw new MultiOpenimError("SEND_TIMEOUT", `${label} timed out after ${ctx.timeoutMs} ms`, {
+        cause: error,
+      });
+    }
+    throw new MultiOpenimError("SEND_FAILED", ctx.redact(`${label} failed: ${describeSdkError(error)}`), {
+      cause: error,
+    });
+  }
+}
+
+/** SDK rejections are plain objects `{errCode, errMsg}`, not Errors. */
+export function describeSdkError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  const e = error as { errCode?: unknown; errMsg?: unknown } | null;
+  if (e && (e.errCode !== undefined || e.errMsg !== undefined))
+    return `errCode=${e.errCode} ${e.errMsg ?? ""}`.trim();
+  return String(error);
+}

@@ -1,0 +1,128 @@
+import type { ResolvedAccount, Target } from "@multi-openim/core";
+
+/** Result of one refresh, as `@multi-openim/token-refresh` returns it. */
+export type RefreshOutcome =
+  | { ok: true; token: string; userID?: string }
+  | { ok: false; code: string; markerPath?: string; message?: string };
+
+/** The part of `createTokenRefresher()` the client needs; any object with `refresh` will do. */
+export interface TokenRefresher {
+  refresh(accountId: string, reason: string): Promise<RefreshOutcome>;
+}
+
+export interface ClientLogger {
+  debug?(message: string): void;
+  info?(message: string): void;
+  warn?(message: string): void;
+  error?(message: string): void;
+}
+
+export type AuthState = "ok" | "refreshing" | "needs-login";
+
+/** The seed's status shape plus what an operator needs to see why an account is not delivering. */
+export interface AccountStatus {
+  accountId: string;
+  enabled: boolean;
+  configured: true;
+  running: boolean;
+  connected: boolean;
+  lastConnectedAt?: number;
+  /** Redacted, at most 500 characters. */
+  lastError: string | null;
+  auth: AuthState;
+  tokenExpiresAt?: number;
+  lastInboundAt?: number;
+  lastOutboundAt?: number;
+  /** Last frame of any kind from the server (pongs included). */
+  lastTransportActivityAt?: number;
+  /** Connections re-established after the first one. */
+  reconnects: number;
+}
+
+export interface MediaDescriptor {
+  kind: "image" | "video" | "file" | "audio";
+  url: string;
+  name?: string;
+  size?: number;
+  mimeType?: string;
+  durationSec?: number;
+  snapshotUrl?: string;
+  width?: number;
+  height?: number;
+}
+
+export interface QuotedMessage {
+  clientMsgID?: string;
+  senderID?: string;
+  text: string;
+}
+
+/** One inbound message in the form every consumer (plugin, MCP, CLI) uses. */
+export interface InboundMessage {
+  accountId: string;
+  kind: "direct" | "group";
+  conversationID: string;
+  /** direct: the peer's userID; group: the groupID. Reply here. */
+  target: Target;
+  sender: { userID: string; nickname?: string; platformID?: number };
+  groupID?: string;
+  contentType: number;
+  text: string;
+  mentionsSelf: boolean;
+  mentionsAll: boolean;
+  mentionedUserIDs: string[];
+  quote?: QuotedMessage;
+  media: MediaDescriptor[];
+  /** The server's clock, ms epoch. */
+  serverTime: number;
+  clientMsgID: string;
+  serverMsgID: string;
+  seq: number;
+  /** True when it arrived through catch-up (history) rather than a live push. */
+  fromCatchUp: boolean;
+}
+
+export interface SendResult {
+  accountId: string;
+  target: Target;
+  clientMsgID: string;
+  serverMsgID: string;
+  serverTime: number;
+}
+
+export type MediaSource = { url: string; name?: string; size?: number; mimeType?: string } | { path: string };
+
+export interface ClientOptions {
+  tokenRefresher: TokenRefresher;
+  logger?: ClientLogger;
+  /** Guard the SDK's friend methods (default: the account's `disableFriendSdk`, itself default true). */
+  friendGuard?: boolean;
+  /** Per send, including waiting for a reconnect. Default 15000. */
+  sendTimeoutMs?: number;
+  /** A login that has not reached OnConnectSuccess by then is abandoned. Default 15000. */
+  loginTimeoutMs?: number;
+  /** Not connected this long (the SDK retries every 5 s) → restart with a fresh instance. Default 30000. */
+  stallTimeoutMs?: number;
+  /** Refresh this long before the token's `exp`. Default 300000; 0 disables proactive refresh. */
+  proactiveRefreshMarginMs?: number;
+  /** Backoff between recovery attempts: first delay and cap, ms. Defaults 1000 and 30000. */
+  backoff?: { baseMs?: number; capMs?: number };
+  /**
+   * After a kick, the next kick-triggered refresh waits at least this long (doubling per kick up to
+   * `kickWindowCapMs`), so two gateways with one account stop kicking each other. Default 30000 / 600000.
+   */
+  kickWindowMs?: number;
+  kickWindowCapMs?: number;
+  /** SDK log level (LogLevel: Trace 0 … Silent 5). Default 5. */
+  sdkLogLevel?: number;
+  /** Per history or conversation-list call during catch-up. Default 10000. */
+  historyTimeoutMs?: number;
+  /** Live messages wait at most this long for a catch-up before being released anyway. Default 30000. */
+  queueTimeoutMs?: number;
+  /** Uploading a local file (all parts). Default 120000. */
+  uploadTimeoutMs?: number;
+  /** Housekeeping tick (stall check, socket state, queue timeout). Default 1000. */
+  tickMs?: number;
+}
+
+export type ClientAccount = ResolvedAccount & { enabled?: boolean };
