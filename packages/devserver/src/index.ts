@@ -1,2 +1,14 @@
-// Filled in by its own issue; nothing is exported until then.
-export {};
+export {
+  AT_ALL_TAG,
+  ContentType,
+  type FileContent,
+  type ImageContent,
+  type SendContent,
+  type VideoContent,
+} from "./content.js";
+export type { DevServerCounters } from "./context.js";
+export { DevServerError, type DevServerErrorCode, isDevServerError } from "./errors.js";
+export type { Target } from "./messaging.js";
+export { type DevServer, type DevServerOptions, startDevServer, type TokenControlOptions } from "./server.js";
+export { type DevGroup, type DevMessage, type DevUser, SessionType, singleConversationID } from "./state.js";
+export { type MintOptions, TokenErrCode } from "./tokens.js";

@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { sendJson } from "./api.js";
+import { isDevServerError } from "./errors.js";
+import type { DevServer } from "./server.js";
+import type { DevMessage } from "./state.js";
+
+/** Field filters a caller over HTTP can wait on (a predicate cannot cross the wire). */
+type MessageMatch = Partial<
+  Pick<DevMessage, "sendID" | "recvID" | "groupID" | "conversationID" | "text" | "contentType">
+>;
+
+const matches = (match: MessageMatch) => (m: DevMessage) =>
+  Object.entries(match).every(([key, value]) => (m as unknown as Record<string, unknown>)[key] === value);
+
+type Body = any;
+
+const controls: Record<string, (server: DevServer, body: Body) => unknown> = {
+  registerUser: (s, b) => s.registerUser(b.userID, { nickname: b.nickname, faceURL: b.faceURL }),
+  mintToken: (s, b) => ({
+    token: s.mintToken(b.userID, { platformID: b.platformID, expiresInSec: b.expiresInSec }),
+  }),
+  createGroup: (s, b) =>
+    s.createGroup(b.groupID, b.memberIDs, { groupName: b.groupName, ownerUserID: b.ownerUserID }),
+  sendAs: (s, b) => s.sendAs(b.userID, b.target, b.content),
+  messagesFor: (s, b) => s.messagesFor(b.userID),
+  waitForMessage: (s, b) => s.waitForMessage(matches(b.match ?? {}), b.timeoutMs),
+  expireToken: (s, b) => ({ tokens: s.expireToken(b.userID, { platformID: b.platformID, drop: b.drop }) }),
+  invalidateToken: (s, b) => ({
+    tokens: s.invalidateToken(b.userID, { platformID: b.platformID, drop: b.drop }),
+  }),
+  kick: (s, b) => ({ connections: s.kick(b.userID, { platformID: b.platformID }) }),
+  dropConnections: (s, b) => ({ connections: s.dropConnections(b.userID) }),
+  setLatency: (s, b) => s.setLatency(b.ms),
+  failNext: (s, b) => s.failNext(b.route, b.errCode),
+  counters: (s) => s.counters,
+  unknownRoutes: (s) => s.unknownRoutes,
+  // Answers first, then restarts: the restart closes this very connection.
+  restart: (s) => {
+    setTimeout(() => void s.restart().catch(() => {}), 10);
+    return { restarting: true };
+  },
+};
+
+/** POST /devserver/<control> on the API port: the in-process controls for tests in another process (or curl). */
+export async function handleControlHttp(
+  server: DevServer,
+  req: IncomingMessage,
+  res: ServerResponse,
+  raw: Buffer,
+  url: URL,
+): Promise<boolean> {
+  const m = /^\/devserver\/([A-Za-z]+)$/.exec(url.pathname);
+  if (!m) return false;
+  const control = controls[m[1]!];
+  if (req.method !== "POST" || !control) {
+    sendJson(res, 404, {
+      errCode: 404,
+      errMsg: `[devserver] no control ${req.method} ${url.pathname}; POST one of: ${Object.keys(controls).join(", ")}`,
+    });
+    return true;
+  }
+  try {
+    const body = raw.length > 0 ? JSON.parse(raw.toString("utf8")) : {};
+    const data = await control(server, body);
+    sendJson(res, 200, { errCode: 0, errMsg: "", data: data ?? {} });
+  } catch (error) {
+    const errMsg = error instanceof Error ? error.message : String(error);
+    sendJson(res, isDevServerError(error) ? 400 : 500, {
+      errCode: 400,
+      errMsg,
+      code: isDevServerError(error) ? error.code : undefined,
+    });
+  }
+  return true;
+}

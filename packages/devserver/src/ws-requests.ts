@@ -1,0 +1,185 @@
+import type { ServerContext } from "./context.js";
+import type { Connection, Gateway } from "./gateway.js";
+import { decodeBase64, encodeBase64, PbCoder } from "./pb.js";
+import { type Conversation, type MsgData, SessionType } from "./state.js";
+
+export interface WsRequest {
+  reqIdentifier: number;
+  sendID: string;
+  operationID: string;
+  msgIncr: string;
+  data: string;
+}
+
+export const ReqId = {
+  GetNewestSeq: 1001,
+  PullMsgByRange: 1002,
+  SendMsg: 1003,
+  PullMsgBySeqList: 1005,
+  GetConvMaxReadSeq: 1006,
+  SubUserOnlineStatus: 2005,
+} as const;
+
+/** How long the echo to the sender waits after the send reply. */
+const ECHO_DELAY_MS = 20;
+
+class WsError extends Error {
+  constructor(
+    readonly errCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Answers one binary request frame; a send also delivers the message (to the sender's own socket after the reply). */
+export async function handleWsRequest(
+  ctx: ServerContext,
+  gw: Gateway,
+  conn: Connection,
+  req: WsRequest,
+): Promise<void> {
+  const route = `ws:${req.reqIdentifier}`;
+  ctx.count(route);
+  let after: (() => void) | undefined;
+  let data = "";
+  let errCode = 0;
+  let errMsg = "";
+  try {
+    const failure = ctx.takeFailure(route);
+    if (failure !== undefined) throw new WsError(failure, `[devserver] failNext(${route})`);
+    switch (req.reqIdentifier) {
+      case ReqId.SendMsg: {
+        const sent = sendMessage(ctx, conn, decodeBase64(PbCoder.MsgData, req.data));
+        data = encodeBase64(PbCoder.UserSendMsgResp, {
+          serverMsgID: sent.msg.serverMsgID,
+          clientMsgID: sent.msg.clientMsgID,
+          sendTime: sent.msg.sendTime,
+        });
+        gw.deliver(sent.conv, sent.msg, req.operationID, conn);
+        // Echo to the sending socket after the reply with the request's operationID: the SDK then suppresses it.
+        // A real server's echo comes through its push service, milliseconds later; sent at once, it races the
+        // SDK's bookkeeping of the finished send and shows up in OnRecvNewMessages.
+        after = () => setTimeout(() => gw.pushTo(conn, sent.conv, sent.msg, req.operationID), ECHO_DELAY_MS);
+        break;
+      }
+      case ReqId.GetConvMaxReadSeq:
+        data = maxReadSeqs(
+          ctx,
+          conn.userID,
+          decodeBase64(PbCoder.GetConversationsHasReadAndMaxSeqReq, req.data).conversationIDs,
+        );
+        break;
+      case ReqId.PullMsgByRange:
+        data = pullByRange(ctx, conn.userID, decodeBase64(PbCoder.PullMessageBySeqsReq, req.data).seqRanges);
+        break;
+      case ReqId.PullMsgBySeqList:
+        data = pullBySeqs(ctx, conn.userID, decodeBase64(PbCoder.GetSeqMessageReq, req.data).conversations);
+        break;
+      case ReqId.GetNewestSeq: {
+        const maxSeqs: Record<string, number> = {};
+        const minSeqs: Record<string, number> = {};
+        for (const conv of ctx.state.conversationsOf(conn.userID)) {
+          maxSeqs[conv.conversationID] = conv.msgs.length;
+          minSeqs[conv.conversationID] = conv.msgs.length > 0 ? 1 : 0;
+        }
+        data = encodeBase64(PbCoder.GetMaxSeqResp, { maxSeqs, minSeqs });
+        break;
+      }
+      case ReqId.SubUserOnlineStatus: {
+        const sub = decodeBase64(PbCoder.SubUserOnlineStatus, req.data);
+        const subscribers = sub.subscribeUserID.map((userID) => ({
+          userID,
+          onlinePlatformIDs: gw.onlinePlatforms(userID),
+        }));
+        data = encodeBase64(PbCoder.SubUserOnlineStatusTips, { subscribers });
+        break;
+      }
+      default:
+        ctx.recordUnknown(route);
+        throw new WsError(1001, `[devserver] unsupported reqIdentifier ${req.reqIdentifier}`);
+    }
+  } catch (error) {
+    errCode = error instanceof WsError ? error.errCode : 500;
+    errMsg = error instanceof Error ? error.message : String(error);
+    after = undefined;
+  }
+  await ctx.delay();
+  gw.reply(conn, req, errCode, errMsg, data);
+  after?.();
+}
+
+function sendMessage(
+  ctx: ServerContext,
+  conn: Connection,
+  msg: MsgData,
+): { conv: Conversation; msg: MsgData } {
+  if (msg.sendID !== conn.userID) throw new WsError(1002, "sendID is not the logged-in user");
+  if (!msg.clientMsgID) throw new WsError(1001, "clientMsgID is empty");
+  if (msg.sessionType === SessionType.Group) {
+    const group = ctx.state.groups.get(msg.groupID);
+    if (!group) throw new WsError(1004, `group ${msg.groupID} not found`);
+    if (!group.memberIDs.includes(conn.userID)) throw new WsError(1205, `not in group ${msg.groupID}`);
+  } else if (msg.sessionType === SessionType.Single) {
+    if (!ctx.state.users.has(msg.recvID)) throw new WsError(1004, `user ${msg.recvID} not found`);
+  } else {
+    throw new WsError(1001, `sessionType ${msg.sessionType} not supported`);
+  }
+  return ctx.state.append(msg, "ws");
+}
+
+function maxReadSeqs(ctx: ServerContext, userID: string, ids: string[]): string {
+  const mine = ctx.state.conversationsOf(userID);
+  // Empty conversationIDs means "all of mine", including conversations created while the client was away.
+  const convs = ids.length === 0 ? mine : mine.filter((c) => ids.includes(c.conversationID));
+  const seqs: Record<string, { maxSeq: number; hasReadSeq: number; maxSeqTime: number }> = {};
+  for (const conv of convs) {
+    const last = conv.msgs.at(-1);
+    seqs[conv.conversationID] = {
+      maxSeq: conv.msgs.length,
+      hasReadSeq: conv.hasReadSeq.get(userID) ?? 0,
+      maxSeqTime: last?.sendTime ?? 0,
+    };
+  }
+  return encodeBase64(PbCoder.GetConversationsHasReadAndMaxSeqResp, { seqs });
+}
+
+function memberConv(ctx: ServerContext, userID: string, conversationID: string): Conversation | undefined {
+  const conv = ctx.state.conversations.get(conversationID);
+  return conv && ctx.state.isMember(conv, userID) ? conv : undefined;
+}
+
+/** Like the real GetMsgBySeqsRange: clamps to [1, maxSeq] and answers only the newest `num` of the range. */
+function pullByRange(
+  ctx: ServerContext,
+  userID: string,
+  ranges: { conversationID: string; begin: number; end: number; num: number }[],
+): string {
+  const msgs: Record<string, { Msgs: MsgData[]; isEnd: boolean }> = {};
+  for (const r of ranges) {
+    const conv = memberConv(ctx, userID, r.conversationID);
+    const maxSeq = conv?.msgs.length ?? 0;
+    const end = Math.min(r.end, maxSeq);
+    let begin = Math.max(r.begin, 1);
+    if (r.num > 0 && end - begin + 1 > r.num) begin = end - r.num + 1;
+    const list = conv && begin <= end ? conv.msgs.slice(begin - 1, end) : [];
+    msgs[r.conversationID] = { Msgs: list, isEnd: maxSeq <= r.end };
+  }
+  return encodeBase64(PbCoder.PullMessageBySeqsResp, { msgs, notificationMsgs: {} });
+}
+
+function pullBySeqs(
+  ctx: ServerContext,
+  userID: string,
+  wanted: { conversationID: string; seqs: number[] }[],
+): string {
+  const msgs: Record<string, { Msgs: MsgData[]; isEnd: boolean }> = {};
+  for (const w of wanted) {
+    const conv = memberConv(ctx, userID, w.conversationID);
+    const list = conv
+      ? [...new Set(w.seqs)].sort((a, b) => a - b).flatMap((seq) => conv.msgs[seq - 1] ?? [])
+      : [];
+    msgs[w.conversationID] = { Msgs: list, isEnd: true };
+  }
+  return encodeBase64(PbCoder.GetSeqMessageResp, { msgs, notificationMsgs: {} });
+}
