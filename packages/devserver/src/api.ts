@@ -55,6 +55,15 @@ export function createApiHandler(
   extra: ExtraHandler,
 ) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    ctx.inflight++;
+    try {
+      await answerRequest(req, res);
+    } finally {
+      ctx.inflight--;
+    }
+  };
+
+  async function answerRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const url = new URL(req.url ?? "/", "http://x");
     if (await extra(req, res, raw, url)) return;
@@ -107,5 +116,5 @@ export function createApiHandler(
       if (error instanceof ApiError) return answer(error.errCode, error.message);
       answer(500, error instanceof Error ? error.message : String(error));
     }
-  };
+  }
 }

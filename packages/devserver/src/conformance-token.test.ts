@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { type DevServer, startDevServer } from "./server.js";
-import { CbEvents, closeClients, loginClient } from "./test-sdk.js";
+import { CbEvents, loginClient, teardown } from "./test-sdk.js";
 
 let server: DevServer | undefined;
 afterEach(async () => {
-  closeClients();
-  await server?.close();
+  await teardown(server);
   server = undefined;
 });
 

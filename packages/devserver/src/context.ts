@@ -20,6 +20,8 @@ export interface DevServerCounters {
 /** What one server instance shares between its gateway, its REST API and its controls. */
 export class ServerContext {
   latencyMs = 0;
+  /** REST requests being answered: close() lets them finish so an SDK never sees a half-answered call. */
+  inflight = 0;
   readonly failures = new Map<string, number[]>();
   readonly unknownRoutes: string[] = [];
   readonly counters: DevServerCounters = {

@@ -73,11 +73,12 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-function shut(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+/** Stops accepting, lets in-flight requests finish (bounded), then cuts what is left. */
+async function shut(server: Server, busy: () => boolean): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  for (let waited = 0; busy() && waited < 2000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  server.closeAllConnections();
+  await closed;
 }
 
 /** Starts one independent OpenIM stand-in (own ports, users, tokens and secret). */
@@ -122,7 +123,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   const stopAll = async () => {
     gw.drop();
-    await Promise.all([shut(servers.ws), shut(servers.api)]);
+    await Promise.all([shut(servers.ws, () => false), shut(servers.api, () => ctx.inflight > 0)]);
   };
   const tokenControl =
     (state: "expired" | "invalid") =>

@@ -139,3 +139,25 @@ export async function sendText(
   });
   return data;
 }
+
+/** Waits until the server saw no request for 150 ms (max 3 s): the SDK fires REST calls it never awaits. */
+export async function settle(server: DevServer): Promise<void> {
+  const total = () => Object.values(server.counters.requests).reduce((a, b) => a + b, 0);
+  let last = total();
+  let quietSince = Date.now();
+  for (const start = Date.now(); Date.now() - start < 3000; ) {
+    await new Promise((r) => setTimeout(r, 50));
+    const now = total();
+    if (now !== last) {
+      last = now;
+      quietSince = Date.now();
+    } else if (Date.now() - quietSince >= 150) return;
+  }
+}
+
+/** afterEach body: close the SDK instances, let their stray calls land, then close the servers. */
+export async function teardown(...servers: (DevServer | undefined)[]): Promise<void> {
+  closeClients();
+  for (const s of servers) if (s) await settle(s);
+  for (const s of servers) await s?.close();
+}
