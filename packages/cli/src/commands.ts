@@ -1,0 +1,64 @@
+import type { Command } from "commander";
+import type { ConnectionAccount, ConnectionTester, ConnectionTestOptions } from "./connection-types.js";
+import { reportCliError } from "./exit-codes.js";
+import { type CliIo, processIo } from "./io.js";
+import { runSetup } from "./setup.js";
+import { addSetupFlags, type SetupFlags } from "./setup-flags.js";
+import { runStatus, type StatusFlags } from "./status.js";
+import { runValidate, type ValidateFlags } from "./validate.js";
+
+export interface CommandContext {
+  io?: CliIo;
+  /** Replaces the real login (the client package); tests of other callers may pass their own. */
+  testConnection?: ConnectionTester;
+  /** Receives each command's exit code; default sets process.exitCode. */
+  setExitCode?: (code: number) => void;
+}
+
+/** The client (and the OpenIM SDK under it) loads only when a command really connects. */
+async function realTestConnection(account: ConnectionAccount, options?: ConnectionTestOptions) {
+  const { testConnection } = await import("./connection.js");
+  return testConnection(account, options);
+}
+
+/**
+ * Adds `setup`, `status` and `validate` to a commander program: `multi-openim` itself, or the command the plugin
+ * mounts as `openclaw multi-openim`. Every action runs through reportCliError, the one place errors become text.
+ */
+export function registerSetupCommands(program: Command, context: CommandContext = {}): Command {
+  const io = context.io ?? processIo();
+  const testConnection = context.testConnection ?? realTestConnection;
+  const setExitCode = context.setExitCode ?? ((code: number) => (process.exitCode = code));
+  const guarded = (run: () => Promise<number>) => async () => {
+    let code: number;
+    try {
+      code = await run();
+    } catch (error) {
+      code = reportCliError(error, io);
+    }
+    setExitCode(code);
+  };
+
+  const setup = program
+    .command("setup")
+    .description("add or replace one account in channels.multi-openim (interactive, or by flags)");
+  addSetupFlags(setup).action((flags: SetupFlags) =>
+    guarded(() => runSetup(flags, io, { testConnection }))(),
+  );
+
+  program
+    .command("status")
+    .description("show each account's user and token expiry; --probe logs each in once")
+    .option("--config <path>", "OpenClaw config file")
+    .option("--probe", "connect each account once and report")
+    .option("--json", "machine-readable output")
+    .action((flags: StatusFlags) => guarded(() => runStatus(flags, io, testConnection))());
+
+  program
+    .command("validate")
+    .description("check channels.multi-openim; every problem with its field path (exit 1 on errors)")
+    .option("--config <path>", "OpenClaw config file")
+    .option("--json", "machine-readable output")
+    .action((flags: ValidateFlags) => guarded(() => runValidate(flags, io))());
+  return program;
+}

@@ -1,0 +1,44 @@
+/** Why a connection test failed; each maps to one fix the user can make. */
+export type ConnectionFailureReason =
+  | "unreachable"
+  | "token-expired"
+  | "token-invalid"
+  | "kicked"
+  | "timeout"
+  | "login-failed";
+
+export type ConnectionResult =
+  | { ok: true; userID: string }
+  | { ok: false; reason: ConnectionFailureReason; message: string };
+
+/** The account as the connection test needs it (already resolved: userID and platformID known). */
+export interface ConnectionAccount {
+  accountId: string;
+  token: string;
+  wsAddr: string;
+  apiAddr: string;
+  userID: string;
+  platformID: number;
+}
+
+export interface ConnectionTestOptions {
+  /** The whole test, login included. Default 15000. */
+  timeoutMs?: number;
+}
+
+export type ConnectionTester = (
+  account: ConnectionAccount,
+  options?: ConnectionTestOptions,
+) => Promise<ConnectionResult>;
+
+/** The next step for each reason, shown under the failure. */
+export const CONNECTION_FIXES: Record<ConnectionFailureReason, string> = {
+  unreachable: "check --ws and --api (host, port, scheme) and that the OpenIM server is running",
+  "token-expired":
+    "get a fresh token from your OpenIM server (or configure tokenRefresh) and run setup again",
+  "token-invalid": "the server rejected the token: check it belongs to this server and was copied whole",
+  kicked:
+    "another login with this account and platform took over: use another platformID or stop the other client",
+  timeout: "the server did not answer in time: check the addresses, or raise --test-timeout-ms",
+  "login-failed": "the server refused the login: see the message above",
+};

@@ -1,0 +1,97 @@
+import { type AccountStatus, createAccountClient, type TokenRefresher } from "@multi-openim/client";
+import { MultiOpenimError, redactSecrets, tokenExpiresAt } from "@multi-openim/core";
+import type {
+  ConnectionAccount,
+  ConnectionFailureReason,
+  ConnectionResult,
+  ConnectionTestOptions,
+} from "./connection-types.js";
+import { checkReachable } from "./reachability.js";
+
+/** The SDK's token events, as the client passes them to a refresher ("OnUserTokenExpired errCode=1501"). */
+const TOKEN_REASONS: [string, ConnectionFailureReason][] = [
+  ["OnUserTokenExpired", "token-expired"],
+  ["OnUserTokenInvalid", "token-invalid"],
+  ["OnKickedOffline", "kicked"],
+];
+
+/** A refresher that never refreshes: it only records why the client wanted a new token, which is the answer. */
+function recordingRefresher(): TokenRefresher & { asked: Promise<string> } {
+  let tell: (reason: string) => void = () => {};
+  const asked = new Promise<string>((resolve) => (tell = resolve));
+  return {
+    asked,
+    async refresh(_accountId, reason) {
+      tell(reason);
+      return { ok: false, code: "REFRESH_DISABLED", message: "connection test: no refresh" };
+    },
+  };
+}
+
+function timeoutAfter(ms: number): { promise: Promise<"timeout">; cancel: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const promise = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), ms)));
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
+/**
+ * Logs one account in once with the real client and reports success or the exact reason it failed.
+ * Order: the token's own expiry, then TCP reachability of both addresses, then a real login.
+ */
+export async function testConnection(
+  account: ConnectionAccount,
+  options: ConnectionTestOptions = {},
+): Promise<ConnectionResult> {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const fail = (reason: ConnectionFailureReason, message: string): ConnectionResult => ({
+    ok: false,
+    reason,
+    message: redactSecrets(message, [account.token]),
+  });
+  const expiresAt = tokenExpiresAt(account.token);
+  if (expiresAt !== undefined && expiresAt <= Date.now()) {
+    return fail("token-expired", `the token expired at ${new Date(expiresAt).toISOString()} (its exp claim)`);
+  }
+  const unreachable = await checkReachable(account, Math.min(timeoutMs, 5000));
+  if (unreachable) return unreachable;
+
+  const refresher = recordingRefresher();
+  const client = createAccountClient(
+    { ...account, enabled: true, requireMention: true, inboundWhitelist: [], disableFriendSdk: true },
+    {
+      tokenRefresher: refresher,
+      friendGuard: true,
+      loginTimeoutMs: timeoutMs,
+      proactiveRefreshMarginMs: 0,
+      backoff: { baseMs: 10, capMs: 10 },
+      kickWindowMs: 1,
+      kickWindowCapMs: 1,
+    },
+  );
+  const deadline = timeoutAfter(timeoutMs);
+  try {
+    const started = Date.now();
+    const first = await Promise.race([client.start(), deadline.promise]);
+    if (first === "timeout")
+      return fail("timeout", `no answer from ${account.wsAddr} within ${timeoutMs} ms`);
+    if (first.connected) return { ok: true, userID: account.userID };
+    // A token refusal makes the client ask for a refresh right after the attempt; other failures retry without.
+    const grace = timeoutAfter(1000);
+    const reason = await Promise.race([refresher.asked, grace.promise]);
+    grace.cancel();
+    const token = TOKEN_REASONS.find(([event]) => reason.startsWith(event));
+    if (token) return fail(token[1], describe(first, reason));
+    if (Date.now() - started >= timeoutMs)
+      return fail("timeout", `login did not finish within ${timeoutMs} ms`);
+    return fail("login-failed", describe(first, "login failed"));
+  } catch (error) {
+    throw MultiOpenimError.from(error, "LOGIN_FAILED");
+  } finally {
+    deadline.cancel();
+    await client.stop();
+  }
+}
+
+function describe(status: AccountStatus, fallback: string): string {
+  return status.lastError ?? fallback;
+}

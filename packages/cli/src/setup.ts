@@ -1,0 +1,163 @@
+import {
+  CHANNEL_ID,
+  isMultiOpenimError,
+  MultiOpenimError,
+  patchJson5File,
+  redactSecrets,
+} from "@multi-openim/core";
+import { accountBlock } from "./account-fields.js";
+import { clackUi } from "./clack-ui.js";
+import {
+  configPathFrom,
+  existingAccounts,
+  knownTokens,
+  type LoadedConfig,
+  loadConfig,
+} from "./config-file.js";
+import { CONNECTION_FIXES, type ConnectionAccount, type ConnectionTester } from "./connection-types.js";
+import { EXIT_OK, usageError } from "./exit-codes.js";
+import type { CliIo } from "./io.js";
+import { type ConfigPatch, previewPatches, renderDiff } from "./preview.js";
+import type { RefreshBlock } from "./refresh-input.js";
+import { askFriendSdk, askTokenRefresh } from "./setup-extras.js";
+import type { SetupFlags } from "./setup-flags.js";
+import { assertComplete, assertGivenValid, completeAccount } from "./setup-gather.js";
+import { collectSetupInput } from "./setup-input.js";
+import { plainUi, type SetupUi } from "./ui.js";
+
+export interface SetupDeps {
+  testConnection: ConnectionTester;
+}
+
+/** Header values that carry credentials are masked in the diff like tokens. */
+function refreshSecrets(block: RefreshBlock | undefined): string[] {
+  const headers = (block?.http?.headers ?? {}) as Record<string, unknown>;
+  return Object.entries(headers)
+    .filter(([name, value]) => /auth|token|secret|key|cookie/i.test(name) && typeof value === "string")
+    .map(([, value]) => value as string);
+}
+
+async function connectionCheck(
+  ui: SetupUi,
+  account: ConnectionAccount,
+  flags: SetupFlags,
+  deps: SetupDeps,
+): Promise<void> {
+  const result = await ui.progress(
+    `Testing the connection to ${account.wsAddr} as ${account.userID}`,
+    () => deps.testConnection(account, { timeoutMs: flags.testTimeoutMs ?? 15000 }),
+    (r) =>
+      r.ok
+        ? { ok: true, message: `connected as ${r.userID}` }
+        : {
+            ok: false,
+            message: `connection test failed (${r.reason}): ${redactSecrets(r.message, [account.token])}`,
+          },
+  );
+  if (result.ok) return;
+  ui.info(`fix: ${CONNECTION_FIXES[result.reason]}`);
+  if (ui.interactive && (await ui.confirm("Write the account anyway?", false))) return;
+  throw new MultiOpenimError(
+    "LOGIN_FAILED",
+    `[multi-openim] connection test failed (${result.reason}); nothing was written${ui.interactive ? "" : " (--skip-test writes without testing)"}`,
+  );
+}
+
+async function confirmReplace(
+  ui: SetupUi,
+  config: LoadedConfig,
+  accountId: string,
+  flags: SetupFlags,
+): Promise<void> {
+  if (!(accountId in existingAccounts(config)) || flags.force) return;
+  if (!ui.interactive) {
+    throw usageError(`account "${accountId}" already exists in ${config.path}: pass --force to replace it`);
+  }
+  if (!(await ui.confirm(`Account "${accountId}" already exists. Replace it?`, false))) {
+    throw new MultiOpenimError("STOPPED", "[multi-openim] kept the existing account; nothing was written");
+  }
+}
+
+/** `multi-openim setup`: gather, check, test, show the diff, write one account (and tokenRefresh), say what next. */
+export async function runSetup(flags: SetupFlags, io: CliIo, deps: SetupDeps): Promise<number> {
+  const interactive = !flags.nonInteractive && io.stdin.isTTY === true;
+  const input = await collectSetupInput(flags, io);
+  assertGivenValid(input);
+  if (!interactive) assertComplete(input);
+  const config = await loadConfig(configPathFrom(flags.config, io.env));
+  const ui = interactive ? clackUi(io) : plainUi(io);
+  if (interactive)
+    ui.info(`multi-openim setup — config: ${config.path}${config.exists ? "" : " (will be created)"}`);
+
+  const accountId =
+    input.accountId ??
+    (await ui.text({
+      message: "Account id",
+      defaultValue: "primary",
+      validate: (v) => (v ? null : "required"),
+    }));
+  assertGivenValid({ ...input, accountId });
+  await confirmReplace(ui, config, accountId, flags);
+  const existing = existingAccounts(config)[accountId] as Record<string, unknown> | undefined;
+  const { fields, resolved } = await completeAccount(ui, input.fields, existing);
+
+  if (!flags.skipTest) await connectionCheck(ui, { accountId, ...resolved }, flags, deps);
+  let tokenRefresh = input.tokenRefresh;
+  if (interactive) {
+    tokenRefresh ??= await askTokenRefresh(ui, config.channel?.tokenRefresh as RefreshBlock | undefined);
+    if (fields.disableFriendSdk === undefined) {
+      const friend = await askFriendSdk(ui, config.channel?.disableFriendSdk !== false);
+      if (friend !== undefined) fields.disableFriendSdk = friend;
+    }
+  }
+
+  const patches: ConfigPatch[] = [
+    { keyPath: ["channels", CHANNEL_ID, "accounts", accountId], value: accountBlock(fields) },
+  ];
+  if (tokenRefresh) patches.push({ keyPath: ["channels", CHANNEL_ID, "tokenRefresh"], value: tokenRefresh });
+  const preview = await previewPatches(config, patches);
+  const secrets = [
+    resolved.token,
+    ...knownTokens(config),
+    ...refreshSecrets(tokenRefresh),
+    ...refreshSecrets(config.channel?.tokenRefresh as RefreshBlock),
+  ];
+  const diff = renderDiff(config.path, config.text, preview.after, secrets);
+  for (const warning of preview.warnings) ui.warn(warning);
+  if (!diff) {
+    ui.end(`${config.path} already holds exactly this account; nothing to write`);
+    return EXIT_OK;
+  }
+  ui.note(diff, flags.dryRun ? "Change (dry run)" : "Change");
+  if (flags.dryRun) {
+    ui.end(`dry run: ${config.path} was not changed`);
+    return EXIT_OK;
+  }
+  if (interactive && !(await ui.confirm(`Write this to ${config.path}?`, true))) {
+    throw new MultiOpenimError("STOPPED", "[multi-openim] nothing was written");
+  }
+  await writePatches(config, patches, ui);
+  ui.success(
+    `wrote channels.${CHANNEL_ID}.accounts.${accountId}${tokenRefresh ? ` and channels.${CHANNEL_ID}.tokenRefresh` : ""} to ${config.path}`,
+  );
+  ui.end(["Next steps:", "  openclaw gateway restart", "  openclaw channels status"].join("\n"));
+  return EXIT_OK;
+}
+
+async function writePatches(config: LoadedConfig, patches: ConfigPatch[], ui: SetupUi): Promise<void> {
+  const current = await loadConfig(config.path);
+  if (current.text !== config.text) {
+    throw new MultiOpenimError(
+      "CONFIG_PATCH",
+      `[multi-openim] ${config.path} changed while setup ran; run setup again`,
+    );
+  }
+  try {
+    for (const patch of patches) {
+      const result = await patchJson5File(config.path, patch.keyPath, patch.value);
+      for (const warning of result.warnings) ui.warn(warning);
+    }
+  } catch (error) {
+    throw isMultiOpenimError(error) ? error : MultiOpenimError.from(error, "FILE_WRITE");
+  }
+}
