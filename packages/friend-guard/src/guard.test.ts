@@ -2,7 +2,12 @@ import { getSDK } from "@openim/client-sdk/lib/index.modern.mjs";
 import { describe, expect, test } from "vitest";
 import { FRIEND_API_DISABLED_CODE, FriendApiDisabledError, isFriendApiDisabledError } from "./errors.js";
 import { guardFriendApi, isFriendApiGuarded } from "./guard.js";
-import { findDescriptor, friendMethodNames, SDK_FRIEND_METHODS } from "./methods.js";
+import {
+  findDescriptor,
+  friendMethodNames,
+  SDK_FRIEND_METHODS,
+  SDK_INTERNAL_FRIEND_METHODS,
+} from "./methods.js";
 
 type Callable = Record<string, (...args: unknown[]) => Promise<unknown>>;
 
@@ -15,7 +20,9 @@ describe("guardFriendApi on a real @openim/client-sdk instance", () => {
   test("every friend method this SDK has is guarded and rejects with the code and the account", async () => {
     const sdk = freshSdk();
     const names = friendMethodNames(sdk);
-    for (const name of SDK_FRIEND_METHODS) expect(names).toContain(name);
+    for (const name of SDK_FRIEND_METHODS) {
+      if (!(SDK_INTERNAL_FRIEND_METHODS as readonly string[]).includes(name)) expect(names).toContain(name);
+    }
     guardFriendApi(sdk, { accountId: "primary" });
     for (const name of names) {
       const pending = sdk[name]!({ toUserID: "u2", reqMsg: "hi" });
@@ -91,6 +98,16 @@ describe("guardFriendApi on a real @openim/client-sdk instance", () => {
     guardFriendApi(sdk, { accountId: "b" });
     await expect(sdk.pinFriends()).rejects.toSatisfy(isFriendApiDisabledError);
     expect("addFriendV2" in sdk).toBe(false);
+  });
+
+  test("the friend lookup the SDK itself needs for a first send stays, unless guardInternal", async () => {
+    const plain = freshSdk();
+    const original = findDescriptor(plain, "getSpecifiedFriendsInfo")?.value;
+    guardFriendApi(plain, { accountId: "a" });
+    expect(findDescriptor(plain, "getSpecifiedFriendsInfo")?.value).toBe(original);
+    const strict = freshSdk();
+    guardFriendApi(strict, { accountId: "a", guardInternal: true });
+    await expect(strict.getSpecifiedFriendsInfo!(["u"])).rejects.toSatisfy(isFriendApiDisabledError);
   });
 
   test("a missing accountId is refused with a clear error and nothing changes", () => {

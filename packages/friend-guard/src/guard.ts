@@ -4,6 +4,8 @@ import { friendMethodNames } from "./methods.js";
 export interface GuardFriendApiOptions {
   /** Named in every error so logs say which account's code tried a friend call. */
   accountId: string;
+  /** Also stub friend methods the SDK calls itself (see SDK_INTERNAL_FRIEND_METHODS); breaks first sends. */
+  guardInternal?: boolean;
 }
 
 interface GuardState {
@@ -31,7 +33,7 @@ export function guardFriendApi(sdk: object, options: GuardFriendApiOptions): () 
     return existing.restore;
   }
   const state: GuardState = { accountId, saved: new Map(), restore: () => undefined };
-  for (const name of friendMethodNames(sdk)) {
+  for (const name of friendMethodNames(sdk, { guardInternal: options.guardInternal === true })) {
     state.saved.set(name, Reflect.getOwnPropertyDescriptor(sdk, name));
     // Writes go through to the Proxy's target (no set/defineProperty trap); its get trap then wraps the
     // stub like any SDK method, so callers still receive a promise.
