@@ -158,6 +158,22 @@ describe("the manual-login marker", () => {
     await expect(stat(dir.join("ml.team-b.json"))).rejects.toMatchObject({ code: "ENOENT" });
   });
 
+  test("dispose during a request aborts it: STOPPED, and no marker (nothing is wrong with the token)", async () => {
+    server = await startAuthServer(() => ({ delayMs: 3000, body: { token: "late" } }));
+    const refresher = createTokenRefresher({
+      tokenRefresh: {
+        mode: "http",
+        manualLoginMarkerPath: dir.join("ml.json"),
+        http: { endpoint: `${server.url}/r`, responseTokenPath: "token" },
+      },
+    });
+    const pending = refresher.refresh("s1", "r");
+    while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    refresher.dispose();
+    expect(await pending).toMatchObject({ ok: false, code: "STOPPED" });
+    await expect(stat(dir.join("ml.s1.json"))).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
   test("an invalid accountId is refused before anything runs", async () => {
     const refresher = createTokenRefresher({ tokenRefresh: { mode: "off" } });
     expect(await refresher.refresh("../etc", "r")).toMatchObject({ ok: false, code: "ACCOUNT_ID_INVALID" });
