@@ -19,7 +19,13 @@ test("connects, and DM and group text flow both ways", { timeout: 30_000 }, asyn
   try {
     server.sendAs("alice", "user:bot1", "hello bot");
     await waitFor(() => h.messages.length === 1, 10_000, "DM in");
-    expect(h.messages[0]).toMatchObject({ kind: "direct", target: { kind: "user", id: "alice" }, text: "hello bot", sender: { userID: "alice" }, fromCatchUp: false });
+    expect(h.messages[0]).toMatchObject({
+      kind: "direct",
+      target: { kind: "user", id: "alice" },
+      text: "hello bot",
+      sender: { userID: "alice" },
+      fromCatchUp: false,
+    });
 
     const sent = await h.client.sendText("user:alice", "hello alice");
     expect(sent.serverMsgID).not.toBe("");
@@ -28,11 +34,20 @@ test("connects, and DM and group text flow both ways", { timeout: 30_000 }, asyn
     server.sendAs("alice", "group:g1", { text: "@bot1 hi group", atUserIDs: ["bot1"] });
     server.sendAs("alice", "group:g1", { text: "hi all", atAll: true });
     await waitFor(() => h.messages.length === 3, 10_000, "group in");
-    expect(h.messages[1]).toMatchObject({ kind: "group", groupID: "g1", target: { kind: "group", id: "g1" }, mentionsSelf: true, mentionsAll: false });
+    expect(h.messages[1]).toMatchObject({
+      kind: "group",
+      groupID: "g1",
+      target: { kind: "group", id: "g1" },
+      mentionsSelf: true,
+      mentionsAll: false,
+    });
     expect(h.messages[2]).toMatchObject({ mentionsSelf: true, mentionsAll: true });
 
     const groupSent = await h.client.sendText("group:g1", "hello group");
-    await server.waitForMessage((m) => m.clientMsgID === groupSent.clientMsgID && m.conversationID === "sg_g1", 5000);
+    await server.waitForMessage(
+      (m) => m.clientMsgID === groupSent.clientMsgID && m.conversationID === "sg_g1",
+      5000,
+    );
     // Our own sends never come back as inbound.
     await new Promise((r) => setTimeout(r, 300));
     expect(h.messages.map((m) => m.sender.userID)).not.toContain("bot1");

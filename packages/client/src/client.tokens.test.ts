@@ -1,6 +1,6 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTokenRefresher } from "@multi-openim/token-refresh";
@@ -23,7 +23,9 @@ function sendMany(from: string, to: string, n: number, tag: string): string[] {
 }
 
 describe.concurrent("token events against the devserver", () => {
-  test("expired: one refresh (not two), new token, and the 12 messages sent meanwhile arrive once, in order", { timeout: 40_000 }, async () => {
+  test("expired: one refresh (not two), new token, and the 12 messages sent meanwhile arrive once, in order", {
+    timeout: 40_000,
+  }, async () => {
     server.registerUser("peer-e");
     const refresher = devRefresher(server, () => "bot-e");
     const h = harness(accountOn(server, "exp", "bot-e"), { tokenRefresher: refresher, ...fast });
@@ -35,7 +37,12 @@ describe.concurrent("token events against the devserver", () => {
       await waitFor(() => h.messages.length === 12, 30_000, "12 messages after recovery");
       expect(h.messages.map((m) => m.clientMsgID)).toEqual(sent);
       expect(refresher.reasons).toEqual(["OnUserTokenExpired errCode=1501"]);
-      expect(h.client.status()).toMatchObject({ connected: true, auth: "ok", reconnects: 1, lastError: null });
+      expect(h.client.status()).toMatchObject({
+        connected: true,
+        auth: "ok",
+        reconnects: 1,
+        lastError: null,
+      });
       expect(h.client.status().tokenExpiresAt).toBeGreaterThanOrEqual(tokenBefore!);
       await new Promise((r) => setTimeout(r, 500));
       expect(h.messages).toHaveLength(12);
@@ -60,17 +67,31 @@ describe.concurrent("token events against the devserver", () => {
     }
   });
 
-  test("kicked: refreshes at once the first time, waits out the kick window the second time", { timeout: 40_000 }, async () => {
+  test("kicked: refreshes at once the first time, waits out the kick window the second time", {
+    timeout: 40_000,
+  }, async () => {
     const refresher = devRefresher(server, () => "bot-k");
     const h = harness(accountOn(server, "kick", "bot-k"), { tokenRefresher: refresher, ...fast });
     await h.client.start();
     try {
       server.kick("bot-k");
-      await waitFor(() => refresher.reasons.length === 1 && h.client.status().connected, 15_000, "first recovery");
+      await waitFor(
+        () => refresher.reasons.length === 1 && h.client.status().connected,
+        15_000,
+        "first recovery",
+      );
       const firstAt = Date.now();
       server.kick("bot-k");
-      await waitFor(() => (h.client.status().lastError ?? "").includes("kicked offline"), 5000, "kick wait reported");
-      await waitFor(() => refresher.reasons.length === 2 && h.client.status().connected, 20_000, "second recovery");
+      await waitFor(
+        () => (h.client.status().lastError ?? "").includes("kicked offline"),
+        5000,
+        "kick wait reported",
+      );
+      await waitFor(
+        () => refresher.reasons.length === 2 && h.client.status().connected,
+        20_000,
+        "second recovery",
+      );
       expect(refresher.reasons.every((r) => r.startsWith("OnKickedOffline"))).toBe(true);
       // The second refresh waited for the window (4 s from the first kick-triggered refresh).
       expect(Date.now() - firstAt).toBeGreaterThanOrEqual(2500);
@@ -79,7 +100,9 @@ describe.concurrent("token events against the devserver", () => {
     }
   });
 
-  test("refresh endpoint down, then up: retries with backoff and recovers (real token-refresh over HTTP)", { timeout: 40_000 }, async () => {
+  test("refresh endpoint down, then up: retries with backoff and recovers (real token-refresh over HTTP)", {
+    timeout: 40_000,
+  }, async () => {
     const dir = await mkdtemp(join(tmpdir(), "client-refresh-"));
     let endpoint: Server | undefined;
     const up = (port = 0) =>
@@ -105,7 +128,11 @@ describe.concurrent("token events against the devserver", () => {
     try {
       await new Promise<void>((resolve) => endpoint!.close(() => resolve()));
       server.expireToken("bot-d");
-      await waitFor(() => (h.client.status().lastError ?? "").includes("REFRESH_NETWORK"), 15_000, "refresh failure reported");
+      await waitFor(
+        () => (h.client.status().lastError ?? "").includes("REFRESH_NETWORK"),
+        15_000,
+        "refresh failure reported",
+      );
       expect(h.client.status()).toMatchObject({ connected: false, auth: "refreshing", running: true });
       const marker = JSON.parse(await readFile(join(dir, "manual-login.down.json"), "utf8"));
       expect(marker.accountId).toBe("down");
@@ -115,12 +142,16 @@ describe.concurrent("token events against the devserver", () => {
     } finally {
       await h.client.stop();
       refresher.dispose();
-      await new Promise<void>((resolve) => (endpoint?.listening ? endpoint.close(() => resolve()) : resolve()));
+      await new Promise<void>((resolve) =>
+        endpoint?.listening ? endpoint.close(() => resolve()) : resolve(),
+      );
       await rm(dir, { recursive: true, force: true });
     }
   });
 
-  test("terminal refresh failure → needs-login, sends refused with NEEDS_LOGIN; a token set by hand recovers", { timeout: 40_000 }, async () => {
+  test("terminal refresh failure → needs-login, sends refused with NEEDS_LOGIN; a token set by hand recovers", {
+    timeout: 40_000,
+  }, async () => {
     const refresher = devRefresher(server, () => "bot-t");
     refresher.terminal = "REFRESH_DISABLED";
     const h = harness(accountOn(server, "term", "bot-t"), { tokenRefresher: refresher, ...fast });

@@ -2,7 +2,13 @@
 import type { ResolvedAccount } from "@multi-openim/core";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
 import { type AccountClient, createAccountClient } from "./client.js";
-import type { AccountStatus, ClientOptions, InboundMessage, RefreshOutcome, TokenRefresher } from "./types.js";
+import type {
+  AccountStatus,
+  ClientOptions,
+  InboundMessage,
+  RefreshOutcome,
+  TokenRefresher,
+} from "./types.js";
 
 export interface DevRefresher extends TokenRefresher {
   reasons: string[];
@@ -21,7 +27,8 @@ export function devRefresher(server: DevServer, userOf: (accountId: string) => s
     expiresInSec: undefined,
     async refresh(accountId: string, reason: string): Promise<RefreshOutcome> {
       refresher.reasons.push(reason);
-      if (refresher.terminal) return { ok: false, code: refresher.terminal, markerPath: `/tmp/manual-login.${accountId}.json` };
+      if (refresher.terminal)
+        return { ok: false, code: refresher.terminal, markerPath: `/tmp/manual-login.${accountId}.json` };
       if (refresher.down) return { ok: false, code: "REFRESH_NETWORK", message: "connect ECONNREFUSED" };
       // Tokens minted in one second are the same string: wait for a new second so each refresh is new.
       await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
@@ -40,7 +47,8 @@ export function accountOn(
 ): ResolvedAccount {
   server.registerUser(userID, { nickname: userID });
   const token =
-    options.token ?? server.mintToken(userID, options.expiresInSec ? { expiresInSec: options.expiresInSec } : {});
+    options.token ??
+    server.mintToken(userID, options.expiresInSec ? { expiresInSec: options.expiresInSec } : {});
   return {
     accountId,
     enabled: true,
@@ -72,7 +80,11 @@ export function harness(account: ResolvedAccount, options: ClientOptions): Harne
   return { client, messages, statuses, waitFor };
 }
 
-export async function waitFor(predicate: () => boolean, timeoutMs = 15_000, what = "condition"): Promise<void> {
+export async function waitFor(
+  predicate: () => boolean,
+  timeoutMs = 15_000,
+  what = "condition",
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -80,4 +92,4 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 15_000, what
   }
 }
 
-export { startDevServer, type DevServer };
+export { type DevServer, startDevServer };
