@@ -133,12 +133,26 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
     return promise;
   };
 
-  const plan = (accountId: string, expiresAtMs: number): number => {
-    const at = Math.max(now(), expiresAtMs - margin);
+  const plan = (
+    accountId: string,
+    expiresAtMs: number,
+    at = Math.max(now(), expiresAtMs - margin),
+  ): number => {
     scheduled.add(accountId);
-    planned.set(accountId, at, () => {
+    planned.set(accountId, at, async () => {
       const reason = `ProactiveRefresh expiresAt=${new Date(expiresAtMs).toISOString()}`;
-      void refresh(accountId, reason);
+      const result = await refresh(accountId, reason);
+      // The old token still works until exp, so a failed proactive refresh tries again while there is time.
+      const left = expiresAtMs - now();
+      if (
+        !result.ok &&
+        scheduled.has(accountId) &&
+        !lifetime.signal.aborted &&
+        !planned.has(accountId) &&
+        left > 2000
+      ) {
+        plan(accountId, expiresAtMs, now() + Math.max(1000, Math.min(margin / 4, left / 2)));
+      }
     });
     log.debug(`[token-refresh] account "${accountId}": proactive refresh at ${new Date(at).toISOString()}`);
     return at;

@@ -82,6 +82,38 @@ describe("proactive refresh", () => {
     await until(() => server.requests.length === 2, "the second proactive refresh");
   });
 
+  test("a failed proactive refresh tries again before exp (every margin/4), then succeeds", async () => {
+    let failing = 2;
+    await server.close();
+    server = await startAuthServer(() =>
+      failing-- > 0 ? { status: 503, body: "busy" } : { body: { token: jwtExpiringAt(nextExp()) } },
+    );
+    refresher.dispose();
+    const capture = captureLogger();
+    lines = capture.lines;
+    refresher = createTokenRefresher({
+      logger: capture.logger,
+      proactiveMarginMs: 4 * MIN,
+      backoff: { retries: 0 },
+      tokenRefresh: {
+        mode: "http",
+        manualLoginMarkerPath: dir.join("m.json"),
+        http: { endpoint: `${server.url}/r`, responseTokenPath: "token" },
+      },
+    });
+    const start = Date.now();
+    refresher.scheduleRefresh("p", start + 10 * MIN);
+    await vi.advanceTimersByTimeAsync(6 * MIN);
+    await until(() => plannedAt("p", start + 7 * MIN), "the first retry plan");
+    expect(server.requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(MIN);
+    await until(() => plannedAt("p", start + 8 * MIN), "the second retry plan");
+    expect(server.requests).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(MIN);
+    await until(() => lines.some((l) => l.includes("token refreshed (ProactiveRefresh")), "the success");
+    expect(server.requests).toHaveLength(3);
+  });
+
   test("an exp already inside the margin refreshes at once", async () => {
     expect(refresher.scheduleRefresh("late", Date.now() + MIN)).toBe(Date.now());
     await vi.advanceTimersByTimeAsync(0);
