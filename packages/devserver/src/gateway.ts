@@ -58,9 +58,7 @@ export class Gateway {
     this.ctx.counters.connections++;
     this.ctx.counters.connectionsTotal++;
     this.ctx.counters.logins++;
-    ws.on("close", () => {
-      if (this.connections.delete(conn)) this.ctx.counters.connections--;
-    });
+    ws.on("close", () => this.forget(conn));
     ws.on("error", () => ws.terminate());
     ws.on("message", (data, isBinary) => {
       if (!isBinary) return this.onText(conn, data.toString());
@@ -136,6 +134,7 @@ export class Gateway {
       };
       conn.ws.send(Buffer.from(JSON.stringify(frame)));
       conn.ws.close();
+      this.forget(conn);
       n++;
     }
     return n;
@@ -147,9 +146,15 @@ export class Gateway {
     for (const conn of [...this.connections]) {
       if (userID !== undefined && conn.userID !== userID) continue;
       conn.ws.terminate();
+      this.forget(conn);
       n++;
     }
     return n;
+  }
+
+  /** Counted out at once (not on the async close event), so a test reads the count right after a control. */
+  private forget(conn: Connection): void {
+    if (this.connections.delete(conn)) this.ctx.counters.connections--;
   }
 
   onlinePlatforms(userID: string): number[] {

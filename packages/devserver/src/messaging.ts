@@ -91,14 +91,14 @@ export function sendAsUser(
         "DEVSERVER_BAD_INPUT",
         `userID: ${userID} is not a member of group ${t.groupID}`,
       );
-  } else {
-    ctx.state.ensureUser(t.recvID);
   }
-  const sender = ctx.state.ensureUser(userID);
+  // Content first: bad input must leave the state as it was.
   const built = buildContent(content, (id) => {
     const found = ctx.state.findByClientMsgID(id);
     return found ? sdkShape(found.msg) : undefined;
   });
+  if (t.recvID) ctx.state.ensureUser(t.recvID);
+  const sender = ctx.state.ensureUser(userID);
   const now = Date.now();
   return storeAndDeliver(
     ctx,

@@ -121,7 +121,22 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   ctx.wsAddr = `ws://${urlHost}:${wsPort}`;
   ctx.apiAddr = `http://${urlHost}:${apiPort}`;
 
+  const totalRequests = () => Object.values(ctx.counters.requests).reduce((a, b) => a + b, 0);
+  // The SDK fires REST calls it never awaits: cutting one mid-flight is an unhandled rejection in the client's
+  // process. So wait (at most 1 s) for 100 ms without requests before closing the sockets.
+  const waitQuiet = async () => {
+    let last = totalRequests();
+    let quietSince = Date.now();
+    for (const start = Date.now(); Date.now() - start < 1000; ) {
+      await new Promise((r) => setTimeout(r, 20));
+      if (totalRequests() !== last || ctx.inflight > 0) {
+        last = totalRequests();
+        quietSince = Date.now();
+      } else if (Date.now() - quietSince >= 100) return;
+    }
+  };
   const stopAll = async () => {
+    await waitQuiet();
     gw.drop();
     await Promise.all([shut(servers.ws, () => false), shut(servers.api, () => ctx.inflight > 0)]);
   };
