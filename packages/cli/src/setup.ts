@@ -55,11 +55,14 @@ async function connectionCheck(
           },
   );
   if (result.ok) return;
-  ui.info(`fix: ${CONNECTION_FIXES[result.reason]}`);
-  if (ui.interactive && (await ui.confirm("Write the account anyway?", false))) return;
+  const fix = CONNECTION_FIXES[result.reason];
+  if (ui.interactive) {
+    ui.info(`fix: ${fix}`);
+    if (await ui.confirm("Write the account anyway?", false)) return;
+  }
   throw new MultiOpenimError(
     "LOGIN_FAILED",
-    `[multi-openim] connection test failed (${result.reason}); nothing was written${ui.interactive ? "" : " (--skip-test writes without testing)"}`,
+    `[multi-openim] connection test failed (${result.reason}): ${fix}. Nothing was written${ui.interactive ? "" : " (--skip-test writes without testing)"}`,
   );
 }
 
