@@ -46,6 +46,14 @@ export interface AccountClient {
   setToken(token: string): Promise<AccountStatus>;
 }
 
+/** Whether an account's SDK instances get the friend guard: the option, else the account's setting, else on. */
+export function friendGuardFor(
+  account: Pick<ClientAccount, "disableFriendSdk">,
+  options: Pick<ClientOptions, "friendGuard">,
+) {
+  return options.friendGuard ?? account.disableFriendSdk ?? true;
+}
+
 /** One account's OpenIM connection: every SDK quirk handled here, once. */
 export function createAccountClient(account: ClientAccount, options: ClientOptions): AccountClient {
   return new Client(account, options);
@@ -219,7 +227,7 @@ class Client implements AccountClient {
     this.retireSession();
     this.inbound.hold();
     const { wsAddr, apiAddr, platformID } = this.account;
-    const friendGuard = this.options.friendGuard ?? this.account.disableFriendSdk ?? true;
+    const friendGuard = friendGuardFor(this.account, this.options);
     this.session = new SdkSession(
       {
         accountId: this.accountId,
