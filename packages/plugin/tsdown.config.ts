@@ -6,5 +6,13 @@ export default defineConfig({
   dts: true,
   clean: true,
   platform: "node",
-  target: "node22",
+  target: "node24",
+  deps: {
+    // openclaw is the host: the loader resolves openclaw/plugin-sdk/* for installed plugins.
+    neverBundle: [/^openclaw(\/|$)/],
+    // Workspace packages are bundled (an installed plugin gets no workspace links, and they are not
+    // published); everything else must stay a real dependency — the build fails if one slips in.
+    alwaysBundle: [/^@multi-openim\//, /^multi-openim$/],
+    onlyBundle: [/^@multi-openim\//, /^multi-openim$/],
+  },
 });

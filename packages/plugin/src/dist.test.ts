@@ -3,7 +3,8 @@ import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
 
 // Imports the built package by its name, through its exports map, as a user's code would.
-test("the built dist imports by package name", () => {
+// The entry loads openclaw/plugin-sdk (the host's SDK), which takes several seconds on its own.
+test("the built dist imports by package name", { timeout: 60_000 }, () => {
   const cwd = fileURLToPath(new URL("..", import.meta.url));
   const script =
     'const m = await import("multi-openim-channel"); console.log(JSON.stringify(Object.keys(m).sort()));';
@@ -11,5 +12,5 @@ test("the built dist imports by package name", () => {
     cwd,
     encoding: "utf8",
   });
-  expect(Array.isArray(JSON.parse(out))).toBe(true);
+  expect(JSON.parse(out)).toEqual(expect.arrayContaining(["buildManifest", "channelPlugin", "default"]));
 });

@@ -1,0 +1,52 @@
+import {
+  CHANNEL_ID,
+  type ChannelConfig,
+  type ResolvedAccount,
+  resolveAccounts,
+  type SkippedAccount,
+  validateChannelConfig,
+} from "@multi-openim/core";
+import type { Logger } from "./types.js";
+
+export interface ChannelState {
+  config: ChannelConfig | null;
+  accounts: Map<string, ResolvedAccount>;
+  skipped: SkippedAccount[];
+  /** Account ids written in the config (enabled or not, valid or not): what OpenClaw lists. */
+  listed: string[];
+}
+
+/** The `channels.multi-openim` block of an OpenClaw config object, if any. */
+export function channelBlockOf(cfg: unknown): unknown {
+  const channels = (cfg as { channels?: Record<string, unknown> } | undefined)?.channels;
+  return channels?.[CHANNEL_ID];
+}
+
+/**
+ * Reads and validates the channel block with core. OpenClaw calls `listAccountIds` / `resolveAccount`
+ * many times per config, so each distinct problem is logged once per reader, not on every call.
+ */
+export class ChannelConfigReader {
+  private readonly reported = new Set<string>();
+
+  constructor(private readonly log: () => Logger | undefined) {}
+
+  read(cfg: unknown): ChannelState {
+    const block = channelBlockOf(cfg);
+    const listed = Object.keys((block as { accounts?: Record<string, unknown> } | undefined)?.accounts ?? {});
+    if (block === undefined) return { config: null, accounts: new Map(), skipped: [], listed: [] };
+    const { config, warnings, errors } = validateChannelConfig(block);
+    for (const issue of warnings) this.once("warn", `${issue.path}: ${issue.message}`);
+    for (const issue of errors) this.once("error", `${issue.path}: ${issue.message}`);
+    if (!config) return { config: null, accounts: new Map(), skipped: [], listed };
+    const { accounts, skipped } = resolveAccounts(config);
+    for (const skip of skipped) this.once("warn", `account "${skip.accountId}" skipped: ${skip.reason}`);
+    return { config, accounts: new Map(accounts.map((a) => [a.accountId, a])), skipped, listed };
+  }
+
+  private once(level: "warn" | "error", message: string): void {
+    if (this.reported.has(message)) return;
+    this.reported.add(message);
+    this.log()?.[level](`[multi-openim] config ${message}`);
+  }
+}

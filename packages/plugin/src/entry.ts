@@ -1,0 +1,62 @@
+import { createAccountClient } from "@multi-openim/client";
+import { CHANNEL_LABEL, PLUGIN_ID } from "@multi-openim/core";
+import { createOpenClawTools, MULTI_OPENIM_TOOL_NAMES } from "@multi-openim/mcp-tools";
+import { createTokenRefresher } from "@multi-openim/token-refresh";
+import { registerSetupCommands } from "multi-openim";
+import { createChatChannelPlugin, defineChannelPluginEntry } from "openclaw/plugin-sdk/channel-core";
+import { type CommanderLike, createMultiOpenimPlugin, type PluginApiLike } from "./plugin.js";
+import type { AccountClient } from "./types.js";
+
+/** The real wiring: the client package for connections, token-refresh for tokens, mcp-tools for tools, the CLI for setup. */
+export const multiOpenim = createMultiOpenimPlugin({
+  createClient: (account, options) => createAccountClient(account, options) as unknown as AccountClient,
+  createRefresher: ({ account, persistToken, logger }) =>
+    createTokenRefresher({
+      tokenRefresh: account.channel?.tokenRefresh,
+      persistToken,
+      logger,
+      ...(account.resolved ? { secrets: [account.resolved.token] } : {}),
+    }),
+  createTools: (sender) => createOpenClawTools(sender),
+  toolNames: MULTI_OPENIM_TOOL_NAMES,
+  mountCli: (command) => {
+    registerSetupCommands(command as unknown as Parameters<typeof registerSetupCommands>[0]);
+  },
+});
+
+type EntryOptions = Parameters<typeof defineChannelPluginEntry>[0];
+type EntryApi = Parameters<NonNullable<EntryOptions["registerFull"]>>[0];
+const asApi = (api: EntryApi) => api as unknown as PluginApiLike;
+
+/** The channel object OpenClaw registers (typed loosely: the SDK's types are internal chunks). */
+export const channelPlugin: object = createChatChannelPlugin({
+  base: multiOpenim.channel as unknown as Parameters<typeof createChatChannelPlugin>[0]["base"],
+});
+
+/** What OpenClaw loads from this package's default export. */
+export interface MultiOpenimPluginEntry {
+  id: string;
+  name: string;
+  description: string;
+  register: (api: never) => void;
+}
+
+const entry: MultiOpenimPluginEntry = defineChannelPluginEntry({
+  id: PLUGIN_ID,
+  name: CHANNEL_LABEL,
+  description:
+    "Many OpenIM accounts on many OpenIM servers from one gateway, tokens kept alive by config-driven refresh.",
+  plugin: channelPlugin as Parameters<typeof createChatChannelPlugin>[0]["base"],
+  setRuntime: () => {},
+  registerCliMetadata: (api) => {
+    multiOpenim.setApi(asApi(api));
+    multiOpenim.registerCli(asApi(api));
+  },
+  registerFull: (api) => {
+    multiOpenim.setApi(asApi(api));
+    multiOpenim.registerTools(asApi(api));
+  },
+});
+
+export default entry;
+export type { CommanderLike };

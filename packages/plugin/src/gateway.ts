@@ -1,0 +1,157 @@
+import { MultiOpenimError, type ResolvedAccount } from "@multi-openim/core";
+import type { PluginAccount } from "./accounts.js";
+import { startHealthWatch } from "./health.js";
+import { handleInbound } from "./inbound.js";
+import type { AccountRegistry } from "./registry.js";
+import type { InboundChannelRuntime } from "./runtime-types.js";
+import { type ChannelSnapshot, toChannelSnapshot } from "./status.js";
+import type { AccountClient, CreateAccountClient, Logger, TokenRefresherLike } from "./types.js";
+
+/** The part of OpenClaw's ChannelGatewayContext used here. */
+export interface GatewayContext {
+  cfg: unknown;
+  accountId: string;
+  account: PluginAccount;
+  abortSignal: AbortSignal;
+  log?: Logger;
+  setStatus: (next: ChannelSnapshot) => void;
+  channelRuntime?: unknown;
+}
+
+export interface GatewayDeps {
+  registry: AccountRegistry;
+  createClient: CreateAccountClient;
+  /** One refresher per running account, built from that config's `tokenRefresh`. */
+  createRefresher: (account: PluginAccount) => TokenRefresherLike;
+  /** `api.runtime.channel`, used when the gateway passes no `channelRuntime`. */
+  fallbackRuntime: () => InboundChannelRuntime | undefined;
+  logger: () => Logger;
+  /** Re-publish period for status (transport activity); default 60 s. */
+  publishEveryMs?: number;
+}
+
+function waitForAbort(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+}
+
+/**
+ * `startAccount` runs exactly one account: starts its client, holds until OpenClaw aborts it, then
+ * stops only that client. OpenClaw restarts a returning `startAccount`, so returning early is a bug.
+ */
+export function createGateway(deps: GatewayDeps) {
+  const startAccount = async (ctx: GatewayContext): Promise<void> => {
+    const log = ctx.log ?? deps.logger();
+    const { account } = ctx;
+    if (!account.resolved) {
+      throw new MultiOpenimError(
+        "CONFIG_INVALID",
+        `[multi-openim] account "${ctx.accountId}" cannot start: ${account.reason ?? "not configured"}`,
+      );
+    }
+    const runtime = (ctx.channelRuntime as InboundChannelRuntime | undefined) ?? deps.fallbackRuntime();
+    const refresher = deps.createRefresher(account);
+    let client: AccountClient | undefined;
+    let unsubscribe: (() => void)[] = [];
+    const publish = () => client && ctx.setStatus(toChannelSnapshot(client.status()));
+
+    const launch = async (): Promise<void> => {
+      const resolved: ResolvedAccount = deps.registry.withLatestToken(account.resolved as ResolvedAccount);
+      const next = deps.createClient(resolved, { tokenRefresher: refresher, logger: log });
+      client = next;
+      deps.registry.add({ account: resolved, client: next });
+      unsubscribe = [
+        next.on("status", (status) => ctx.setStatus(toChannelSnapshot(status))),
+        next.on("message", (message) => {
+          if (!runtime) {
+            log.error(
+              `[multi-openim] ${resolved.accountId}: OpenClaw gave no channel runtime; inbound message dropped`,
+            );
+            return;
+          }
+          handleInbound({ cfg: ctx.cfg, account: resolved, client: next, runtime, log }, message).catch(
+            (error) =>
+              log.error(
+                `[multi-openim] ${resolved.accountId}: inbound failed: ${error instanceof Error ? error.message : String(error)}`,
+              ),
+          );
+        }),
+      ];
+      await next.start();
+    };
+
+    const shutdown = async (): Promise<void> => {
+      for (const off of unsubscribe) off();
+      unsubscribe = [];
+      if (!client) return;
+      const current = client;
+      deps.registry.remove(ctx.accountId, current);
+      await current
+        .stop()
+        .catch((error) => log.warn(`[multi-openim] ${ctx.accountId}: stop failed: ${String(error)}`));
+    };
+
+    ctx.setStatus({
+      accountId: ctx.accountId,
+      enabled: true,
+      configured: true,
+      running: true,
+      connected: false,
+      lifecycle: "starting",
+    });
+    try {
+      await launch();
+    } catch (error) {
+      const needsLogin = client?.status().auth === "needs-login";
+      if (!needsLogin) {
+        await shutdown();
+        refresher.dispose?.();
+        throw error;
+      }
+      // A dead token will not come back by restarting: stay blocked until the config changes.
+      log.error(
+        `[multi-openim] ${ctx.accountId}: needs a new login: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    publish();
+    log.info(`[multi-openim] ${ctx.accountId}: running`);
+    const healthMs = (account.channel?.healthCheckIntervalMinutes ?? 30) * 60_000;
+    const stopWatch = startHealthWatch({
+      client: { status: () => (client as AccountClient).status() } as AccountClient,
+      intervalMs: healthMs,
+      ...(deps.publishEveryMs !== undefined ? { publishEveryMs: deps.publishEveryMs } : {}),
+      publish,
+      restart: async () => {
+        await shutdown();
+        await launch();
+      },
+      log,
+    });
+    try {
+      await waitForAbort(ctx.abortSignal);
+    } finally {
+      stopWatch();
+      await shutdown();
+      refresher.dispose?.();
+      ctx.setStatus({
+        accountId: ctx.accountId,
+        enabled: true,
+        configured: true,
+        running: false,
+        connected: false,
+        lifecycle: "stopped",
+      });
+      log.info(`[multi-openim] ${ctx.accountId}: stopped`);
+    }
+  };
+
+  /** Stops only this account's client; the held `startAccount` then ends on its abort signal. */
+  const stopAccount = async (ctx: Pick<GatewayContext, "accountId">): Promise<void> => {
+    const entry = deps.registry.get(ctx.accountId);
+    if (!entry) return;
+    deps.registry.remove(ctx.accountId, entry.client);
+    await entry.client.stop();
+  };
+
+  return { startAccount, stopAccount };
+}

@@ -1,0 +1,158 @@
+import { CHANNEL_ID, formatTarget, type ResolvedAccount, sessionKey } from "@multi-openim/core";
+import { chunkText, TEXT_CHUNK_LIMIT } from "./chunk.js";
+import { mediaKindOf, mediaSourceOf, sendMediaTo } from "./media.js";
+import { admitInbound, inboundBody } from "./policy.js";
+import type { DeliveryInfo, InboundChannelRuntime, ReplyPayloadLike } from "./runtime-types.js";
+import type { AccountClient, InboundMessage, Logger } from "./types.js";
+
+export interface InboundContext {
+  cfg: unknown;
+  account: ResolvedAccount;
+  client: AccountClient;
+  runtime: InboundChannelRuntime;
+  log: Logger;
+}
+
+/**
+ * Session keys, independent of the user's `session.dmScope` (default "main" would put every DM of
+ * every account into one session): a DM is `multi-openim:<sendID>:<accountId>` (the seed's key), a
+ * group carries the account too, since the same group id on two servers is two conversations.
+ */
+export function sessionKeysFor(
+  message: InboundMessage,
+  agentId: string,
+): { session: string; peerId: string } {
+  if (message.kind === "direct") {
+    return {
+      session: `agent:${agentId}:${sessionKey(message.sender.userID, message.accountId)}`,
+      peerId: message.sender.userID,
+    };
+  }
+  const groupID = message.groupID ?? message.target.id;
+  return {
+    session: `agent:${agentId}:${CHANNEL_ID}:group:${groupID}:${message.accountId}`.toLowerCase(),
+    peerId: `${groupID}:${message.accountId}`,
+  };
+}
+
+/** One inbound OpenIM message → policy → OpenClaw route, context and dispatch; the reply goes back on the same account. */
+export async function handleInbound(
+  ctx: InboundContext,
+  message: InboundMessage,
+): Promise<"dispatched" | string> {
+  const decision = admitInbound(message, ctx.account);
+  if (!decision.admit) {
+    ctx.log.debug?.(
+      `[multi-openim] ${message.accountId}: ignored ${message.kind} message from ${message.sender.userID} (${decision.reason})`,
+    );
+    return decision.reason;
+  }
+  const { runtime, account } = ctx;
+  const peerKind = message.kind === "direct" ? "direct" : "group";
+  const baseRoute = runtime.routing.resolveAgentRoute({
+    cfg: ctx.cfg,
+    channel: CHANNEL_ID,
+    accountId: account.accountId,
+    peer: {
+      kind: peerKind,
+      id: message.kind === "direct" ? message.sender.userID : (message.groupID ?? message.target.id),
+    },
+    dmScope: "per-account-channel-peer",
+  });
+  const keys = sessionKeysFor(message, baseRoute.agentId);
+  const route = { agentId: baseRoute.agentId, dmScope: baseRoute.dmScope, sessionKey: keys.session };
+  const replyTo = `${CHANNEL_ID}:${formatTarget(message.target)}`;
+  const body = inboundBody(message);
+  const ingress = await runtime.inbound.ingress.resolveStable({
+    channelId: CHANNEL_ID,
+    accountId: account.accountId,
+    cfg: ctx.cfg,
+    identity: { key: "sender", entryIdPrefix: `${CHANNEL_ID}-entry` },
+    subject: { stableId: message.sender.userID },
+    conversation: { kind: peerKind, id: keys.peerId },
+    contextBinding: {
+      agentId: route.agentId,
+      sessionKey: route.sessionKey,
+      messageId: message.clientMsgID,
+      inboundEventKind: "user_request",
+    },
+    // Admission is ours (whitelist and mention rules above); OpenClaw's own gates are opened.
+    dmPolicy: "open",
+    allowFrom: ["*"],
+    groupPolicy: "open",
+    groupAllowFrom: ["*"],
+  });
+  const ctxPayload = runtime.inbound.buildContext({
+    channel: CHANNEL_ID,
+    accountId: account.accountId,
+    messageId: message.serverMsgID || message.clientMsgID,
+    messageIdFull: message.clientMsgID,
+    timestamp: message.serverTime || Date.now(),
+    from: `${CHANNEL_ID}:user:${message.sender.userID}`,
+    sender: { id: message.sender.userID, name: message.sender.nickname ?? message.sender.userID },
+    conversation: {
+      kind: peerKind,
+      id: keys.peerId,
+      label: message.kind === "group" ? message.groupID : message.sender.nickname,
+    },
+    route: {
+      agentId: route.agentId,
+      dmScope: route.dmScope,
+      accountId: account.accountId,
+      routeSessionKey: route.sessionKey,
+      dispatchSessionKey: route.sessionKey,
+    },
+    reply: { to: replyTo, originatingTo: replyTo },
+    message: { body, bodyForAgent: body, rawBody: message.text, commandBody: message.text },
+    access: {
+      mentions: {
+        canDetectMention: true,
+        wasMentioned: message.mentionsSelf,
+        requireMention: account.requireMention,
+      },
+    },
+    channelIngress: ingress,
+  });
+  const deliver = async (payload: ReplyPayloadLike, info: DeliveryInfo) => {
+    if (info.kind === "tool") return;
+    await deliverReply(ctx, message, payload);
+  };
+  const result = await runtime.inbound.dispatch({
+    cfg: ctx.cfg,
+    channel: CHANNEL_ID,
+    accountId: account.accountId,
+    route,
+    ctxPayload,
+    delivery: {
+      deliver,
+      onError: (error) =>
+        ctx.log.error(`[multi-openim] ${account.accountId}: reply failed: ${errorText(error)}`),
+    },
+    replyOptions: { sourceReplyDeliveryMode: "automatic" },
+    replyPipeline: {},
+  });
+  if (result.admission && result.admission.kind !== "dispatch") return `declined:${result.admission.kind}`;
+  return "dispatched";
+}
+
+async function deliverReply(
+  ctx: InboundContext,
+  message: InboundMessage,
+  payload: ReplyPayloadLike,
+): Promise<void> {
+  const media = [...(payload.mediaUrls ?? []), ...(payload.mediaUrl ? [payload.mediaUrl] : [])];
+  for (const url of new Set(media)) {
+    try {
+      await sendMediaTo(ctx.client, message.target, mediaKindOf(url), mediaSourceOf(url));
+    } catch (error) {
+      ctx.log.warn(`[multi-openim] ${message.accountId}: reply media not sent: ${errorText(error)}`);
+    }
+  }
+  for (const piece of chunkText(payload.text ?? "", TEXT_CHUNK_LIMIT)) {
+    await ctx.client.sendText(message.target, piece);
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,256 @@
+import { describe, expect, test } from "vitest";
+import { twoAccountConfig } from "./fixtures.js";
+import { createMultiOpenimPlugin } from "./plugin.js";
+import type { ChannelSnapshot } from "./status.js";
+import { FakeClient, fakeRuntime, memoryLogger, until } from "./test-doubles.js";
+
+function setup(reply = "pong") {
+  const clients: FakeClient[] = [];
+  const { logger, lines } = memoryLogger();
+  const plugin = createMultiOpenimPlugin({
+    createClient: (account) => {
+      const client = new FakeClient(account);
+      clients.push(client);
+      return client;
+    },
+    createRefresher: () => ({ refresh: async () => ({ ok: false, code: "REFRESH_DISABLED" }) }),
+  });
+  const { runtime, dispatched, contexts } = fakeRuntime(reply);
+  plugin.setApi({ logger, runtime: { channel: runtime } });
+  return { plugin, clients, lines, dispatched, contexts, runtime };
+}
+
+async function start(env: ReturnType<typeof setup>, cfg: unknown, accountId: string) {
+  const abort = new AbortController();
+  const statuses: ChannelSnapshot[] = [];
+  const account = env.plugin.channel.config.resolveAccount(cfg, accountId);
+  const running = env.plugin.channel.gateway.startAccount({
+    cfg,
+    accountId,
+    account,
+    abortSignal: abort.signal,
+    setStatus: (s) => statuses.push(s),
+  });
+  await until(() => statuses.some((s) => s.connected));
+  return { abort, statuses, running };
+}
+
+describe("config adapter", () => {
+  test("lists configured accounts, has no default, reports skipped ones once", () => {
+    const { plugin, lines } = setup();
+    const cfg = twoAccountConfig({ token: "x" }, { c: { wsAddr: "ws://h:1", apiAddr: "http://h:2" } });
+    const config = plugin.channel.config;
+    expect(config.listAccountIds(cfg)).toEqual(["a", "b", "c"]);
+    expect(config.defaultAccountId()).toBe("");
+    expect(config.resolveAccount(cfg, "a").resolved?.userID).toBe("bot_a");
+    const c = config.resolveAccount(cfg, "c");
+    expect(c.configured).toBe(false);
+    expect(c.reason).toMatch(/missing token/);
+    expect(config.resolveAccount(cfg, undefined).reason).toBe("accountId is required (no default fallback)");
+    config.listAccountIds(cfg);
+    const warnings = lines.filter((l) => l.startsWith("warn"));
+    expect(warnings.filter((l) => l.includes('account "c" skipped'))).toHaveLength(1);
+    expect(warnings.filter((l) => l.includes("channels.multi-openim.token"))).toHaveLength(1);
+  });
+});
+
+describe("gateway lifecycle", () => {
+  test("startAccount holds until aborted, then stops only its own client", async () => {
+    const env = setup();
+    const cfg = twoAccountConfig();
+    const a = await start(env, cfg, "a");
+    const b = await start(env, cfg, "b");
+    let settled = false;
+    a.running.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(settled).toBe(false);
+    const last = a.statuses.at(-1) as ChannelSnapshot;
+    expect(last).toMatchObject({ accountId: "a", running: true, connected: true, lifecycle: "ready" });
+    expect(typeof last.lastTransportActivityAt).toBe("number");
+
+    a.abort.abort();
+    await a.running;
+    const [clientA, clientB] = env.clients as [FakeClient, FakeClient];
+    expect(clientA.stopped).toBe(1);
+    expect(clientA.listenerCount).toBe(0);
+    expect(clientB.stopped).toBe(0);
+    expect(env.plugin.registry.ids()).toEqual(["b"]);
+    expect(a.statuses.at(-1)).toMatchObject({ running: false, lifecycle: "stopped" });
+
+    await env.plugin.channel.gateway.stopAccount({ accountId: "b" });
+    expect(clientB.stopped).toBe(1);
+    b.abort.abort();
+    await b.running;
+  });
+
+  test("an account that cannot start is refused with its reason; a failing start rethrows", async () => {
+    const env = setup();
+    const cfg = twoAccountConfig({}, { c: { wsAddr: "ws://h:1", apiAddr: "http://h:2" } });
+    const account = env.plugin.channel.config.resolveAccount(cfg, "c");
+    const ctx = {
+      cfg,
+      accountId: "c",
+      account,
+      abortSignal: new AbortController().signal,
+      setStatus: () => {},
+    };
+    await expect(env.plugin.channel.gateway.startAccount(ctx)).rejects.toThrow(
+      /account "c" cannot start: missing token/,
+    );
+
+    const failing = createMultiOpenimPlugin({
+      createClient: (acc) =>
+        Object.assign(new FakeClient(acc), { failStart: new Error("login refused 1001") }),
+      createRefresher: () => ({ refresh: async () => ({ ok: false, code: "X" }) }),
+    });
+    const a = failing.channel.config.resolveAccount(cfg, "a");
+    await expect(
+      failing.channel.gateway.startAccount({ ...ctx, accountId: "a", account: a }),
+    ).rejects.toThrow("login refused 1001");
+    expect(failing.registry.ids()).toEqual([]);
+  });
+
+  test("needs-login blocks the account (terminal) instead of failing into restarts", async () => {
+    const cfg = twoAccountConfig();
+    const plugin = createMultiOpenimPlugin({
+      createClient: (acc) => {
+        const client = new FakeClient(acc);
+        client.failStart = new Error("token expired, refresh off");
+        client.state.auth = "needs-login";
+        return client;
+      },
+      createRefresher: () => ({ refresh: async () => ({ ok: false, code: "X" }) }),
+    });
+    plugin.setApi({ logger: memoryLogger().logger });
+    const abort = new AbortController();
+    const statuses: ChannelSnapshot[] = [];
+    const running = plugin.channel.gateway.startAccount({
+      cfg,
+      accountId: "a",
+      account: plugin.channel.config.resolveAccount(cfg, "a"),
+      abortSignal: abort.signal,
+      setStatus: (s) => statuses.push(s),
+    });
+    await until(() => statuses.some((s) => s.terminalDisconnect === true));
+    expect(statuses.find((s) => s.terminalDisconnect)).toMatchObject({
+      lifecycle: "blocked",
+      statusState: "needs-login",
+    });
+    abort.abort();
+    await running;
+  });
+});
+
+describe("inbound", () => {
+  test("a DM is dispatched with the per-account session key and answered by the same account", async () => {
+    const env = setup("hello back");
+    const cfg = twoAccountConfig();
+    const a = await start(env, cfg, "a");
+    const b = await start(env, cfg, "b");
+    const [clientA, clientB] = env.clients as [FakeClient, FakeClient];
+    clientA.push({ kind: "direct", text: "hi" }, "Alice");
+    clientB.push({ kind: "direct", text: "hi" }, "Alice");
+    await until(() => clientA.sent.length === 1 && clientB.sent.length === 1);
+    expect(clientA.sent[0]).toEqual({
+      kind: "text",
+      target: { kind: "user", id: "Alice" },
+      text: "hello back",
+    });
+    expect(clientB.sent[0]?.target).toEqual({ kind: "user", id: "Alice" });
+    const keys = env.dispatched.map((d) => d.route.sessionKey);
+    expect(keys).toEqual(["agent:main:multi-openim:alice:a", "agent:main:multi-openim:alice:b"]);
+    expect(env.dispatched.map((d) => d.accountId)).toEqual(["a", "b"]);
+    expect(env.contexts[0]).toMatchObject({
+      channel: "multi-openim",
+      accountId: "a",
+      reply: { to: "multi-openim:user:Alice" },
+    });
+    a.abort.abort();
+    b.abort.abort();
+    await Promise.all([a.running, b.running]);
+  });
+
+  test("groups need a mention by default; the whitelist filters senders; groups keep accounts apart", async () => {
+    const env = setup();
+    const cfg = twoAccountConfig(
+      {},
+      {
+        w: {
+          token: twoAccountConfig().channels["multi-openim"].accounts.a.token,
+          wsAddr: "ws://127.0.0.1:3",
+          apiAddr: "http://127.0.0.1:3",
+          inboundWhitelist: ["boss"],
+          requireMention: false,
+        },
+      },
+    );
+    const a = await start(env, cfg, "a");
+    const w = await start(env, cfg, "w");
+    const [clientA, clientW] = env.clients as [FakeClient, FakeClient];
+    clientA.push({ kind: "group", groupID: "g1", text: "no mention" });
+    clientA.push({ kind: "group", groupID: "g1", text: "@bot hi", mentionsSelf: true });
+    clientW.push({ kind: "direct", text: "hi" }, "stranger");
+    clientW.push({ kind: "group", groupID: "g1", text: "no mention needed here" }, "boss");
+    await until(() => env.dispatched.length === 2);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(env.dispatched).toHaveLength(2);
+    expect(clientA.sent).toEqual([{ kind: "text", target: { kind: "group", id: "g1" }, text: "pong" }]);
+    expect(clientW.sent.map((s) => s.target)).toEqual([{ kind: "group", id: "g1" }]);
+    expect(env.dispatched.map((d) => d.route.sessionKey)).toEqual([
+      "agent:main:multi-openim:group:g1:a",
+      "agent:main:multi-openim:group:g1:w",
+    ]);
+    a.abort.abort();
+    w.abort.abort();
+    await Promise.all([a.running, w.running]);
+  });
+
+  test("a long reply is chunked at the text limit", async () => {
+    const env = setup(`${"word ".repeat(1000)}end`);
+    const cfg = twoAccountConfig();
+    const a = await start(env, cfg, "a");
+    const [clientA] = env.clients as [FakeClient];
+    clientA.push({ kind: "direct", text: "tell me a lot" });
+    await until(() => clientA.sent.length >= 2);
+    expect(clientA.sent.every((s) => (s.text ?? "").length <= 4000)).toBe(true);
+    expect(clientA.sent.map((s) => s.text).join(" ")).toBe(`${"word ".repeat(1000)}end`.trim());
+    a.abort.abort();
+    await a.running;
+  });
+});
+
+describe("outbound", () => {
+  test("explicit accountId required; unknown or stopped accounts are not connected; sends go to the named account", async () => {
+    const env = setup();
+    const cfg = twoAccountConfig();
+    const out = env.plugin.channel.outbound;
+    await expect(out.sendText({ to: "user:bob", text: "hi" })).rejects.toThrow(
+      "accountId is required (no default fallback)",
+    );
+    await expect(out.sendText({ to: "user:bob", text: "hi", accountId: "a" })).rejects.toThrow(
+      'account "a" is not connected',
+    );
+    await expect(out.sendText({ to: "bob", text: "hi", accountId: "a" })).rejects.toThrow(
+      /expected user:<id> or group:<id>/,
+    );
+    const a = await start(env, cfg, "a");
+    const b = await start(env, cfg, "b");
+    const result = await out.sendText({ to: "multi-openim:group:g9", text: "hi", accountId: "b" });
+    expect(result).toEqual({ channel: "multi-openim", messageId: "s1" });
+    const [clientA, clientB] = env.clients as [FakeClient, FakeClient];
+    expect(clientA.sent).toEqual([]);
+    expect(clientB.sent).toEqual([{ kind: "text", target: { kind: "group", id: "g9" }, text: "hi" }]);
+    await out.sendMedia({ to: "user:bob", text: "", mediaUrl: "https://x.test/cat.png", accountId: "a" });
+    await expect(
+      out.sendMedia({ to: "user:bob", text: "", mediaUrl: "/etc/passwd", accountId: "a" }),
+    ).rejects.toThrow(/outside the allowed media folders/);
+    expect(clientA.sent).toEqual([
+      { kind: "image", target: { kind: "user", id: "bob" }, source: { url: "https://x.test/cat.png" } },
+    ]);
+    expect(env.plugin.channel.messaging.targetResolver.looksLikeId("group:g1")).toBe(true);
+    expect(env.plugin.channel.messaging.targetResolver.looksLikeId("bob")).toBe(false);
+    a.abort.abort();
+    b.abort.abort();
+    await Promise.all([a.running, b.running]);
+  });
+});

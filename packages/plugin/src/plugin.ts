@@ -1,0 +1,131 @@
+import { CHANNEL_ID } from "@multi-openim/core";
+import type { PluginAccount } from "./accounts.js";
+import { createChannel } from "./channel.js";
+import { ChannelConfigReader } from "./config.js";
+import { createPersistToken, type MutateConfigFile } from "./persist.js";
+import { AccountRegistry } from "./registry.js";
+import type { InboundChannelRuntime } from "./runtime-types.js";
+import { createRegistrySender } from "./sender.js";
+import type { CreateAccountClient, Logger, TokenRefresherLike } from "./types.js";
+
+/** The parts of OpenClaw's plugin `api` this plugin touches. */
+export interface PluginApiLike {
+  logger?: Logger;
+  config?: unknown;
+  runtime?: {
+    channel?: unknown;
+    config?: { mutateConfigFile?: MutateConfigFile; current?: () => unknown };
+  };
+  registerTool?: (factory: (ctx: ToolFactoryContext) => unknown, opts?: { names?: string[] }) => void;
+  registerCli?: (
+    registrar: (ctx: { program: CommanderLike }) => void | Promise<void>,
+    opts?: {
+      commands?: string[];
+      descriptors?: { name: string; description: string; hasSubcommands: boolean }[];
+    },
+  ) => void;
+}
+
+export interface ToolFactoryContext {
+  config?: unknown;
+  getRuntimeConfig?: () => unknown;
+  agentAccountId?: string;
+}
+
+export interface CommanderLike {
+  command(name: string): CommanderLike;
+  description(text: string): CommanderLike;
+}
+
+export type RegistrySender = ReturnType<typeof createRegistrySender>;
+
+export interface PluginOptions {
+  createClient: CreateAccountClient;
+  createRefresher: (options: {
+    account: PluginAccount;
+    persistToken: (accountId: string, token: string, userID?: string) => Promise<void>;
+    logger: Logger;
+  }) => TokenRefresherLike;
+  /** The four tools over a sender (from @multi-openim/mcp-tools). */
+  createTools?: (sender: RegistrySender) => unknown[];
+  toolNames?: readonly string[];
+  /** Adds `setup` (and friends) under `openclaw multi-openim` (from the `multi-openim` CLI package). */
+  mountCli?: (command: CommanderLike) => void;
+  publishEveryMs?: number;
+}
+
+const consoleLogger: Logger = {
+  info: (m) => console.log(m),
+  warn: (m) => console.warn(m),
+  error: (m) => console.error(m),
+};
+
+/** One plugin instance: its registry of running accounts, the channel, and the api hooks. */
+export function createMultiOpenimPlugin(options: PluginOptions) {
+  let api: PluginApiLike | undefined;
+  const logger = (): Logger => api?.logger ?? consoleLogger;
+  const registry = new AccountRegistry();
+  const reader = new ChannelConfigReader(logger);
+  const currentConfig = () => api?.runtime?.config?.current?.() ?? api?.config;
+
+  const persistToken = async (accountId: string, token: string, userID?: string) => {
+    registry.rememberToken(accountId, token, userID);
+    await createPersistToken({ mutateConfigFile: api?.runtime?.config?.mutateConfigFile, log: logger() })(
+      accountId,
+      token,
+      userID,
+    );
+  };
+
+  const channel = createChannel({
+    reader,
+    registry,
+    createClient: options.createClient,
+    createRefresher: (account) => options.createRefresher({ account, persistToken, logger: logger() }),
+    fallbackRuntime: () => api?.runtime?.channel as InboundChannelRuntime | undefined,
+    logger,
+    ...(options.publishEveryMs !== undefined ? { publishEveryMs: options.publishEveryMs } : {}),
+  });
+
+  const sender = createRegistrySender(registry, () => reader.read(currentConfig()).listed);
+
+  return {
+    channel,
+    registry,
+    setApi(next: PluginApiLike) {
+      api = next;
+    },
+    registerTools(next: PluginApiLike) {
+      api = next;
+      const createTools = options.createTools;
+      if (!createTools || !next.registerTool) return;
+      next.registerTool(
+        () => createTools(sender),
+        options.toolNames ? { names: [...options.toolNames] } : undefined,
+      );
+    },
+    registerCli(next: PluginApiLike) {
+      const mount = options.mountCli;
+      if (!mount || !next.registerCli) return;
+      next.registerCli(
+        ({ program }) => {
+          mount(
+            program
+              .command(CHANNEL_ID)
+              .description("Multi-OpenIM channel: set up accounts, check status, validate config"),
+          );
+        },
+        {
+          commands: [CHANNEL_ID],
+          descriptors: [
+            {
+              name: CHANNEL_ID,
+              description: "Multi-OpenIM channel: setup, status, validate",
+              hasSubcommands: true,
+            },
+          ],
+        },
+      );
+    },
+  };
+}

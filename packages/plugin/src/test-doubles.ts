@@ -1,0 +1,167 @@
+import type { ResolvedAccount, Target } from "@multi-openim/core";
+import type { DispatchParams, InboundChannelRuntime } from "./runtime-types.js";
+import type {
+  AccountClient,
+  AccountStatus,
+  InboundMessage,
+  Logger,
+  MediaSource,
+  SendResult,
+} from "./types.js";
+
+/** An AccountClient double: records sends, lets the test push messages and status. */
+export class FakeClient implements AccountClient {
+  readonly sent: { kind: string; target: Target; text?: string; source?: MediaSource }[] = [];
+  started = 0;
+  stopped = 0;
+  failStart?: Error;
+  state: AccountStatus;
+  private readonly listeners = {
+    message: new Set<(m: InboundMessage) => void>(),
+    status: new Set<(s: AccountStatus) => void>(),
+  };
+
+  constructor(readonly account: ResolvedAccount) {
+    this.state = {
+      accountId: account.accountId,
+      enabled: true,
+      configured: true,
+      running: false,
+      connected: false,
+      lastError: null,
+      auth: "ok",
+      reconnects: 0,
+    };
+  }
+
+  on(event: "message", listener: (m: InboundMessage) => void): () => void;
+  on(event: "status", listener: (s: AccountStatus) => void): () => void;
+  on(event: "message" | "status", listener: (payload: never) => void): () => void {
+    const set = this.listeners[event] as Set<(payload: never) => void>;
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    this.started += 1;
+    if (this.failStart) throw this.failStart;
+    this.setStatus({
+      running: true,
+      connected: true,
+      lastConnectedAt: Date.now(),
+      lastTransportActivityAt: Date.now(),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped += 1;
+    this.setStatus({ running: false, connected: false });
+  }
+
+  setStatus(patch: Partial<AccountStatus>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners.status) l({ ...this.state });
+  }
+
+  push(
+    message: Partial<InboundMessage> & Pick<InboundMessage, "kind" | "text">,
+    senderID = "alice",
+  ): InboundMessage {
+    const full: InboundMessage = {
+      accountId: this.account.accountId,
+      conversationID: "c1",
+      target:
+        message.kind === "group"
+          ? { kind: "group", id: message.groupID ?? "g1" }
+          : { kind: "user", id: senderID },
+      sender: { userID: senderID },
+      mentionsSelf: false,
+      mentionsAll: false,
+      media: [],
+      serverTime: 1,
+      clientMsgID: `m${Math.random()}`,
+      serverMsgID: "",
+      ...message,
+    };
+    for (const l of this.listeners.message) l(full);
+    return full;
+  }
+
+  get listenerCount(): number {
+    return this.listeners.message.size + this.listeners.status.size;
+  }
+
+  status(): AccountStatus {
+    return { ...this.state };
+  }
+
+  private record(kind: string, target: Target, extra: { text?: string; source?: MediaSource }): SendResult {
+    this.sent.push({ kind, target, ...extra });
+    return {
+      accountId: this.account.accountId,
+      clientMsgID: `c${this.sent.length}`,
+      serverMsgID: `s${this.sent.length}`,
+    };
+  }
+  async sendText(target: Target, text: string) {
+    return this.record("text", target, { text });
+  }
+  async sendImage(target: Target, source: MediaSource) {
+    return this.record("image", target, { source });
+  }
+  async sendVideo(target: Target, source: MediaSource) {
+    return this.record("video", target, { source });
+  }
+  async sendFile(target: Target, source: MediaSource) {
+    return this.record("file", target, { source });
+  }
+}
+
+/** OpenClaw's inbound runtime, reduced to what the channel calls; every dispatch answers `reply`. */
+export function fakeRuntime(reply = "pong") {
+  const dispatched: DispatchParams[] = [];
+  const contexts: Record<string, unknown>[] = [];
+  const runtime: InboundChannelRuntime = {
+    routing: {
+      resolveAgentRoute: (input) => ({
+        agentId: "main",
+        accountId: input.accountId,
+        dmScope: input.dmScope,
+        sessionKey: `agent:main:${input.channel}:${input.accountId}:${input.peer.kind}:${input.peer.id}`,
+      }),
+    },
+    inbound: {
+      ingress: { resolveStable: async () => ({ ingress: { admission: "dispatch" } }) },
+      buildContext: (params) => {
+        contexts.push(params);
+        return { ...params, SessionKey: (params.route as { dispatchSessionKey: string }).dispatchSessionKey };
+      },
+      dispatch: async (params) => {
+        dispatched.push(params);
+        await params.delivery.deliver({ text: reply }, { kind: "final" });
+        return { admission: { kind: "dispatch" }, dispatched: true };
+      },
+    },
+  };
+  return { runtime, dispatched, contexts };
+}
+
+export function memoryLogger() {
+  const lines: string[] = [];
+  const logger: Logger = {
+    debug: (m) => lines.push(`debug ${m}`),
+    info: (m) => lines.push(`info ${m}`),
+    warn: (m) => lines.push(`warn ${m}`),
+    error: (m) => lines.push(`error ${m}`),
+  };
+  return { logger, lines };
+}
+
+/** Waits until `check` passes (bounded), for effects of fire-and-forget event handlers. */
+export async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

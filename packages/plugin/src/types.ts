@@ -1,0 +1,78 @@
+import type { ResolvedAccount, Target } from "@multi-openim/core";
+
+/**
+ * What the plugin needs from one account's OpenIM connection. `@multi-openim/client` satisfies it;
+ * keeping it here lets the unit tests drive the channel with a double instead of a server.
+ */
+export interface AccountStatus {
+  accountId: string;
+  enabled: boolean;
+  configured: true;
+  running: boolean;
+  connected: boolean;
+  lastConnectedAt?: number;
+  lastError: string | null;
+  auth: "ok" | "refreshing" | "needs-login";
+  tokenExpiresAt?: number;
+  lastInboundAt?: number;
+  lastOutboundAt?: number;
+  lastTransportActivityAt?: number;
+  reconnects: number;
+}
+
+export interface InboundMessage {
+  accountId: string;
+  kind: "direct" | "group";
+  conversationID: string;
+  /** direct: the peer; group: the group. Replies go here. */
+  target: Target;
+  sender: { userID: string; nickname?: string };
+  groupID?: string;
+  text: string;
+  mentionsSelf: boolean;
+  mentionsAll: boolean;
+  media: { kind: string; url: string; name?: string }[];
+  serverTime: number;
+  clientMsgID: string;
+  serverMsgID: string;
+}
+
+export interface SendResult {
+  accountId: string;
+  clientMsgID: string;
+  serverMsgID: string;
+}
+
+export type MediaSource = { url: string; name?: string } | { path: string };
+
+export interface AccountClient {
+  start(): Promise<unknown>;
+  stop(): Promise<void>;
+  on(event: "message", listener: (message: InboundMessage) => void): () => void;
+  on(event: "status", listener: (status: AccountStatus) => void): () => void;
+  sendText(target: Target, text: string): Promise<SendResult>;
+  sendImage(target: Target, source: MediaSource): Promise<SendResult>;
+  sendVideo(target: Target, source: MediaSource): Promise<SendResult>;
+  sendFile(target: Target, source: MediaSource): Promise<SendResult>;
+  status(): AccountStatus;
+}
+
+export interface Logger {
+  debug?(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface TokenRefresherLike {
+  refresh(
+    accountId: string,
+    reason: string,
+  ): Promise<{ ok: true; token: string; userID?: string } | { ok: false; code: string; message?: string }>;
+  dispose?(): void;
+}
+
+export type CreateAccountClient = (
+  account: ResolvedAccount,
+  options: { tokenRefresher: TokenRefresherLike; logger: Logger },
+) => AccountClient;
