@@ -121,8 +121,7 @@ export class Recovery {
       const session = this.deps.newSession();
       const outcome: LoginOutcome = await session.login(this.deps.loginTimeoutMs);
       if (signal.aborted) return;
-      this.deps.attemptSettled();
-      if (outcome.kind === "connected") return;
+      if (outcome.kind === "connected") return this.deps.attemptSettled();
       attempt++;
       if (outcome.kind === "token") {
         freshRejects = refreshed ? freshRejects + 1 : freshRejects;
@@ -144,6 +143,7 @@ export class Recovery {
         this.pending = this.mergePending({ refresh: false, reason: "retry after failed login" });
       }
       log("warn", `login attempt ${attempt} did not connect (${outcome.kind}); backing off`);
+      this.deps.attemptSettled();
       await sleep(backoffDelay(attempt, this.deps.backoff.baseMs, this.deps.backoff.capMs), signal);
     }
   }
