@@ -114,7 +114,9 @@ test("multi-openim-mcp over stdio: lists the tools, refuses a call without accou
     const fileId = (file.structuredContent as { messageId: string }).messageId;
     const fileMessage = await server.waitForMessage((m) => m.clientMsgID === fileId, 5000);
     expect(fileMessage).toMatchObject({ sendID: "bot1", groupID: "g1" });
-    await server.waitForMessage((m) => m.groupID === "g1" && m.text === "notes attached", 5000);
+    const { captionMessageId } = file.structuredContent as { captionMessageId: string };
+    const caption = await server.waitForMessage((m) => m.clientMsgID === captionMessageId, 5000);
+    expect(caption).toMatchObject({ groupID: "g1", text: "notes attached" });
 
     const image = await client.callTool({
       name: "multi_openim_send_image",

@@ -35,6 +35,8 @@ export function createMcpServer(sender: Sender, options: McpServerOptions = {}):
       title: tool.label,
       description: tool.description,
       inputSchema: plainSchema(tool.parameters),
+      // Sending reaches people outside the client and is not safe to repeat blindly.
+      annotations: { title: tool.label, readOnlyHint: false, idempotentHint: false, openWorldHint: true },
     })),
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
@@ -52,7 +54,12 @@ export function createMcpServer(sender: Sender, options: McpServerOptions = {}):
     }
     return {
       content: [{ type: "text", text: outcomeText(outcome) }],
-      structuredContent: { messageId: outcome.messageId, accountId: outcome.accountId, to: outcome.to },
+      structuredContent: {
+        messageId: outcome.messageId,
+        accountId: outcome.accountId,
+        to: outcome.to,
+        ...(outcome.captionMessageId ? { captionMessageId: outcome.captionMessageId } : {}),
+      },
     };
   });
   return server;

@@ -6,6 +6,8 @@ export interface ToolSuccess {
   accountId: string;
   /** The normalized target the message went to. */
   to: string;
+  /** The id of the caption's text message, when a caption was sent after the media. */
+  captionMessageId?: string;
 }
 
 export interface ToolFailure {
@@ -24,7 +26,8 @@ export function toolFailure(code: MultiOpenimErrorCode, message: string): ToolFa
 /** The one line a model reads back, for both adapters. */
 export function outcomeText(outcome: ToolOutcome): string {
   if (outcome.ok) {
-    return `Sent. messageId=${outcome.messageId} accountId=${outcome.accountId} to=${outcome.to}`;
+    const caption = outcome.captionMessageId ? ` captionMessageId=${outcome.captionMessageId}` : "";
+    return `Sent. messageId=${outcome.messageId} accountId=${outcome.accountId} to=${outcome.to}${caption}`;
   }
   return `Error ${outcome.code}: ${outcome.message}`;
 }

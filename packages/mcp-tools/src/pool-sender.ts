@@ -13,14 +13,12 @@ function idOf(result: SendResult): string {
   return result.clientMsgID || result.serverMsgID;
 }
 
-/** A Sender over the client package's AccountPool; a caption goes out as a text right after its media. */
+/** A Sender over the client package's AccountPool. */
 export function createPoolSender(pool: SenderPool): Sender {
   const media =
     (kind: "sendImage" | "sendVideo" | "sendFile") =>
     async (accountId: string, target: string, source: MediaSource, options?: MediaSendOptions) => {
-      const client = pool.require(accountId);
-      const result = await client[kind](target, clientSource(source, options));
-      if (options?.caption) await client.sendText(target, options.caption);
+      const result = await pool.require(accountId)[kind](target, clientSource(source, options));
       return idOf(result);
     };
   return {

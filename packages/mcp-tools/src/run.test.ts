@@ -106,18 +106,53 @@ describe("runSendMedia", () => {
         caption: "look",
         fileName: "a.bin",
       });
-      expect(outcome).toEqual({ ok: true, messageId: "msg-1", accountId: "primary", to: "group:g1" });
+      expect(outcome).toEqual({
+        ok: true,
+        messageId: "msg-1",
+        accountId: "primary",
+        to: "group:g1",
+        captionMessageId: "msg-2",
+      });
       expect(sent).toMatchObject([
         {
           kind,
           accountId: "primary",
           target: "group:g1",
           source: { url: "https://cdn.example.com/a.bin" },
-          options: { caption: "look", fileName: "a.bin" },
+          options: { fileName: "a.bin" },
         },
+        { kind: "text", accountId: "primary", target: "group:g1", text: "look" },
       ]);
     },
   );
+
+  test("without a caption only the media goes out", async () => {
+    const { sender, sent } = setup();
+    const outcome = await runSendMedia(sender, "video", {
+      accountId: "primary",
+      to: "user:a",
+      url: "https://x.example/v.mp4",
+      caption: "  ",
+    });
+    expect(outcome).toEqual({ ok: true, messageId: "msg-1", accountId: "primary", to: "user:a" });
+    expect(sent.map((s) => s.kind)).toEqual(["video"]);
+  });
+
+  test("a caption that fails after its media says the media arrived and not to resend it", async () => {
+    const { sender, sent, failNext } = setup();
+    failNext(new MultiOpenimError("SEND_TIMEOUT", "[client] no ack"), 1);
+    const outcome = await runSendMedia(sender, "image", {
+      accountId: "primary",
+      to: "user:a",
+      url: "https://x.example/a.png",
+      caption: "see this",
+    });
+    expect(outcome).toMatchObject({ ok: false, code: "SEND_TIMEOUT" });
+    expect(outcome.ok ? "" : outcome.message).toMatch(
+      /^the image was sent \(messageId=msg-1\) but its caption was not .*send the caption alone with multi_openim_send_text, do not resend the image\.$/,
+    );
+    expect(sent.map((s) => s.kind)).toEqual(["image"]);
+  });
 
   test.each([
     [{ caption: 5 }, /caption must be a string/],

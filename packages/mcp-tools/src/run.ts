@@ -1,7 +1,7 @@
 import { isMultiOpenimError, type MultiOpenimErrorCode, redactSecrets } from "@multi-openim/core";
 import { checkAccount, checkOptionalString, checkTarget, checkText } from "./checks.js";
 import { checkMediaSource, type MediaPolicy } from "./media-policy.js";
-import { type ToolFailure, type ToolOutcome, toolFailure } from "./outcome.js";
+import { type ToolFailure, type ToolOutcome, type ToolSuccess, toolFailure } from "./outcome.js";
 import type { Sender } from "./sender.js";
 
 export interface RunOptions extends MediaPolicy {
@@ -92,11 +92,38 @@ export async function runSendMedia(
   const media = await checkMediaSource({ url: p.url, path: p.path }, options);
   if (isFailure(media)) return media;
   const accountId = p.accountId as string;
-  const sendOptions = { signal: options.signal, caption: caption.value, fileName: fileName.value };
+  const sendOptions = { signal: options.signal, fileName: fileName.value };
   const send = {
     image: () => sender.sendImage(accountId, target.to, media.source, sendOptions),
     video: () => sender.sendVideo(accountId, target.to, media.source, sendOptions),
     file: () => sender.sendFile(accountId, target.to, media.source, sendOptions),
   }[kind];
-  return attempt(options, accountId, target.to, send);
+  const outcome = await attempt(options, accountId, target.to, send);
+  if (!outcome.ok || !caption.value) return outcome;
+  return sendCaption(sender, kind, outcome, caption.value, options);
+}
+
+/**
+ * The caption goes out as a text right after its media (OpenIM media messages carry no text). If only the
+ * caption fails, the model is told the media arrived, so it resends the caption rather than the media.
+ */
+async function sendCaption(
+  sender: Sender,
+  kind: MediaKind,
+  sent: ToolSuccess,
+  caption: string,
+  options: RunOptions & { signal?: AbortSignal },
+): Promise<ToolOutcome> {
+  try {
+    const captionMessageId = await sender.sendText(sent.accountId, sent.to, caption, {
+      signal: options.signal,
+    });
+    return { ...sent, captionMessageId };
+  } catch (error) {
+    const failed = sendFailure(error, options);
+    return toolFailure(
+      failed.code,
+      `the ${kind} was sent (messageId=${sent.messageId}) but its caption was not (${failed.message}): send the caption alone with multi_openim_send_text, do not resend the ${kind}.`,
+    );
+  }
 }

@@ -7,7 +7,7 @@ export interface SendOptions {
 }
 
 export interface MediaSendOptions extends SendOptions {
-  caption?: string;
+  /** The name the recipient sees, when the model gave one. */
   fileName?: string;
 }
 

@@ -10,15 +10,16 @@ export interface RecordedSend {
 }
 
 /**
- * The unit-test boundary: a Sender that records what the tools hand over. `fail` makes the next send throw,
+ * The unit-test boundary: a Sender that records what the tools hand over. `failNext` makes a send throw,
  * so the tools' handling of sender errors is exercised with real thrown values.
  */
 export function createRecordingSender(accounts: Record<string, { connected: boolean }>) {
   const sent: RecordedSend[] = [];
   let nextId = 1;
   let failWith: unknown;
+  let failAfter = 0;
   const record = async (entry: RecordedSend): Promise<string> => {
-    if (failWith !== undefined) {
+    if (failWith !== undefined && failAfter-- <= 0) {
       const error = failWith;
       failWith = undefined;
       throw error;
@@ -41,8 +42,10 @@ export function createRecordingSender(accounts: Record<string, { connected: bool
   return {
     sender,
     sent,
-    failNext(error: unknown) {
+    /** The next send (or the one after `after` successful sends) throws `error`. */
+    failNext(error: unknown, after = 0) {
       failWith = error;
+      failAfter = after;
     },
   };
 }
