@@ -132,6 +132,21 @@ test("multi-openim-mcp over stdio: lists the tools, refuses a call without accou
       arguments: { accountId: "primary", to: "group:g1", path: path.join(dir, "openclaw.json") },
     });
     expect(textOf(outside)).toMatch(/^Error MEDIA_REFUSED: path is outside the folders/);
+
+    // The server revokes the token; with refresh off the account needs a manual login, and the tool says so.
+    server.invalidateToken("bot1", { token });
+    await expect
+      .poll(
+        async () =>
+          textOf(
+            await client.callTool({
+              name: "multi_openim_send_text",
+              arguments: { accountId: "primary", to: "user:alice", text: "still there?" },
+            }),
+          ),
+        { timeout: 15_000, interval: 250 },
+      )
+      .toMatch(/^Error NOT_CONNECTED: account "primary" is not connected/);
   } finally {
     await client.close();
   }
@@ -170,14 +185,17 @@ function runBin(args: string[]) {
 test("SIGTERM stops the accounts and exits 0 with nothing but protocol on stdout", {
   timeout: 30_000,
 }, async () => {
-  const { child, out, exited } = runBin([
-    "--config",
-    path.join(dir, "openclaw.json"),
-    "--account",
-    "primary",
-  ]);
+  const config = path.join(dir, "sigterm.json");
+  await writeOpenClawConfig(config, {
+    tokenRefresh: { mode: "off", manualLoginMarkerPath: path.join(dir, "manual-login.json") },
+    accounts: {
+      primary: { token: server.mintToken("bot1"), wsAddr: server.wsAddr, apiAddr: server.apiAddr },
+    },
+  });
+  const { child, out, exited } = runBin(["--config", config]);
   try {
     await expect.poll(() => out.stderr, { timeout: 15_000, interval: 50 }).toContain("serving 1 account(s)");
+    expect(out.stderr).toContain("account primary: connected");
     child.kill("SIGTERM");
     const [code] = await exited;
     expect(code).toBe(0);
