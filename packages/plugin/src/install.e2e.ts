@@ -1,0 +1,69 @@
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, expect, test } from "vitest";
+import { openclawArgs, openclawEnv, PLUGIN_DIR } from "./e2e/openclaw-env.js";
+import { runCommand } from "./e2e/spawn.js";
+
+let root: string | undefined;
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+/** pnpm rewrites catalog: and workspace: specifiers when packing; npm would ship them verbatim. */
+function pnpmCommand(): [string, string[]] {
+  const execpath = process.env.npm_execpath;
+  if (execpath && /pnpm/.test(execpath)) return [process.execPath, [execpath, "pack"]];
+  return ["npx", ["-y", "pnpm@10", "pack"]];
+}
+
+test("the packed tarball installs into a real OpenClaw and shows the channel, the four tools and the CLI", async () => {
+  root = await mkdtemp(join(tmpdir(), "mo-install-"));
+  const [pnpm, packArgs] = pnpmCommand();
+  const packed = await runCommand(pnpm, [...packArgs, "--pack-destination", root], {
+    cwd: PLUGIN_DIR,
+    timeoutMs: 60_000,
+  });
+  expect(packed.code, packed.stderr).toBe(0);
+  const tarball = (await readdir(root)).find((f) => f.endsWith(".tgz"));
+  expect(tarball).toBeDefined();
+
+  const env = await openclawEnv(root);
+  const run = (timeoutMs: number, ...args: string[]) => {
+    const [cmd, argv] = openclawArgs(...args);
+    return runCommand(cmd, argv, { env, timeoutMs });
+  };
+  const install = await run(
+    180_000,
+    "plugins",
+    "install",
+    join(root, tarball as string),
+    "--force",
+    "--accept-capabilities",
+  );
+  expect(install.code, `${install.stdout}\n${install.stderr}`).toBe(0);
+  expect(install.stdout).toContain("Installed plugin: multi-openim-channel");
+
+  const inspected = await run(90_000, "plugins", "inspect", "multi-openim-channel", "--json", "--runtime");
+  expect(inspected.code, inspected.stderr).toBe(0);
+  const report = JSON.parse(inspected.stdout);
+  expect(report.plugin.status).toBe("loaded");
+  expect(report.plugin.channelIds).toEqual(["multi-openim"]);
+  // Only the third-party dependencies were installed: the workspace packages are inside dist.
+  expect(report.plugin.dependencyStatus.missing).toEqual([]);
+  const toolNames = [
+    "multi_openim_send_text",
+    "multi_openim_send_image",
+    "multi_openim_send_video",
+    "multi_openim_send_file",
+  ];
+  expect(report.plugin.toolNames).toEqual(toolNames);
+  expect(report.plugin.contracts.tools).toEqual(toolNames);
+  expect(report.install.acceptedSurface.cliCommands).toEqual(["multi-openim"]);
+
+  // The CLI command is mounted by the plugin inside OpenClaw's own CLI.
+  const help = await run(90_000, "multi-openim", "setup", "--help");
+  expect(help.code, help.stderr).toBe(0);
+  expect(help.stdout).toContain("Usage: openclaw multi-openim setup");
+  expect(help.stdout).toContain("--account <id>");
+}, 420_000);
