@@ -7,7 +7,8 @@ import { hookRefresh } from "./hook-refresh.js";
 import { httpRefresh, type RefreshedToken } from "./http-refresh.js";
 import { type RefreshResult, resolveTokenRefresh, type TokenRefresherOptions } from "./options.js";
 import { type FinishContext, finishFailure, finishSuccess } from "./outcome.js";
-import { AccountTimers, defaultTimers } from "./schedule.js";
+import { ProactiveRefresh } from "./proactive.js";
+import { defaultTimers } from "./schedule.js";
 import { redactingLogger, SecretRegistry } from "./secrets.js";
 
 export interface TokenRefresher {
@@ -31,14 +32,19 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
   const timers = options.timers ?? defaultTimers();
   const backoff = resolveBackoff(options.backoff);
   const circuitOptions = resolveCircuit(options.circuit);
-  const margin = Math.max(0, options.proactiveMarginMs ?? 300_000);
-  const expiresAt = options.expiresAt ?? tokenExpiresAt;
   const fetchImpl = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
   const lifetime = new AbortController();
   const inflight = new Map<string, Promise<RefreshResult>>();
   const circuits = new Map<string, Circuit>();
-  const planned = new AccountTimers(timers, now);
-  const scheduled = new Set<string>();
+  const proactive = new ProactiveRefresh({
+    timers,
+    now,
+    marginMs: Math.max(0, options.proactiveMarginMs ?? 300_000),
+    refresh: (accountId, reason) => refresh(accountId, reason),
+    expiresAt: options.expiresAt ?? tokenExpiresAt,
+    debug: log.debug,
+    stopped: () => lifetime.signal.aborted,
+  });
 
   const circuitFor = (accountId: string) => {
     const existing = circuits.get(accountId);
@@ -118,10 +124,7 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
     });
     if (!outcome.ok) return finishFailure(ctx, outcome.error, outcome.attempts);
     const result = await finishSuccess(ctx, outcome.value, outcome.attempts);
-    if (scheduled.has(accountId) && !lifetime.signal.aborted) {
-      const exp = expiresAt(outcome.value.token);
-      if (exp !== undefined) plan(accountId, exp);
-    }
+    proactive.afterSuccess(accountId, outcome.value.token);
     return result;
   };
 
@@ -131,31 +134,6 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
     const promise = run(accountId, reason).finally(() => inflight.delete(accountId));
     inflight.set(accountId, promise);
     return promise;
-  };
-
-  const plan = (
-    accountId: string,
-    expiresAtMs: number,
-    at = Math.max(now(), expiresAtMs - margin),
-  ): number => {
-    scheduled.add(accountId);
-    planned.set(accountId, at, async () => {
-      const reason = `ProactiveRefresh expiresAt=${new Date(expiresAtMs).toISOString()}`;
-      const result = await refresh(accountId, reason);
-      // The old token still works until exp, so a failed proactive refresh tries again while there is time.
-      const left = expiresAtMs - now();
-      if (
-        !result.ok &&
-        scheduled.has(accountId) &&
-        !lifetime.signal.aborted &&
-        !planned.has(accountId) &&
-        left > 2000
-      ) {
-        plan(accountId, expiresAtMs, now() + Math.max(1000, Math.min(margin / 4, left / 2)));
-      }
-    });
-    log.debug(`[token-refresh] account "${accountId}": proactive refresh at ${new Date(at).toISOString()}`);
-    return at;
   };
 
   return {
@@ -168,16 +146,12 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
         );
       }
       if (lifetime.signal.aborted) return Number.NaN;
-      return plan(accountId, expiresAtMs);
+      return proactive.plan(accountId, expiresAtMs);
     },
-    cancel(accountId) {
-      scheduled.delete(accountId);
-      planned.clear(accountId);
-    },
+    cancel: (accountId) => proactive.cancel(accountId),
     dispose() {
       lifetime.abort();
-      scheduled.clear();
-      planned.clearAll();
+      proactive.dispose();
     },
   };
 }
