@@ -7,6 +7,12 @@ export {
   type MediaPolicy,
 } from "./media-policy.js";
 export { MULTI_OPENIM_TOOL_NAMES, type MultiOpenimToolName } from "./names.js";
-export { createOpenClawTools, type OpenClawTool, type OpenClawToolResult } from "./openclaw.js";
+export {
+  createOpenClawToolFactories,
+  createOpenClawTools,
+  type OpenClawTool,
+  type OpenClawToolContext,
+  type OpenClawToolResult,
+} from "./openclaw.js";
 export { outcomeText, type ToolFailure, type ToolOutcome, type ToolSuccess } from "./outcome.js";
 export type { MediaSendOptions, MediaSource, Sender, SendOptions } from "./sender.js";

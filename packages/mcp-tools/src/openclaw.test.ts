@@ -1,7 +1,7 @@
 import { isMultiOpenimError } from "@multi-openim/core";
 import { describe, expect, test } from "vitest";
 import { MULTI_OPENIM_TOOL_NAMES } from "./names.js";
-import { createOpenClawTools } from "./openclaw.js";
+import { createOpenClawToolFactories, createOpenClawTools } from "./openclaw.js";
 import { createRecordingSender } from "./test-sender.js";
 
 function tools() {
@@ -56,5 +56,35 @@ describe("createOpenClawTools", () => {
       /accountId "nobody" is not a configured account: pass one of "primary"/,
     );
     expect(sent).toEqual([]);
+  });
+});
+
+describe("createOpenClawToolFactories", () => {
+  test("a turn on one of our accounts names it in the description; accountId stays required", async () => {
+    const { sender, sent } = createRecordingSender({
+      primary: { connected: true },
+      other: { connected: true },
+    });
+    const factories = createOpenClawToolFactories(sender);
+    expect(factories).toHaveLength(4);
+    const tool = factories[0]!({ messageChannel: "multi-openim", agentAccountId: "other" });
+    expect(tool.description).toMatch(/arrived on account "other"; pass accountId "other"/);
+    expect(tool.parameters.required).toContain("accountId");
+    const error = await tool.execute("c", { to: "user:a", text: "hi" }).catch((e: Error) => e);
+    expect(error).toMatchObject({ code: "TOOL_INPUT_INVALID" });
+    expect(sent).toEqual([]);
+  });
+
+  test("no hint for another channel, an unknown account, or no account", () => {
+    const { sender } = createRecordingSender({ primary: { connected: true } });
+    const [factory] = createOpenClawToolFactories(sender);
+    const plain = createOpenClawTools(sender)[0]!.description;
+    for (const ctx of [
+      { messageChannel: "telegram", agentAccountId: "primary" },
+      { messageChannel: "multi-openim", agentAccountId: "ghost" },
+      {},
+    ]) {
+      expect(factory!(ctx).description).toBe(plain);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { MultiOpenimError } from "@multi-openim/core";
+import { CHANNEL_ID, MultiOpenimError } from "@multi-openim/core";
 import type { TSchema } from "@sinclair/typebox";
 import { createToolDefinitions, type ToolsOptions } from "./definitions.js";
 import type { MultiOpenimToolName } from "./names.js";
@@ -36,4 +36,27 @@ export function createOpenClawTools(sender: Sender, options: ToolsOptions = {}):
       return { content: [{ type: "text", text: outcomeText(outcome) }], details: outcome };
     },
   }));
+}
+
+/** The part of OpenClaw's tool-factory context the tools read. */
+export interface OpenClawToolContext {
+  messageChannel?: string;
+  agentAccountId?: string;
+}
+
+/**
+ * The factory form, `api.registerTool((ctx) => tool)`: when the turn came in on one of our accounts, the
+ * description names it so the model can pass it on purpose. accountId stays required: a hint, not a default.
+ */
+export function createOpenClawToolFactories(
+  sender: Sender,
+  options: ToolsOptions = {},
+): ((ctx: OpenClawToolContext) => OpenClawTool)[] {
+  return createOpenClawTools(sender, options).map((tool) => (ctx: OpenClawToolContext) => {
+    const account = ctx.agentAccountId;
+    if (ctx.messageChannel !== CHANNEL_ID || !account || !sender.knownAccounts().includes(account))
+      return tool;
+    const hint = ` This conversation arrived on account "${account}"; pass accountId "${account}" to send from the same account.`;
+    return { ...tool, description: tool.description + hint };
+  });
 }

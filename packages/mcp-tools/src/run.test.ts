@@ -71,6 +71,9 @@ describe("runSendText", () => {
     failNext(new MultiOpenimError("SEND_TIMEOUT", "[client] no ack within 10000 ms"));
     const timedOut = await runSendText(sender, { accountId: "primary", to: "user:a", text: "hi" });
     expect(timedOut).toMatchObject({ ok: false, code: "SEND_TIMEOUT" });
+    failNext({ errCode: 1004, errMsg: "RecordNotFoundError" });
+    const sdk = await runSendText(sender, { accountId: "primary", to: "user:a", text: "hi" });
+    expect(sdk).toMatchObject({ message: "the OpenIM send failed: errCode=1004 RecordNotFoundError" });
     failNext("plain string");
     const odd = await runSendText(sender, { accountId: "primary", to: "user:a", text: "hi" });
     expect(odd).toMatchObject({

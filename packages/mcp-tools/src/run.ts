@@ -30,10 +30,21 @@ function paramsObject(params: unknown): Record<string, unknown> {
   return params !== null && typeof params === "object" ? (params as Record<string, unknown>) : {};
 }
 
+/** OpenIM's SDK rejects with plain `{errCode, errMsg}` objects, not Errors; a sender may pass one on. */
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  const e = error as { errCode?: unknown; errMsg?: unknown; message?: unknown } | null;
+  if (e && typeof e === "object" && (e.errMsg !== undefined || e.message !== undefined)) {
+    const code = e.errCode !== undefined ? `errCode=${String(e.errCode)} ` : "";
+    return `${code}${String(e.errMsg ?? e.message)}`;
+  }
+  return String(error);
+}
+
 /** A sender's failure becomes a result, never a throw, and its text loses anything secret. */
 function sendFailure(error: unknown, options: RunOptions): ToolFailure {
   const code = isMultiOpenimError(error) && PASSED_THROUGH.has(error.code) ? error.code : "SEND_FAILED";
-  const raw = error instanceof Error ? error.message : String(error);
+  const raw = describe(error);
   const message = redactSecrets(raw, options.secrets?.() ?? []);
   return toolFailure(code, `the OpenIM send failed: ${message}`);
 }
