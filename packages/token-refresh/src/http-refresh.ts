@@ -1,5 +1,6 @@
 import { expandHome, type HttpRefreshConfig } from "@multi-openim/core";
-import { isTransientStatus, refreshError } from "./errors.js";
+import { refreshError } from "./errors.js";
+import { fetchJson } from "./http-fetch.js";
 import { describePathSpec, firstNonEmpty } from "./paths.js";
 import { isSensitiveField, isSensitiveHeader, type SecretRegistry } from "./secrets.js";
 import { readAccountState, writeBackState } from "./state-file.js";
@@ -21,9 +22,6 @@ export interface RefreshedToken {
   /** Rendered `clearOnSuccess` paths, unlinked by the caller once the token is persisted. */
   clearPaths: string[];
 }
-
-const DEFAULT_TIMEOUT_MS = 15_000;
-const BODY_PREVIEW_CHARS = 300;
 
 /** One pass of the seed's http steps 1–6: state, templates, fetch, status, JSON, extraction, write-back. */
 export async function httpRefresh(input: HttpRefreshInput): Promise<RefreshedToken> {
@@ -62,56 +60,15 @@ export async function httpRefresh(input: HttpRefreshInput): Promise<RefreshedTok
     input.warn(`[token-refresh] account "${accountId}": ${fields} has no value in stateFile; rendered as ""`);
   }
 
-  const json = await fetchJson(input, url, { method: config.method || "POST", headers, body }, config);
+  const json = await fetchJson({
+    fetch: input.fetch,
+    url,
+    init: { method: config.method || "POST", headers, body },
+    timeoutMs: config.timeoutMs,
+    secrets,
+    signal: input.signal,
+  });
   return extract(input, json, clearPaths, stateFile);
-}
-
-async function fetchJson(
-  input: HttpRefreshInput,
-  url: string,
-  init: { method: string; headers: Record<string, string>; body: string | undefined },
-  config: HttpRefreshConfig,
-): Promise<unknown> {
-  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = input.signal ? AbortSignal.any([timeout, input.signal]) : timeout;
-  let text: string;
-  let status: number;
-  try {
-    const response = await input.fetch(url, { ...init, signal });
-    status = response.status;
-    text = await response.text();
-  } catch (error) {
-    if (timeout.aborted) {
-      throw refreshError("REFRESH_TIMEOUT", `refresh endpoint did not answer within ${timeoutMs} ms`, {
-        cause: error,
-        retry: true,
-      });
-    }
-    const detail = (error as Error)?.cause instanceof Error ? (error as { cause: Error }).cause.message : "";
-    const message = `${(error as Error)?.message ?? String(error)}${detail ? ` (${detail})` : ""}`;
-    throw refreshError("REFRESH_NETWORK", `refresh request failed: ${input.secrets.redact(message)}`, {
-      cause: error,
-      retry: !input.signal?.aborted,
-    });
-  }
-  if (status < 200 || status > 299) {
-    const preview = input.secrets.redact(text.slice(0, BODY_PREVIEW_CHARS));
-    throw refreshError("REFRESH_HTTP_STATUS", `refresh endpoint answered HTTP ${status}: ${preview}`, {
-      retry: isTransientStatus(status),
-    });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw refreshError(
-      "REFRESH_BAD_JSON",
-      `refresh endpoint answered HTTP ${status} with a body that is not JSON`,
-      {
-        cause: error,
-      },
-    );
-  }
 }
 
 async function extract(
