@@ -11,5 +11,7 @@ test("the built dist imports by package name", () => {
     cwd,
     encoding: "utf8",
   });
-  expect(Array.isArray(JSON.parse(out))).toBe(true);
+  expect(JSON.parse(out)).toEqual(
+    expect.arrayContaining(["createTokenRefresher", "getByPath", "renderTemplate", "tokenExpiresAt"]),
+  );
 });

@@ -171,3 +171,60 @@ describe("mode http: the seed's steps in order", () => {
     expect(lines.some((l) => l.startsWith("error") && l.includes("disk full"))).toBe(true);
   });
 });
+
+describe("observer hooks", () => {
+  test("onRefreshStart / onRefreshSuccess / onRefreshFailure get events without the token; a throwing observer is ignored", async () => {
+    let status = 200;
+    server = await startAuthServer(() => ({ status, body: { token: "OBSERVED-TOKEN", uid: "u7" } }));
+    const events: [string, unknown][] = [];
+    const { logger, lines } = captureLogger();
+    const refresher = createTokenRefresher({
+      logger,
+      backoff: { retries: 0 },
+      onRefreshStart: (e) => events.push(["start", e]),
+      onRefreshSuccess: (e) => {
+        events.push(["success", e]);
+        throw new Error("metrics backend down");
+      },
+      onRefreshFailure: (e) => events.push(["failure", e]),
+      tokenRefresh: {
+        mode: "http",
+        manualLoginMarkerPath: dir.join("m.json"),
+        http: { endpoint: `${server.url}/r`, responseTokenPath: "token", responseUserIdPath: "uid" },
+      },
+    });
+    expect(await refresher.refresh("obs", "OnUserTokenExpired")).toMatchObject({ ok: true, userID: "u7" });
+    status = 503;
+    await refresher.refresh("obs", "OnConnectFailed errCode=10001");
+    expect(events).toEqual([
+      ["start", { accountId: "obs", reason: "OnUserTokenExpired", mode: "http" }],
+      [
+        "success",
+        {
+          accountId: "obs",
+          reason: "OnUserTokenExpired",
+          mode: "http",
+          durationMs: expect.any(Number),
+          attempts: 1,
+          userID: "u7",
+        },
+      ],
+      ["start", { accountId: "obs", reason: "OnConnectFailed errCode=10001", mode: "http" }],
+      [
+        "failure",
+        {
+          accountId: "obs",
+          reason: "OnConnectFailed errCode=10001",
+          mode: "http",
+          durationMs: expect.any(Number),
+          attempts: 1,
+          code: "REFRESH_HTTP_STATUS",
+          message: expect.stringContaining("HTTP 503"),
+          markerPath: dir.join("m.obs.json"),
+        },
+      ],
+    ]);
+    expect(JSON.stringify(events)).not.toContain("OBSERVED-TOKEN");
+    expect(lines.some((l) => l.includes("onRefreshSuccess hook threw: metrics backend down"))).toBe(true);
+  });
+});
