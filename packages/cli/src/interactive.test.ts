@@ -1,0 +1,96 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { type DevServer, startDevServer } from "@multi-openim/devserver";
+import JSON5 from "json5";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from "vitest";
+import { SAMPLE_CONFIG, tempHome } from "./test-helpers.js";
+import { hasTmux, startInTmux, type TmuxSession } from "./tmux-driver.js";
+
+if (!hasTmux) {
+  console.warn("interactive wizard tests SKIPPED: tmux is not installed (apt-get install -y tmux)");
+}
+
+let server: DevServer;
+let home: string;
+let file: string;
+let session: TmuxSession | undefined;
+
+beforeAll(async () => {
+  if (hasTmux) server = await startDevServer({ host: "127.0.0.1", wsPort: 0, apiPort: 0 });
+});
+afterAll(async () => {
+  await server?.close();
+});
+beforeEach(async () => {
+  home = await tempHome();
+  file = path.join(home, "openclaw.json");
+  await fs.writeFile(file, SAMPLE_CONFIG);
+});
+afterEach(async () => {
+  await session?.close();
+  session = undefined;
+  await fs.rm(home, { recursive: true, force: true });
+});
+
+test.skipIf(!hasTmux)(
+  "the wizard asks, hides the token, tests the connection and writes the account",
+  async () => {
+    server.registerUser("wizard-user");
+    const token = server.mintToken("wizard-user", { expiresInSec: 7200 });
+    const s = await startInTmux(["setup", "--config", file], { home, dir: home });
+    session = s;
+    await s.waitFor("Account id");
+    await s.type("team-b");
+    await s.key("Enter");
+    await s.waitFor("WebSocket address");
+    await s.type(server.wsAddr);
+    await s.key("Enter");
+    await s.waitFor("REST address");
+    await s.type(server.apiAddr);
+    await s.key("Enter");
+    await s.waitFor("OpenIM token");
+    await s.type(token);
+    await s.key("Enter");
+    await s.waitFor("OpenIM userID");
+    await s.key("Enter"); // accept the token's UserID claim
+    await s.waitFor("OpenIM platformID");
+    await s.key("Enter");
+    await s.waitFor("connected as wizard-user", 30_000);
+    await s.waitFor("Configure token refresh");
+    await s.key("Enter"); // no
+    await s.waitFor("friend APIs disabled");
+    await s.key("Enter"); // yes, the channel default: nothing written for it
+    const screen = await s.waitFor("Write this to");
+    expect(screen).toContain('+        "team-b": {');
+    expect(screen).toContain(`"token": "${token.slice(0, 4)}…(redacted)"`);
+    expect(screen).toContain("user wizard-user, platform 5, expires");
+    await s.key("Enter");
+    await s.waitFor("openclaw gateway restart");
+    expect(await s.exitCode()).toBe(0);
+    expect(await s.screen()).not.toContain(token);
+
+    const expected = JSON5.parse(SAMPLE_CONFIG);
+    expected.channels["multi-openim"].accounts["team-b"] = {
+      enabled: true,
+      token,
+      wsAddr: server.wsAddr,
+      apiAddr: server.apiAddr,
+    };
+    expect(JSON5.parse(await fs.readFile(file, "utf8"))).toEqual(expected);
+  },
+  60_000,
+);
+
+test.skipIf(!hasTmux)(
+  "declining to replace an existing account leaves the file byte-identical",
+  async () => {
+    const s = await startInTmux(["setup", "--config", file, "--account", "existing"], { home, dir: home });
+    session = s;
+    await s.waitFor("already exists. Replace it?");
+    await s.key("Enter"); // default: no
+    await s.waitFor("nothing was written");
+    expect(await s.exitCode()).toBe(1);
+    expect(await fs.readFile(file, "utf8")).toBe(SAMPLE_CONFIG);
+  },
+  30_000,
+);
