@@ -6,6 +6,13 @@ import { serveMcp } from "./serve.js";
 // dist/bin.mjs and src/bin.ts both sit one level below package.json.
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 
+// A long-lived server for a desktop client: a stray rejection inside a connection (the SDK has some) is
+// logged, not allowed to end every account's session.
+process.on("unhandledRejection", (reason) => {
+  const text = reason instanceof Error ? reason.message : String(reason);
+  process.stderr.write(`[multi-openim-mcp] error unhandled rejection: ${redactTokensInText(text)}\n`);
+});
+
 // The one top-level catch: a known error becomes its message and exit code 1 (2 for usage), nothing else prints.
 try {
   await serveMcp({
