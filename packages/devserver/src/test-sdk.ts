@@ -84,15 +84,20 @@ export async function loginClient(
     received,
     waitEvent: (name, timeoutMs = 10_000, after = 0) =>
       until(() => events.find((e) => e.event === name && e.at >= after), timeoutMs, name),
-    waitMessages: (predicate, count = 1, timeoutMs = 10_000) =>
-      until(
+    waitMessages: (predicate, count = 1, timeoutMs = 10_000) => {
+      // Scans only what arrived since the last check: a load test waits for 10k messages.
+      const hits: SdkMessage[] = [];
+      let scanned = 0;
+      return until(
         () => {
-          const hits = received.filter(predicate);
+          for (; scanned < received.length; scanned++)
+            if (predicate(received[scanned])) hits.push(received[scanned]);
           return hits.length >= count ? hits : undefined;
         },
         timeoutMs,
         `${count} message(s)`,
-      ),
+      );
+    },
     close: () => {
       const current = sdk.wsManager as (typeof wsManagers)[number] | undefined;
       for (const m of current ? [...wsManagers, current] : wsManagers) {
