@@ -115,6 +115,19 @@ describe("mode off and the downgrade to off", () => {
     expect(await refresher.refresh("d1", "r")).toMatchObject({ ok: false, code: "REFRESH_DISABLED" });
   });
 
+  test("refresh resolves even when a caller-supplied observer throws", async () => {
+    const refresher = createTokenRefresher({
+      tokenRefresh: { mode: "off", manualLoginMarkerPath: dir.join("manual-login.json") },
+      onRefreshStart: () => {
+        throw new Error("observer broke");
+      },
+      onRefreshFailure: () => {
+        throw new Error("observer broke again");
+      },
+    });
+    expect(await refresher.refresh("o2", "r")).toMatchObject({ ok: false, code: "REFRESH_DISABLED" });
+  });
+
   test("invalid options throw CONFIG_INVALID naming the field", () => {
     expect(() => createTokenRefresher({ tokenRefresh: { mode: "sometimes" as "off" } })).toThrowError(
       expect.objectContaining({

@@ -99,7 +99,11 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
     };
     if (lifetime.signal.aborted)
       return finishFailure(ctx, refreshError("STOPPED", "the refresher is disposed"), 0);
-    options.onRefreshStart?.({ accountId, reason, mode: config.mode });
+    try {
+      options.onRefreshStart?.({ accountId, reason, mode: config.mode });
+    } catch (error) {
+      log.warn(`[token-refresh] onRefreshStart hook threw: ${(error as Error)?.message ?? String(error)}`);
+    }
 
     const blockedUntil = ctx.circuit.blockedUntil(started);
     if (blockedUntil !== undefined && config.mode !== "off") {
@@ -131,7 +135,21 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
   const refresh = (accountId: string, reason: string): Promise<RefreshResult> => {
     const running = inflight.get(accountId);
     if (running) return running;
-    const promise = run(accountId, reason).finally(() => inflight.delete(accountId));
+    const promise = run(accountId, reason)
+      .catch((error: unknown): RefreshResult => {
+        // A safety net: `refresh` promises never to reject, whatever a caller-supplied function did.
+        const message = secrets.redact(
+          `[token-refresh] unexpected error: ${(error as Error)?.message ?? String(error)}`,
+        );
+        log.error(message);
+        return {
+          ok: false,
+          code: MultiOpenimError.from(error, "REFRESH_NETWORK").code,
+          message,
+          markerPath: "",
+        };
+      })
+      .finally(() => inflight.delete(accountId));
     inflight.set(accountId, promise);
     return promise;
   };
