@@ -133,7 +133,10 @@ describe.concurrent("client", () => {
     };
     const sessionFor = async (userID: string, friendGuard: boolean) => {
       const account = accountOn(s, userID, userID);
-      const session = new SdkSession({ ...account, sdkLogLevel: 5, friendGuard }, handlers);
+      const session = new SdkSession(
+        { ...account, sdkLogLevel: 5, friendGuard, restTimeoutMs: 5000 },
+        handlers,
+      );
       expect(await session.login(10_000)).toEqual({ kind: "connected" });
       return session;
     };

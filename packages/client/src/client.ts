@@ -6,6 +6,7 @@ import { normalizeMessage } from "./normalize.js";
 import { ProactiveRefresh } from "./proactive.js";
 import { Recovery } from "./recovery.js";
 import { failPendingRequests, isSocketOpen, LogLevel, swapToken } from "./sdk-loader.js";
+import { guardSdkRejections } from "./sdk-rejections.js";
 import { type SendContext, sendMedia, sendText } from "./send.js";
 import { SdkSession, type SessionHandlers } from "./session.js";
 import { StatusTracker } from "./status.js";
@@ -66,6 +67,7 @@ class Client implements AccountClient {
   private readonly inbound: InboundPipeline;
   private readonly proactive: ProactiveRefresh;
   private readonly opts: Required<Omit<ClientOptions, "logger" | "friendGuard" | "backoff">>;
+  private releaseGuard: (() => void) | undefined;
   private token: string;
   private userID: string;
   private session: SdkSession | undefined;
@@ -103,6 +105,8 @@ class Client implements AccountClient {
       queueTimeoutMs: options.queueTimeoutMs ?? 30_000,
       uploadTimeoutMs: options.uploadTimeoutMs ?? 120_000,
       tickMs: options.tickMs ?? 1000,
+      guardSdkRejections: options.guardSdkRejections ?? true,
+      restTimeoutMs: options.restTimeoutMs ?? 15_000,
     };
     this.emitter = new Emitter((event, error) =>
       this.log("error", `a "${event}" listener threw: ${String(error)}`),
@@ -153,6 +157,7 @@ class Client implements AccountClient {
     this.abort = abort;
     this.recovery = this.createRecovery(abort.signal);
     this.tracker.update({ running: true, lastError: null });
+    if (this.opts.guardSdkRejections) this.releaseGuard = guardSdkRejections((m) => this.log("debug", m));
     this.ticker = setInterval(() => this.tick(), this.opts.tickMs);
     this.proactive.resume();
     const first = new Promise<AccountStatus>((resolve) => {
@@ -176,6 +181,8 @@ class Client implements AccountClient {
     this.ticker = undefined;
     this.proactive.stop();
     this.retireSession();
+    this.releaseGuard?.();
+    this.releaseGuard = undefined;
     this.recovery = undefined;
     this.tracker.update({ running: false, connected: false });
     this.settleFirstAttempt();
@@ -238,6 +245,7 @@ class Client implements AccountClient {
         platformID,
         sdkLogLevel: this.opts.sdkLogLevel,
         friendGuard,
+        restTimeoutMs: this.opts.restTimeoutMs,
       },
       this.handlers(),
     );

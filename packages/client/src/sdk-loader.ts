@@ -2,6 +2,7 @@ import type { ApiService, MessageItem } from "@openim/client-sdk";
 // The modern build: the CJS / es builds turn `[...map.entries()]` into `[].concat(iter)` and lose every
 // catch-up pull after a reconnect (docs/openim.md). The package has no exports map, so the subpath resolves.
 import { CbEvents, getSDK, LogLevel } from "@openim/client-sdk/lib/index.modern.mjs";
+import { RELEASED_BY_CLIENT } from "./sdk-rejections.js";
 
 export type { MessageItem };
 export { CbEvents, LogLevel };
@@ -83,7 +84,8 @@ export function failPendingRequests(sdk: OpenImSdk, reason: string): number {
   const pending = [...map.values()];
   map.clear();
   // Shaped like the SDK's own error so its wrappers report errCode 10000 (network) and the reason.
-  for (const request of pending) request.reject(Object.assign(new Error(reason), { errCode: 10000 }));
+  for (const request of pending)
+    request.reject(Object.assign(new Error(reason), { errCode: 10000, [RELEASED_BY_CLIENT]: true }));
   return pending.length;
 }
 
@@ -155,4 +157,41 @@ export function raiseCachedMaxSeq(sdk: OpenImSdk, conversationID: string, seq: n
   const current = cachedMaxSeq(sdk, conversationID);
   if (current !== undefined && current < seq)
     cache?.updateCachedMaxReadSeq?.(conversationID, { maxSeq: seq });
+}
+
+/**
+ * Routes the instance's REST calls (the SDK looks `sendHttpRequest` up on itself at each call) through a
+ * timeout — it has none — and marks their failures as the SDK's, so the rejection guard recognises the
+ * ones the SDK leaves unhandled (a failed fetch carries no SDK frame in its stack).
+ */
+export function instrumentRest(sdk: OpenImSdk, timeoutMs: number): void {
+  const inner = sdk as unknown as { sendHttpRequest?: (req: unknown) => Promise<unknown> };
+  const original = inner.sendHttpRequest;
+  if (typeof original !== "function") return;
+  const target = sdk as unknown as object;
+  const wrapped = async (req: unknown) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await Promise.race([
+        original.call(target, req),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`SDK REST call timed out after ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+        }),
+      ]);
+    } catch (error) {
+      throw markSdkError(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  Reflect.defineProperty(target, "sendHttpRequest", { value: wrapped, writable: true, configurable: true });
+}
+
+function markSdkError(error: unknown): unknown {
+  const marked = error instanceof Error ? error : Object.assign(new Error(String(error)), { cause: error });
+  (marked as unknown as Record<symbol, unknown>)[RELEASED_BY_CLIENT] = true;
+  return marked;
 }

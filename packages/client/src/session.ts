@@ -1,6 +1,7 @@
 import { guardFriendApi } from "@multi-openim/friend-guard";
 import {
   createSdkInstance,
+  instrumentRest,
   type MessageItem,
   type OpenImSdk,
   observeFrames,
@@ -37,6 +38,7 @@ export interface SessionParams {
   platformID: number;
   sdkLogLevel: number;
   friendGuard: boolean;
+  restTimeoutMs: number;
 }
 
 const TOKEN_EVENTS: readonly string[] = ["OnUserTokenExpired", "OnUserTokenInvalid", "OnKickedOffline"];
@@ -59,6 +61,7 @@ export class SdkSession {
     private readonly params: SessionParams,
     private readonly handlers: SessionHandlers,
   ) {
+    instrumentRest(this.sdk, params.restTimeoutMs);
     if (params.friendGuard) guardFriendApi(this.sdk, { accountId: params.accountId });
     const events = [
       "OnConnecting",

@@ -115,12 +115,19 @@ export interface ClientOptions {
   kickWindowCapMs?: number;
   /** SDK log level (LogLevel: Trace 0 … Silent 5). Default 5. */
   sdkLogLevel?: number;
+  /** Per REST call the SDK makes (it sets none). Default 15000. */
+  restTimeoutMs?: number;
   /** Per history or conversation-list call during catch-up. Default 10000. */
   historyTimeoutMs?: number;
   /** Live messages wait at most this long for a catch-up before being released anyway. Default 30000. */
   queueTimeoutMs?: number;
   /** Uploading a local file (all parts). Default 120000. */
   uploadTimeoutMs?: number;
+  /**
+   * Keep rejections the SDK leaves unhandled (its floating REST and WS calls) from crashing the process;
+   * other unhandled rejections keep Node's default. Default true.
+   */
+  guardSdkRejections?: boolean;
   /** Housekeeping tick (stall check, socket state, queue timeout). Default 1000. */
   tickMs?: number;
 }
