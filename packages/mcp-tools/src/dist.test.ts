@@ -16,7 +16,9 @@ test("the built dist imports by package name", () => {
       "MULTI_OPENIM_TOOL_NAMES",
       "checkMediaSource",
       "createMcpServer",
+      "createOpenClawToolFactories",
       "createOpenClawTools",
+      "createPoolSender",
       "createToolDefinitions",
     ]),
   );

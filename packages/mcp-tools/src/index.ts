@@ -15,4 +15,5 @@ export {
   type OpenClawToolResult,
 } from "./openclaw.js";
 export { outcomeText, type ToolFailure, type ToolOutcome, type ToolSuccess } from "./outcome.js";
+export { createPoolSender, type SenderPool } from "./pool-sender.js";
 export type { MediaSendOptions, MediaSource, Sender, SendOptions } from "./sender.js";
