@@ -207,6 +207,26 @@ describe("bad input: a clear message, exit 2, the file byte-identical", () => {
     await expectUntouched();
   });
 
+  test("without a terminal and without --non-interactive it still never prompts", async () => {
+    const r = await runBin(["setup", "--config", file, "--account", "primary"], { home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("missing --ws <url>, --api <url>, --token <jwt> (or --token-file <file|->)");
+    expect(r.stderr).toContain("stdin is not a terminal");
+    await expectUntouched();
+  });
+
+  test("--token-file reads the token from a file or stdin", async () => {
+    const tokenFile = path.join(home, "token.txt");
+    await fs.writeFile(tokenFile, `${token}\n`);
+    const r1 = await runBin([...base, "--config", file, ...fields, "--token-file", tokenFile], { home });
+    expect(r1.code).toBe(0);
+    const args = [...base, "--config", file, ...fields.slice(2), "--account", "piped", "--token-file", "-"];
+    const r2 = await runBin(args, { home, input: token });
+    expect(r2.code).toBe(0);
+    const accounts = JSON5.parse(await fs.readFile(file, "utf8")).channels["multi-openim"].accounts;
+    expect([accounts.primary.token, accounts.piped.token]).toEqual([token, token]);
+  });
+
   test("a config file that is not JSON5 fails with exit 1 and stays as it was", async () => {
     await fs.writeFile(file, "{ broken");
     const r = await runBin([...base, "--config", file, ...fields, "--token", token], { home });
