@@ -19,7 +19,12 @@ export interface DevRefresher extends TokenRefresher {
   expiresInSec: number | undefined;
 }
 
-export function devRefresher(server: DevServer, userOf: (accountId: string) => string): DevRefresher {
+/** `server` may be a getter, for tests that replace the server under a running client. */
+export function devRefresher(
+  server: DevServer | (() => DevServer),
+  userOf: (accountId: string) => string,
+): DevRefresher {
+  const current = typeof server === "function" ? server : () => server;
   const refresher: DevRefresher = {
     reasons: [],
     down: false,
@@ -33,7 +38,7 @@ export function devRefresher(server: DevServer, userOf: (accountId: string) => s
       // Tokens minted in one second are the same string: wait for a new second so each refresh is new.
       await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
       const options = refresher.expiresInSec ? { expiresInSec: refresher.expiresInSec } : {};
-      return { ok: true, token: server.mintToken(userOf(accountId), options) };
+      return { ok: true, token: current().mintToken(userOf(accountId), options) };
     },
   };
   return refresher;
