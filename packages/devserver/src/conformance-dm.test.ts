@@ -54,4 +54,65 @@ describe("real SDK: login and direct messages", () => {
     expect(atA.seq).toBe(2);
     expect(server.unknownRoutes).toEqual([]);
   });
+  test("a fresh instance after time away finds the conversation and pages its full history", async () => {
+    server = await startDevServer();
+    server.registerUser("alice");
+    const first = await loginClient(server, "bot");
+    server.sendAs("alice", "user:bot", "seen live");
+    await first.waitMessages((m) => m.sendID === "alice");
+    first.close();
+    for (let i = 1; i <= 25; i++) server.sendAs("alice", "user:bot", `away ${i}`);
+    server.createGroup("g-new", ["alice", "bot"]);
+    server.sendAs("alice", "group:g-new", "in a group made while away");
+    const second = await loginClient(server, "bot");
+    // A new instance pulls nothing by itself (that is the SDK): the history API is how a client catches up.
+    expect(second.received).toEqual([]);
+    const { data: convs } = await second.sdk.getConversationListSplit({ offset: 0, count: 50 });
+    expect(convs.map((c: { conversationID: string }) => c.conversationID).sort()).toEqual([
+      "sg_g-new",
+      "si_alice_bot",
+    ]);
+    const texts: string[] = [];
+    let start = "";
+    for (let page = 0; page < 5; page++) {
+      const { data } = await second.sdk.getAdvancedHistoryMessageList({
+        conversationID: "si_alice_bot",
+        count: 10,
+        startClientMsgID: start,
+      });
+      texts.unshift(...data.messageList.map((m: { textElem: { content: string } }) => m.textElem.content));
+      if (data.isEnd) break;
+      start = data.messageList[0].clientMsgID;
+    }
+    expect(texts).toEqual(["seen live", ...Array.from({ length: 25 }, (_, i) => `away ${i + 1}`)]);
+    const { data: group } = await second.sdk.getAdvancedHistoryMessageList({
+      conversationID: "sg_g-new",
+      count: 10,
+      startClientMsgID: "",
+    });
+    expect(group.messageList.map((m: { textElem: { content: string } }) => m.textElem.content)).toEqual([
+      "in a group made while away",
+    ]);
+    expect(server.unknownRoutes).toEqual([]);
+  });
+  test("markConversationMessageAsRead reaches /msg/mark_conversation_as_read and moves hasReadSeq", async () => {
+    server = await startDevServer();
+    server.registerUser("alice");
+    const token = server.mintToken("bot");
+    const bot = await loginClient(server, "bot", { token });
+    server.sendAs("alice", "user:bot", "one");
+    server.sendAs("alice", "user:bot", "two");
+    await bot.waitMessages((m) => m.sendID === "alice", 2);
+    await bot.sdk.markConversationMessageAsRead("si_alice_bot");
+    expect(server.counters.requests["/msg/mark_conversation_as_read"]).toBe(1);
+    const res = await fetch(`${server.apiAddr}/conversation/get_conversations_has_read_and_max_seq`, {
+      method: "POST",
+      headers: { "content-type": "application/json", token, operationID: "op" },
+      body: JSON.stringify({ userID: "bot", conversationIDs: ["si_alice_bot"] }),
+    });
+    const body = (await res.json()) as {
+      data: { seqs: Record<string, { hasReadSeq: number; maxSeq: number }> };
+    };
+    expect(body.data.seqs.si_alice_bot).toMatchObject({ hasReadSeq: 2, maxSeq: 2 });
+  });
 });
