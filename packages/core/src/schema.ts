@@ -52,6 +52,28 @@ const channelBase = {
   healthCheckIntervalMinutes: z.number().int().min(1).default(30),
   disableFriendSdk: z.boolean().default(true),
   tokenRefresh: tokenRefreshSchema.default({ mode: "hook" }),
+  mediaMaxMb: z
+    .number()
+    .positive()
+    .max(2048)
+    .default(20)
+    .describe("Largest media file downloaded from OpenIM or sent from a local path, in MB."),
+  mediaLocalRoots: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      "Folders whose files tools and agents may send; OpenClaw's own media folder is always allowed for replies.",
+    ),
+  mediaAllowHosts: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      "Extra hosts inbound media may be fetched from; the account's own OpenIM host is always allowed.",
+    ),
+  replyToMode: z
+    .enum(["off", "first", "all"])
+    .default("off")
+    .describe("Group replies quote the message they answer: off, the first chunk, or every chunk."),
   token: z.string().optional().describe("Ignored: put tokens under accounts.<id>."),
   wsAddr: z.string().optional().describe("Ignored: put addresses under accounts.<id>."),
   apiAddr: z.string().optional().describe("Ignored: put addresses under accounts.<id>."),

@@ -13,6 +13,10 @@ describe("validateChannelConfig", () => {
       healthCheckIntervalMinutes: 30,
       disableFriendSdk: true,
       tokenRefresh: { mode: "hook" },
+      mediaMaxMb: 20,
+      mediaLocalRoots: [],
+      mediaAllowHosts: [],
+      replyToMode: "off",
       accounts: { primary: { ...account, enabled: true, requireMention: true, inboundWhitelist: [] } },
     });
   });
