@@ -235,3 +235,15 @@ describe("bad input: a clear message, exit 2, the file byte-identical", () => {
     expect(await fs.readFile(file, "utf8")).toBe("{ broken");
   });
 });
+
+test("when comments cannot be kept, setup says so once and keeps the original as .bak", async () => {
+  const original = '// mine\n{ channels: { "multi-openim": { accounts: "todo" } } }\n';
+  await fs.writeFile(file, original);
+  const r = await runBin([...base, "--config", file, ...fields, "--token", token], { home });
+  expect(r.code).toBe(0);
+  expect(r.stderr.match(/cannot be kept/g)).toHaveLength(1);
+  expect(await fs.readFile(`${file}.bak`, "utf8")).toBe(original);
+  expect(JSON.parse(await fs.readFile(file, "utf8")).channels["multi-openim"].accounts.primary.token).toBe(
+    token,
+  );
+});

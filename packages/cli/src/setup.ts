@@ -139,7 +139,7 @@ export async function runSetup(flags: SetupFlags, io: CliIo, deps: SetupDeps): P
   if (interactive && !(await ui.confirm(`Write this to ${config.path}?`, true))) {
     throw new MultiOpenimError("STOPPED", "[multi-openim] nothing was written");
   }
-  await writePatches(config, patches, ui);
+  await writePatches(config, patches, preview.warnings.length > 0 ? undefined : ui);
   ui.success(
     `wrote channels.${CHANNEL_ID}.accounts.${accountId}${tokenRefresh ? ` and channels.${CHANNEL_ID}.tokenRefresh` : ""} to ${config.path}`,
   );
@@ -147,7 +147,8 @@ export async function runSetup(flags: SetupFlags, io: CliIo, deps: SetupDeps): P
   return EXIT_OK;
 }
 
-async function writePatches(config: LoadedConfig, patches: ConfigPatch[], ui: SetupUi): Promise<void> {
+/** `ui` is left out when the preview already announced the same warnings (comments lost, .bak saved). */
+async function writePatches(config: LoadedConfig, patches: ConfigPatch[], ui?: SetupUi): Promise<void> {
   const current = await loadConfig(config.path);
   if (current.text !== config.text) {
     throw new MultiOpenimError(
@@ -158,7 +159,7 @@ async function writePatches(config: LoadedConfig, patches: ConfigPatch[], ui: Se
   try {
     for (const patch of patches) {
       const result = await patchJson5File(config.path, patch.keyPath, patch.value);
-      for (const warning of result.warnings) ui.warn(warning);
+      for (const warning of result.warnings) ui?.warn(warning);
     }
   } catch (error) {
     throw isMultiOpenimError(error) ? error : MultiOpenimError.from(error, "FILE_WRITE");
