@@ -51,6 +51,26 @@ describe.concurrent("token events against the devserver", () => {
     }
   });
 
+  test("a token already expired at start is refreshed before the first login (no 1501 on the wire)", {
+    timeout: 30_000,
+  }, async () => {
+    const own = await startDevServer();
+    try {
+      const refresher = devRefresher(own, () => "bot-x");
+      const h = harness(accountOn(own, "x", "bot-x", { expiresInSec: -60 }), {
+        tokenRefresher: refresher,
+        ...fast,
+      });
+      const status = await h.client.start();
+      expect(status).toMatchObject({ connected: true, auth: "ok" });
+      expect(refresher.reasons).toEqual(["token expired before start"]);
+      expect(own.counters.rejectedConnects).toBe(0);
+      await h.client.stop();
+    } finally {
+      await own.close();
+    }
+  });
+
   test("invalid: refreshed and reconnected", { timeout: 40_000 }, async () => {
     const refresher = devRefresher(server, () => "bot-i");
     const h = harness(accountOn(server, "inv", "bot-i"), { tokenRefresher: refresher, ...fast });

@@ -1,6 +1,6 @@
 import { MultiOpenimError, type Target, tokenExpiresAt } from "@multi-openim/core";
 import { Emitter } from "./emitter.js";
-import { createHistoryApi } from "./history.js";
+import { createHistoryApi, type HistoryApi } from "./history.js";
 import { InboundPipeline } from "./inbound.js";
 import { normalizeMessage } from "./normalize.js";
 import { ProactiveRefresh } from "./proactive.js";
@@ -68,6 +68,7 @@ class Client implements AccountClient {
   private readonly proactive: ProactiveRefresh;
   private readonly opts: Required<Omit<ClientOptions, "logger" | "friendGuard" | "backoff">>;
   private releaseGuard: (() => void) | undefined;
+  private history: { session: SdkSession; api: HistoryApi } | undefined;
   private token: string;
   private userID: string;
   private session: SdkSession | undefined;
@@ -256,6 +257,7 @@ class Client implements AccountClient {
     const session = this.session;
     if (!session) return;
     this.session = undefined;
+    this.history = undefined;
     this.inbound.setApi(undefined);
     session.retire();
     if (this.tracker.current.connected) this.tracker.update({ connected: false });
@@ -290,7 +292,15 @@ class Client implements AccountClient {
   private catchUp(): void {
     const session = this.session;
     if (!session?.connected) return;
-    void this.inbound.catchUpAll(createHistoryApi(session.sdk, this.opts.historyTimeoutMs));
+    void this.inbound.catchUpAll(this.historyFor(session));
+  }
+
+  /** One history API per instance: it tracks the instance's single history cursor. */
+  private historyFor(session: SdkSession): HistoryApi {
+    if (this.history?.session !== session) {
+      this.history = { session, api: createHistoryApi(session.sdk, this.opts.historyTimeoutMs) };
+    }
+    return this.history.api;
   }
 
   private markConnected(): void {
@@ -299,7 +309,7 @@ class Client implements AccountClient {
     const reconnect = this.connectedOnce;
     this.connectedOnce = true;
     this.disconnectedSince = undefined;
-    this.inbound.setApi(createHistoryApi(session.sdk, this.opts.historyTimeoutMs));
+    this.inbound.setApi(this.historyFor(session));
     this.tracker.update({
       connected: true,
       lastConnectedAt: Date.now(),
