@@ -87,6 +87,12 @@ describe("controls", () => {
     }
     expect(s.messagesFor("alice")).toEqual([]);
     await expect(s.waitForMessage(() => true, 50)).rejects.toMatchObject({ code: "DEVSERVER_TIMEOUT" });
+    const pending = expect(s.waitForMessage(() => true, 10_000)).rejects.toMatchObject({
+      code: "DEVSERVER_CLOSED",
+    });
+    await s.close();
+    await pending;
+    await expect(s.restart()).rejects.toMatchObject({ code: "DEVSERVER_CLOSED" });
   });
 
   test("the HTTP control endpoint drives the same controls", async () => {
