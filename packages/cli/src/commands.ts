@@ -2,10 +2,9 @@ import type { Command } from "commander";
 import type { ConnectionAccount, ConnectionTester, ConnectionTestOptions } from "./connection-types.js";
 import { reportCliError } from "./exit-codes.js";
 import { type CliIo, processIo } from "./io.js";
-import { runSetup } from "./setup.js";
 import { addSetupFlags, type SetupFlags } from "./setup-flags.js";
-import { runStatus, type StatusFlags } from "./status.js";
-import { runValidate, type ValidateFlags } from "./validate.js";
+import type { StatusFlags } from "./status.js";
+import type { ValidateFlags } from "./validate.js";
 
 export interface CommandContext {
   io?: CliIo;
@@ -34,7 +33,7 @@ export function registerSetupCommands(program: Command, context: CommandContext 
     try {
       code = await run();
     } catch (error) {
-      code = reportCliError(error, io);
+      code = await reportCliError(error, io);
     }
     setExitCode(code);
   };
@@ -43,7 +42,7 @@ export function registerSetupCommands(program: Command, context: CommandContext 
     .command("setup")
     .description("add or replace one account in channels.multi-openim (interactive, or by flags)");
   addSetupFlags(setup).action((flags: SetupFlags) =>
-    guarded(() => runSetup(flags, io, { testConnection }))(),
+    guarded(async () => (await import("./setup.js")).runSetup(flags, io, { testConnection }))(),
   );
 
   program
@@ -52,13 +51,17 @@ export function registerSetupCommands(program: Command, context: CommandContext 
     .option("--config <path>", "OpenClaw config file")
     .option("--probe", "connect each account once and report")
     .option("--json", "machine-readable output")
-    .action((flags: StatusFlags) => guarded(() => runStatus(flags, io, testConnection))());
+    .action((flags: StatusFlags) =>
+      guarded(async () => (await import("./status.js")).runStatus(flags, io, testConnection))(),
+    );
 
   program
     .command("validate")
     .description("check channels.multi-openim; every problem with its field path (exit 1 on errors)")
     .option("--config <path>", "OpenClaw config file")
     .option("--json", "machine-readable output")
-    .action((flags: ValidateFlags) => guarded(() => runValidate(flags, io))());
+    .action((flags: ValidateFlags) =>
+      guarded(async () => (await import("./validate.js")).runValidate(flags, io))(),
+    );
   return program;
 }

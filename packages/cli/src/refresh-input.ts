@@ -1,6 +1,6 @@
 import { tokenRefreshSchema } from "@multi-openim/core";
-import { usageError } from "./exit-codes.js";
 import type { SetupFlags } from "./setup-flags.js";
+import { usageError } from "./usage.js";
 
 /** channels.multi-openim.tokenRefresh as written (no defaults filled in). */
 export interface RefreshBlock {

@@ -32,7 +32,7 @@ export async function runCli(
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {
-    return reportCliError(error, io);
+    return await reportCliError(error, io);
   }
   return code;
 }

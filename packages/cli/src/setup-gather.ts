@@ -1,10 +1,10 @@
 import { DEFAULT_PLATFORM_ID } from "@multi-openim/core";
 import { type AccountFields, fieldProblems, REQUIRED_FLAGS } from "./account-fields.js";
 import type { ConnectionAccount } from "./connection-types.js";
-import { usageError } from "./exit-codes.js";
 import type { SetupInput } from "./setup-input.js";
 import { describeToken, inspectToken } from "./token-info.js";
 import type { SetupUi } from "./ui.js";
+import { usageError } from "./usage.js";
 
 /** Without prompts every required value must come from flags: name all missing ones at once. */
 export function assertComplete(input: SetupInput): void {

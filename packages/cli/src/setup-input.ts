@@ -2,10 +2,10 @@ import { promises as fs } from "node:fs";
 import { accountConfigSchema } from "@multi-openim/core";
 import JSON5 from "json5";
 import type { AccountFields } from "./account-fields.js";
-import { usageError } from "./exit-codes.js";
 import { type CliIo, readAll } from "./io.js";
 import { type RefreshBlock, refreshFromFlags, refreshFromJson } from "./refresh-input.js";
 import type { SetupFlags } from "./setup-flags.js";
+import { usageError } from "./usage.js";
 
 /** Everything setup knows before asking anything: from --from-json, then flags on top. */
 export interface SetupInput {

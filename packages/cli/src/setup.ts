@@ -15,7 +15,7 @@ import {
   loadConfig,
 } from "./config-file.js";
 import { CONNECTION_FIXES, type ConnectionAccount, type ConnectionTester } from "./connection-types.js";
-import { EXIT_OK, usageError } from "./exit-codes.js";
+import { EXIT_OK } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { type ConfigPatch, previewPatches, renderDiff } from "./preview.js";
 import type { RefreshBlock } from "./refresh-input.js";
@@ -24,6 +24,7 @@ import type { SetupFlags } from "./setup-flags.js";
 import { assertComplete, assertGivenValid, completeAccount } from "./setup-gather.js";
 import { collectSetupInput } from "./setup-input.js";
 import { plainUi, type SetupUi } from "./ui.js";
+import { usageError } from "./usage.js";
 
 export interface SetupDeps {
   testConnection: ConnectionTester;
