@@ -13,7 +13,15 @@ test("connects, and DM and group text flow both ways", { timeout: 30_000 }, asyn
   const account = accountOn(server, "primary", "bot1");
   server.registerUser("alice", { nickname: "Alice" });
   server.createGroup("g1", ["bot1", "alice"], { groupName: "G1", ownerUserID: "alice" });
-  const h = harness(account, { tokenRefresher: devRefresher(server, () => "bot1") });
+  const errors: string[] = [];
+  const h = harness(account, {
+    tokenRefresher: devRefresher(server, () => "bot1"),
+    logger: { error: (m) => errors.push(m) },
+  });
+  // A listener that throws must not break delivery (nor reach SDK internals).
+  h.client.on("message", () => {
+    throw new Error("listener bug");
+  });
   const status = await h.client.start();
   expect(status).toMatchObject({ accountId: "primary", running: true, connected: true, auth: "ok" });
   try {
@@ -53,6 +61,8 @@ test("connects, and DM and group text flow both ways", { timeout: 30_000 }, asyn
     expect(h.messages.map((m) => m.sender.userID)).not.toContain("bot1");
     expect(h.client.status().lastOutboundAt).toBeGreaterThan(0);
     expect(h.client.status().lastInboundAt).toBeGreaterThan(0);
+    expect(h.client.status().lastTransportActivityAt).toBeGreaterThan(0);
+    expect(errors.filter((e) => e.includes("listener bug"))).toHaveLength(3);
   } finally {
     await h.client.stop();
   }
