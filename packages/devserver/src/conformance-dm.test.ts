@@ -35,9 +35,8 @@ describe("real SDK: login and direct messages", () => {
     expect(reply.conversationID).toBe("si_alice_bot");
     expect(reply.seq).toBe(2);
     expect(server.messagesFor("alice").map((m) => m.text)).toEqual(["hello bot", "hi alice"]);
-    // The echo of its own send is suppressed by the SDK (same operationID, pushed after the reply).
-    await new Promise((r) => setTimeout(r, 300));
-    expect(bot.received.filter((m) => m.sendID === "bot")).toEqual([]);
+    // The echo to the sender (same operationID, after the reply) is pinned at frame level in gateway.test.ts;
+    // whether the SDK then hides it depends on its timing, so a client must skip own echoes anyway.
     expect(server.unknownRoutes).toEqual([]);
   });
 

@@ -122,4 +122,17 @@ describe("real SDK: groups and mentions", () => {
     expect(f.elem).toMatchObject({ fileName: "a.txt", sourceUrl: "http://127.0.0.1:9/a.txt" });
     expect(server.unknownRoutes).toEqual([]);
   });
+  test("a group created after login works both ways without a re-sync", async () => {
+    server = await startDevServer();
+    server.registerUser("alice");
+    const bot = await loginClient(server, "bot");
+    server.createGroup("late", ["alice", "bot"], { groupName: "Late" });
+    server.sendAs("alice", "group:late", "welcome");
+    const [got] = await bot.waitMessages((m) => m.groupID === "late");
+    expect(got.textElem.content).toBe("welcome");
+    await sendText(bot, { groupID: "late" }, "thanks");
+    const stored = await server.waitForMessage((m) => m.sendID === "bot" && m.groupID === "late", 3000);
+    expect(stored.seq).toBe(2);
+    expect(server.unknownRoutes).toEqual([]);
+  });
 });
