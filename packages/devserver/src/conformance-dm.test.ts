@@ -114,4 +114,22 @@ describe("real SDK: login and direct messages", () => {
     };
     expect(body.data.seqs.si_alice_bot).toMatchObject({ hasReadSeq: 2, maxSeq: 2 });
   });
+  test("online status: subscribeUsersStatus answers over 2005, and changes are pushed as OnUserStatusChanged", async () => {
+    server = await startDevServer();
+    server.registerUser("alice");
+    const bot = await loginClient(server, "bot");
+    const { data } = await bot.sdk.subscribeUsersStatus(["alice"]);
+    expect(data).toEqual([{ userID: "alice", status: 0, platformIDs: [] }]);
+    const t0 = Date.now();
+    await loginClient(server, "alice");
+    const change = await bot.waitEvent(CbEvents.OnUserStatusChanged, 3000, t0);
+    expect(change.data).toEqual({ userID: "alice", status: 1, platformIDs: [5] });
+    server.dropConnections("alice");
+    const changes = () => bot.events.filter((e) => e.event === CbEvents.OnUserStatusChanged);
+    for (let i = 0; i < 60 && changes().length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(changes().map((e) => e.data)).toEqual([
+      change.data,
+      { userID: "alice", status: 0, platformIDs: [] },
+    ]);
+  });
 });

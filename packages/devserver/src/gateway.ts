@@ -12,10 +12,13 @@ export interface Connection {
   userID: string;
   platformID: number;
   token: string;
+  /** Users whose online status this socket subscribed to (2005); it gets a 2005 push when they change. */
+  subscriptions: Set<string>;
 }
 
 export const PUSH_MSG = 2001;
 export const KICK_ONLINE = 2002;
+export const SUB_USER_ONLINE_STATUS = 2005;
 
 /** The WebSocket side: the connect handshake, requests and pushes, exactly as the JS SDK speaks them. */
 export class Gateway {
@@ -53,7 +56,7 @@ export class Gateway {
       reject(1502, "token does not match sendID / platformID");
       return;
     }
-    const conn: Connection = { ws, userID: sendID, platformID, token };
+    const conn: Connection = { ws, userID: sendID, platformID, token, subscriptions: new Set() };
     this.connections.add(conn);
     this.ctx.counters.connections++;
     this.ctx.counters.connectionsTotal++;
@@ -65,6 +68,7 @@ export class Gateway {
       void this.onBinary(conn, data as Buffer);
     });
     ws.send(JSON.stringify({ errCode: 0, errMsg: "", errDlt: "" }));
+    this.notifyStatus(sendID);
   }
 
   private onText(conn: Connection, text: string): void {
@@ -154,7 +158,28 @@ export class Gateway {
 
   /** Counted out at once (not on the async close event), so a test reads the count right after a control. */
   private forget(conn: Connection): void {
-    if (this.connections.delete(conn)) this.ctx.counters.connections--;
+    if (!this.connections.delete(conn)) return;
+    this.ctx.counters.connections--;
+    this.notifyStatus(conn.userID);
+  }
+
+  /** Pushes 2005 (empty msgIncr: a change, not a reply) to every socket subscribed to this user. */
+  private notifyStatus(userID: string): void {
+    const data = encodeBase64(PbCoder.SubUserOnlineStatusTips, {
+      subscribers: [{ userID, onlinePlatformIDs: this.onlinePlatforms(userID) }],
+    });
+    for (const conn of this.connections) {
+      if (!conn.subscriptions.has(userID) || conn.ws.readyState !== conn.ws.OPEN) continue;
+      const frame = {
+        reqIdentifier: SUB_USER_ONLINE_STATUS,
+        msgIncr: "",
+        operationID: randomUUID(),
+        errCode: 0,
+        errMsg: "",
+        data,
+      };
+      conn.ws.send(Buffer.from(JSON.stringify(frame)));
+    }
   }
 
   onlinePlatforms(userID: string): number[] {

@@ -88,6 +88,8 @@ export async function handleWsRequest(
       }
       case ReqId.SubUserOnlineStatus: {
         const sub = decodeBase64(PbCoder.SubUserOnlineStatus, req.data);
+        for (const userID of sub.subscribeUserID) conn.subscriptions.add(userID);
+        for (const userID of sub.unsubscribeUserID) conn.subscriptions.delete(userID);
         const subscribers = sub.subscribeUserID.map((userID) => ({
           userID,
           onlinePlatformIDs: gw.onlinePlatforms(userID),
