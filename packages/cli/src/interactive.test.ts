@@ -3,7 +3,7 @@ import path from "node:path";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
 import JSON5 from "json5";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from "vitest";
-import { SAMPLE_CONFIG, tempHome } from "./test-helpers.js";
+import { fakeJwt, SAMPLE_CONFIG, tempHome } from "./test-helpers.js";
 import { hasTmux, startInTmux, type TmuxSession } from "./tmux-driver.js";
 
 if (!hasTmux) {
@@ -93,4 +93,77 @@ test.skipIf(!hasTmux)(
     expect(await fs.readFile(file, "utf8")).toBe(SAMPLE_CONFIG);
   },
   30_000,
+);
+
+test.skipIf(!hasTmux)(
+  "flags fill what they can; the wizard asks the rest, incl. tokenRefresh and friend APIs",
+  async () => {
+    const token = fakeJwt({ UserID: "flag-user", PlatformID: 5, exp: 4102444800 });
+    const args = [
+      "setup",
+      "--config",
+      file,
+      "--account",
+      "ops",
+      "--ws",
+      "ws://h:1",
+      "--api",
+      "http://h:2",
+      "--skip-test",
+    ];
+    const s = await startInTmux(args, { home, dir: home });
+    session = s;
+    await s.waitFor("OpenIM token");
+    await s.type("not-a-jwt");
+    await s.key("Enter");
+    await s.waitFor("token is not a valid JWT"); // asked again, nothing written
+    await s.key("C-u");
+    await s.type(token);
+    await s.key("Enter");
+    await s.waitFor("OpenIM userID");
+    await s.type("someone-else");
+    await s.key("Enter");
+    await s.waitFor("OpenIM platformID");
+    await s.key("Enter");
+    await s.waitFor("Configure token refresh");
+    await s.key("Left", "Enter"); // yes
+    await s.waitFor("Refresh mode");
+    await s.key("Enter"); // http
+    await s.waitFor("Refresh endpoint");
+    await s.type("https://auth.example.com/{accountId}/refresh");
+    await s.key("Enter");
+    await s.waitFor("Request body");
+    await s.type('{"refreshToken": "{state.refresh_token}"}');
+    await s.key("Enter");
+    await s.waitFor("Dot-path to the new token");
+    await s.type("data.token");
+    await s.key("Enter");
+    await s.waitFor("State file");
+    await s.type("/var/lib/tokens.json");
+    await s.key("Enter");
+    await s.waitFor("friend APIs disabled");
+    await s.key("Right", "Enter"); // no: keep the SDK's friend APIs for this account
+    await s.waitFor("Write this to");
+    await s.key("Enter");
+    expect(await s.exitCode()).toBe(0);
+    const channel = JSON5.parse(await fs.readFile(file, "utf8")).channels["multi-openim"];
+    expect(channel.accounts.ops).toEqual({
+      enabled: true,
+      token,
+      wsAddr: "ws://h:1",
+      apiAddr: "http://h:2",
+      userID: "someone-else",
+      disableFriendSdk: false,
+    });
+    expect(channel.tokenRefresh).toEqual({
+      mode: "http",
+      http: {
+        endpoint: "https://auth.example.com/{accountId}/refresh",
+        responseTokenPath: "data.token",
+        body: { refreshToken: "{state.refresh_token}" },
+        stateFile: "/var/lib/tokens.json",
+      },
+    });
+  },
+  60_000,
 );
