@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from "vitest";
+import { installFileReader } from "./file-reader.js";
 import { type DevServer, startDevServer } from "./server.js";
-import { installFileReader, loginClient, teardown } from "./test-sdk.js";
+import { loginClient, teardown } from "./test-sdk.js";
 
 let server: DevServer | undefined;
 afterEach(async () => {

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { buildContent, ContentType, type SendContent } from "./content.js";
 import type { ServerContext } from "./context.js";
+import { parseElem } from "./dev-message.js";
 import { DevServerError } from "./errors.js";
 import type { Gateway } from "./gateway.js";
 import { full, PbCoder } from "./pb.js";
-import { type DevMessage, type MsgData, parseElem, SessionType } from "./state.js";
+import { type DevMessage, type MsgData, SessionType } from "./state.js";
 
 /** A target as the plugin writes it: "user:ID" or "group:ID". */
 export type Target = `user:${string}` | `group:${string}`;
