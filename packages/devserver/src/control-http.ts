@@ -41,6 +41,10 @@ const controls: Record<string, (server: DevServer, body: Body) => unknown> = {
   },
 };
 
+export function isLoopback(address: string | undefined): boolean {
+  return address === "::1" || /^(::ffff:)?127\./.test(address ?? "");
+}
+
 /** POST /devserver/<control> on the API port: the in-process controls for tests in another process (or curl). */
 export async function handleControlHttp(
   server: DevServer,
@@ -51,6 +55,11 @@ export async function handleControlHttp(
 ): Promise<boolean> {
   const m = /^\/devserver\/([A-Za-z]+)$/.exec(url.pathname);
   if (!m) return false;
+  // The controls mint tokens and kick users: only a caller on this machine may use them, whatever the bind address.
+  if (!isLoopback(req.socket.remoteAddress)) {
+    sendJson(res, 403, { errCode: 403, errMsg: "[devserver] controls answer loopback callers only" });
+    return true;
+  }
   const control = controls[m[1]!];
   if (req.method !== "POST" || !control) {
     sendJson(res, 404, {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "vitest";
+import { isLoopback } from "./control-http.js";
 import { isDevServerError } from "./errors.js";
 import { type DevServer, startDevServer } from "./server.js";
 import { loginClient, sendText, teardown } from "./test-sdk.js";
@@ -127,5 +128,9 @@ describe("controls", () => {
     expect(bad.body.errMsg).toContain("target");
     expect((await control(server, "noSuchControl")).status).toBe(404);
     expect((await control(server, "messagesFor", { userID: "alice" })).body.data).toHaveLength(2);
+  });
+  test("the control endpoint accepts loopback callers only", () => {
+    expect(["127.0.0.1", "::1", "::ffff:127.0.0.1"].every(isLoopback)).toBe(true);
+    expect(["10.0.0.2", "::ffff:192.168.1.5", "fe80::1", undefined].some(isLoopback)).toBe(false);
   });
 });
