@@ -31,7 +31,7 @@ describe("admin routes", () => {
 
     expect(
       (await post(server, "/auth/get_user_token", { userID: "newbot", platformID: 5 }, adminToken)).errCode,
-    ).toBe(1004);
+    ).toBe(1101);
     const reg = await post(
       server,
       "/user/user_register",

@@ -30,7 +30,7 @@ export const adminRoutes: Record<string, Route> = {
       const platformID = Number(body.platformID);
       if (!Number.isInteger(platformID) || platformID < 1) throw new ApiError(1001, "platformID is required");
       if (platformID === ADMIN_PLATFORM_ID) throw new ApiError(1001, "platformID 10 is for admins");
-      if (!ctx.state.users.has(userID)) throw new ApiError(1004, `user ${userID} not registered`);
+      if (!ctx.state.users.has(userID)) throw new ApiError(1101, `user ${userID} not registered`);
       return ctx.tokens.mint(userID, { platformID });
     },
   },
@@ -64,10 +64,11 @@ export const adminRoutes: Record<string, Route> = {
         throw new ApiError(1001, "sessionType must be 1 or 3");
       const recvID = group ? "" : str(body.recvID, "recvID");
       const groupID = group ? str(body.groupID, "groupID") : "";
+      if (group && !ctx.state.groups.has(groupID)) throw new ApiError(1201, `group ${groupID} not found`);
       if (group && !ctx.state.groups.get(groupID)?.memberIDs.includes(sendID))
-        throw new ApiError(1004, `group ${groupID} not found or ${sendID} not in it`);
-      if (!ctx.state.users.has(sendID)) throw new ApiError(1004, `user ${sendID} not registered`);
-      if (!group && !ctx.state.users.has(recvID)) throw new ApiError(1004, `user ${recvID} not registered`);
+        throw new ApiError(1203, `${sendID} is not in group ${groupID}`);
+      if (!ctx.state.users.has(sendID)) throw new ApiError(1101, `user ${sendID} not registered`);
+      if (!group && !ctx.state.users.has(recvID)) throw new ApiError(1101, `user ${recvID} not registered`);
       const content = body.content ?? {};
       const atUserIDList = Array.isArray(content.atUserList) ? (content.atUserList as string[]) : [];
       const record = storeAndDeliver(

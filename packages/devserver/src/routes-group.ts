@@ -4,7 +4,7 @@ import { groupView, memberView } from "./views.js";
 
 function groupOf({ ctx }: RouteCall, groupID: unknown): DevGroup {
   const group = typeof groupID === "string" ? ctx.state.groups.get(groupID) : undefined;
-  if (!group) throw new ApiError(1004, `group ${String(groupID)} not found`);
+  if (!group) throw new ApiError(1201, `group ${String(groupID)} not found`);
   return group;
 }
 
@@ -114,7 +114,7 @@ export const groupRoutes: Record<string, Route> = {
     handle: ({ ctx, body, userID }) => {
       const info = body.groupInfo ?? {};
       const groupID = typeof info.groupID === "string" && info.groupID ? info.groupID : `g${Date.now()}`;
-      if (ctx.state.groups.has(groupID)) throw new ApiError(1003, `group ${groupID} already exists`);
+      if (ctx.state.groups.has(groupID)) throw new ApiError(1202, `group ${groupID} already exists`);
       const owner = typeof body.ownerUserID === "string" && body.ownerUserID ? body.ownerUserID : userID;
       const members = [owner, ...(body.memberUserIDs ?? []), ...(body.adminUserIDs ?? [])] as string[];
       const group = createGroupIn(ctx.state, groupID, members, {

@@ -121,10 +121,10 @@ function sendMessage(
   if (!msg.clientMsgID) throw new WsError(1001, "clientMsgID is empty");
   if (msg.sessionType === SessionType.Group) {
     const group = ctx.state.groups.get(msg.groupID);
-    if (!group) throw new WsError(1004, `group ${msg.groupID} not found`);
-    if (!group.memberIDs.includes(conn.userID)) throw new WsError(1205, `not in group ${msg.groupID}`);
+    if (!group) throw new WsError(1201, `group ${msg.groupID} not found`);
+    if (!group.memberIDs.includes(conn.userID)) throw new WsError(1203, `not in group ${msg.groupID}`);
   } else if (msg.sessionType === SessionType.Single) {
-    if (!ctx.state.users.has(msg.recvID)) throw new WsError(1004, `user ${msg.recvID} not found`);
+    if (!ctx.state.users.has(msg.recvID)) throw new WsError(1101, `user ${msg.recvID} not found`);
   } else {
     throw new WsError(1001, `sessionType ${msg.sessionType} not supported`);
   }
