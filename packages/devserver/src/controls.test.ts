@@ -74,6 +74,8 @@ describe("controls", () => {
       () => s.sendAs("alice", "bob", "x"),
       () => s.createGroup("g", []),
       () => s.setLatency(-1),
+      () => s.mintToken("bot", { platformID: 0 }),
+      () => s.createGroup("g", ["ok", ""]),
       () => s.failNext("", 1),
       () => s.sendAs("a", "group:none", "x"),
     ]) {
@@ -84,7 +86,9 @@ describe("controls", () => {
         caught = error;
       }
       expect(isDevServerError(caught)).toBe(true);
-      expect((caught as Error).message).toMatch(/^\[devserver\] (target|memberIDs|setLatency|failNext)/);
+      expect((caught as Error).message).toMatch(
+        /^\[devserver\] (target|memberIDs|setLatency|failNext|platformID)/,
+      );
     }
     expect(s.messagesFor("alice")).toEqual([]);
     await expect(s.waitForMessage(() => true, 50)).rejects.toMatchObject({ code: "DEVSERVER_TIMEOUT" });

@@ -67,15 +67,26 @@ export function createControls(ctx: ServerContext, gw: Gateway): DevServerContro
       requireID(userID, "userID");
       return ctx.state.ensureUser(userID, info);
     },
-    mintToken: (userID, opts) => {
+    mintToken: (userID, opts = {}) => {
       requireID(userID, "userID");
+      if (opts.platformID !== undefined && !(Number.isInteger(opts.platformID) && opts.platformID > 0)) {
+        throw bad("platformID: expected a positive integer (5 = web, the SDK's default)");
+      }
+      if (opts.expiresInSec !== undefined && !Number.isFinite(opts.expiresInSec)) {
+        throw bad("expiresInSec: expected a number of seconds (negative mints an already expired token)");
+      }
       ctx.state.ensureUser(userID);
       return ctx.tokens.mint(userID, opts).token;
     },
     createGroup: (groupID, memberIDs, opts) => {
       requireID(groupID, "groupID");
-      if (!Array.isArray(memberIDs) || memberIDs.length === 0)
-        throw bad("memberIDs: expected at least one userID");
+      if (
+        !Array.isArray(memberIDs) ||
+        memberIDs.length === 0 ||
+        !memberIDs.every((id) => typeof id === "string" && id)
+      ) {
+        throw bad("memberIDs: expected a non-empty array of userIDs");
+      }
       return createGroupIn(ctx.state, groupID, memberIDs, opts);
     },
     sendAs: (userID, target, content) => sendAsUser(ctx, gw, userID, target, content),
