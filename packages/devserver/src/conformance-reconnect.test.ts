@@ -19,6 +19,9 @@ describe("real SDK: drops and catch-up", () => {
     server.sendAs("alice", "group:g1", "group 1");
     server.sendAs("alice", "group:g1", "group 2");
     await bot.waitEvent(CbEvents.OnConnectSuccess, 15_000, t0);
+    // The re-sync (versioned group member sync included) must finish, not fail.
+    await bot.waitEvent(CbEvents.OnSyncServerFinish, 5000, t0 + 1);
+    expect(bot.events.some((e) => e.event === CbEvents.OnSyncServerFailed)).toBe(false);
     const group = await bot.waitMessages((m) => m.groupID === "g1", 2, 5000);
     expect(group.map((m) => m.textElem.content)).toEqual(["group 1", "group 2"]);
     const dms = await bot.waitMessages((m) => m.sendID === "alice" && !m.groupID, 10, 5000);
