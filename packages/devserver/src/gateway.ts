@@ -32,6 +32,8 @@ export class Gateway {
   }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
+    // A socket error (a client vanishing mid-frame) must never throw out of the server: just cut the socket.
+    ws.on("error", () => ws.terminate());
     const query = new URL(req.url ?? "/", "http://x").searchParams;
     const token = query.get("token") ?? "";
     const sendID = query.get("sendID") ?? "";
@@ -62,7 +64,6 @@ export class Gateway {
     this.ctx.counters.connectionsTotal++;
     this.ctx.counters.logins++;
     ws.on("close", () => this.forget(conn));
-    ws.on("error", () => ws.terminate());
     ws.on("message", (data, isBinary) => {
       if (!isBinary) return this.onText(conn, data.toString());
       void this.onBinary(conn, data as Buffer);
