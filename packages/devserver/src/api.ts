@@ -58,6 +58,10 @@ export function createApiHandler(
     ctx.inflight++;
     try {
       await answerRequest(req, res);
+    } catch {
+      // A client that went away mid-request: nothing to answer, and nothing may escape as an unhandled rejection.
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
     } finally {
       ctx.inflight--;
     }
