@@ -5,10 +5,21 @@ import { createTokenRefresher } from "@multi-openim/token-refresh";
 import { registerSetupCommands } from "multi-openim";
 import { createChatChannelPlugin, defineChannelPluginEntry } from "openclaw/plugin-sdk/channel-core";
 import { type CommanderLike, createMultiOpenimPlugin, type PluginApiLike } from "./plugin.js";
+import { AccountRegistry } from "./registry.js";
 import type { AccountClient } from "./types.js";
+
+/**
+ * OpenClaw may load this module more than once in one gateway process (channel runtime, tool
+ * discovery, outbound); all copies must see the same running accounts, so the registry is
+ * process-wide.
+ */
+const REGISTRY_KEY = Symbol.for("multi-openim-channel.registry");
+const globals = globalThis as { [REGISTRY_KEY]?: AccountRegistry };
+const registry = (globals[REGISTRY_KEY] ??= new AccountRegistry());
 
 /** The real wiring: the client package for connections, token-refresh for tokens, mcp-tools for tools, the CLI for setup. */
 export const multiOpenim = createMultiOpenimPlugin({
+  registry,
   createClient: (account, options) => createAccountClient(account, options) as unknown as AccountClient,
   createRefresher: ({ account, persistToken, logger }) =>
     createTokenRefresher({

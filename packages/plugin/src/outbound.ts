@@ -1,4 +1,4 @@
-import { CHANNEL_ID } from "@multi-openim/core";
+import { CHANNEL_ID, MultiOpenimError } from "@multi-openim/core";
 import { chunkText, TEXT_CHUNK_LIMIT } from "./chunk.js";
 import { mediaKindOf, mediaSourceOf, sendMediaTo } from "./media.js";
 import type { AccountRegistry } from "./registry.js";
@@ -49,8 +49,25 @@ export function createOutbound(registry: AccountRegistry) {
     return { channel: CHANNEL_ID, messageId: sent.serverMsgID || sent.clientMsgID };
   };
 
+  /** Checked before OpenClaw queues a send: a bad target or a missing account fails at once. */
+  const resolveTarget = (params: { to?: string; accountId?: string | null }) => {
+    try {
+      const target = requireTarget(params.to);
+      if (!String(params.accountId ?? "").trim()) {
+        throw new MultiOpenimError(
+          "ACCOUNT_UNKNOWN",
+          "[multi-openim] accountId is required (no default fallback)",
+        );
+      }
+      return { ok: true as const, to: `${target.kind}:${target.id}` };
+    } catch (error) {
+      return { ok: false as const, error: error as Error };
+    }
+  };
+
   return {
     deliveryMode: "gateway" as const,
+    resolveTarget,
     textChunkLimit: TEXT_CHUNK_LIMIT,
     chunker: (text: string, limit: number) => chunkText(text, limit),
     sendText,

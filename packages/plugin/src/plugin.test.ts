@@ -224,6 +224,12 @@ describe("outbound", () => {
     const env = setup();
     const cfg = twoAccountConfig();
     const out = env.plugin.channel.outbound;
+    expect(out.resolveTarget({ to: "user:bob", accountId: "a" })).toEqual({ ok: true, to: "user:bob" });
+    const noAccount = out.resolveTarget({ to: "user:bob" });
+    expect(noAccount.ok === false && noAccount.error.message).toContain(
+      "accountId is required (no default fallback)",
+    );
+    expect(out.resolveTarget({ to: "bob", accountId: "a" }).ok).toBe(false);
     await expect(out.sendText({ to: "user:bob", text: "hi" })).rejects.toThrow(
       "accountId is required (no default fallback)",
     );

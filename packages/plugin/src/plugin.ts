@@ -52,6 +52,8 @@ export interface PluginOptions {
   /** Adds `setup` (and friends) under `openclaw multi-openim` (from the `multi-openim` CLI package). */
   mountCli?: (command: CommanderLike) => void;
   publishEveryMs?: number;
+  /** Shared registry; default a new one. The entry passes a process-wide one (see entry.ts). */
+  registry?: AccountRegistry;
 }
 
 const consoleLogger: Logger = {
@@ -64,7 +66,7 @@ const consoleLogger: Logger = {
 export function createMultiOpenimPlugin(options: PluginOptions) {
   let api: PluginApiLike | undefined;
   const logger = (): Logger => api?.logger ?? consoleLogger;
-  const registry = new AccountRegistry();
+  const registry = options.registry ?? new AccountRegistry();
   const reader = new ChannelConfigReader(logger);
   const currentConfig = () => api?.runtime?.config?.current?.() ?? api?.config;
 
