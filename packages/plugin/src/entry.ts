@@ -15,7 +15,8 @@ import type { AccountClient } from "./types.js";
  */
 const REGISTRY_KEY = Symbol.for("multi-openim-channel.registry");
 const globals = globalThis as { [REGISTRY_KEY]?: AccountRegistry };
-const registry = (globals[REGISTRY_KEY] ??= new AccountRegistry());
+globals[REGISTRY_KEY] ??= new AccountRegistry();
+const registry = globals[REGISTRY_KEY];
 
 /** The real wiring: the client package for connections, token-refresh for tokens, mcp-tools for tools, the CLI for setup. */
 export const multiOpenim = createMultiOpenimPlugin({

@@ -23,7 +23,8 @@ export class GatewayProcess {
   constructor(command: string, args: string[], env: NodeJS.ProcessEnv) {
     this.child = spawn(command, args, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     // Colours are stripped so assertions read the text OpenClaw printed.
-    const keep = (d: Buffer) => (this.output += String(d).replace(/\u001b\[[0-9;]*m/g, ""));
+    const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+    const keep = (d: Buffer) => (this.output += String(d).replace(ansi, ""));
     this.child.stdout?.on("data", keep);
     this.child.stderr?.on("data", keep);
     this.exited = new Promise((resolve) => this.child.on("exit", (code) => resolve(code)));
