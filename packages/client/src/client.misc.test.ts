@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isFriendApiDisabledError } from "@multi-openim/friend-guard";
 import { afterAll, describe, expect, test } from "vitest";
-import { friendGuardFor } from "./client.js";
+import { friendGuardFor } from "./options.js";
 import { SdkSession, type SessionHandlers } from "./session.js";
 import { accountOn, type DevServer, devRefresher, harness, startDevServer, waitFor } from "./test-support.js";
 

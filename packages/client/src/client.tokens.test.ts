@@ -34,7 +34,13 @@ describe.concurrent("token events against the devserver", () => {
     try {
       server.expireToken("bot-e");
       const sent = sendMany("peer-e", "bot-e", 12, "while expired");
-      await waitFor(() => h.messages.length === 12, 30_000, "12 messages after recovery");
+      await waitFor(() => h.messages.length === 12, 30_000, "12 messages after recovery").catch(
+        (e: Error) => {
+          throw new Error(
+            `${e.message}: got ${h.messages.map((m) => m.seq).join(",")}; status ${JSON.stringify(h.client.status())}; refreshes ${refresher.reasons.join("|")}`,
+          );
+        },
+      );
       expect(h.messages.map((m) => m.clientMsgID)).toEqual(sent);
       expect(refresher.reasons).toEqual(["OnUserTokenExpired errCode=1501"]);
       expect(h.client.status()).toMatchObject({

@@ -1,59 +1,25 @@
-import { MultiOpenimError, type Target, tokenExpiresAt } from "@multi-openim/core";
+import { type Target, tokenExpiresAt } from "@multi-openim/core";
+import type { AccountClient, AccountClientEvents } from "./account-client.js";
+import { backoffDelay } from "./backoff.js";
+import { ConnectionWaiters } from "./connected-wait.js";
 import { Emitter } from "./emitter.js";
 import { createHistoryApi, type HistoryApi } from "./history.js";
 import { InboundPipeline } from "./inbound.js";
 import { normalizeMessage } from "./normalize.js";
+import {
+  assertClientAccount,
+  friendGuardFor,
+  type ResolvedClientOptions,
+  resolveClientOptions,
+} from "./options.js";
 import { ProactiveRefresh } from "./proactive.js";
 import { Recovery } from "./recovery.js";
-import { failPendingRequests, isSocketOpen, LogLevel, swapToken } from "./sdk-loader.js";
+import { failPendingRequests, isSocketOpen, swapToken } from "./sdk-loader.js";
 import { guardSdkRejections } from "./sdk-rejections.js";
 import { type SendContext, sendMedia, sendText } from "./send.js";
 import { SdkSession, type SessionHandlers } from "./session.js";
 import { StatusTracker } from "./status.js";
-import { sleep } from "./timeout.js";
-import type {
-  AccountStatus,
-  ClientAccount,
-  ClientOptions,
-  InboundMessage,
-  MediaSource,
-  SendResult,
-} from "./types.js";
-
-export interface AccountClientEvents extends Record<string, unknown> {
-  message: InboundMessage;
-  status: AccountStatus;
-}
-
-export interface AccountClient {
-  readonly accountId: string;
-  /** Connects; resolves with the status once the first login attempt has settled (recovery goes on). */
-  start(): Promise<AccountStatus>;
-  stop(): Promise<void>;
-  status(): AccountStatus;
-  on<K extends keyof AccountClientEvents>(
-    event: K,
-    listener: (payload: AccountClientEvents[K]) => void,
-  ): () => void;
-  off<K extends keyof AccountClientEvents>(
-    event: K,
-    listener: (payload: AccountClientEvents[K]) => void,
-  ): void;
-  sendText(target: string | Target, text: string): Promise<SendResult>;
-  sendImage(target: string | Target, source: MediaSource): Promise<SendResult>;
-  sendVideo(target: string | Target, source: MediaSource): Promise<SendResult>;
-  sendFile(target: string | Target, source: MediaSource): Promise<SendResult>;
-  /** Logs in with a token obtained by hand (e.g. after `needs-login`). */
-  setToken(token: string): Promise<AccountStatus>;
-}
-
-/** Whether an account's SDK instances get the friend guard: the option, else the account's setting, else on. */
-export function friendGuardFor(
-  account: Pick<ClientAccount, "disableFriendSdk">,
-  options: Pick<ClientOptions, "friendGuard">,
-) {
-  return options.friendGuard ?? account.disableFriendSdk ?? true;
-}
+import type { AccountStatus, ClientAccount, ClientOptions, MediaSource } from "./types.js";
 
 /** One account's OpenIM connection: every SDK quirk handled here, once. */
 export function createAccountClient(account: ClientAccount, options: ClientOptions): AccountClient {
@@ -66,9 +32,10 @@ class Client implements AccountClient {
   private readonly tracker: StatusTracker;
   private readonly inbound: InboundPipeline;
   private readonly proactive: ProactiveRefresh;
-  private readonly opts: Required<Omit<ClientOptions, "logger" | "friendGuard" | "backoff">>;
+  private readonly opts: ResolvedClientOptions;
   private releaseGuard: (() => void) | undefined;
   private history: { session: SdkSession; api: HistoryApi } | undefined;
+  private catchUpRetry: ReturnType<typeof setTimeout> | undefined;
   private token: string;
   private userID: string;
   private session: SdkSession | undefined;
@@ -78,37 +45,17 @@ class Client implements AccountClient {
   private disconnectedSince: number | undefined;
   private connectedOnce = false;
   private firstAttempt: ((status: AccountStatus) => void) | undefined;
-  private readonly connectedWaiters = new Set<() => void>();
+  private readonly waiters = new ConnectionWaiters();
 
   constructor(
     private readonly account: ClientAccount,
     private readonly options: ClientOptions,
   ) {
-    if (!options?.tokenRefresher || typeof options.tokenRefresher.refresh !== "function") {
-      throw new MultiOpenimError(
-        "CONFIG_INVALID",
-        "[client] options.tokenRefresher with a refresh(accountId, reason) method is required",
-      );
-    }
+    assertClientAccount(account);
+    this.opts = resolveClientOptions(options);
     this.accountId = account.accountId;
     this.token = account.token;
     this.userID = account.userID;
-    this.opts = {
-      tokenRefresher: options.tokenRefresher,
-      sendTimeoutMs: options.sendTimeoutMs ?? 15_000,
-      loginTimeoutMs: options.loginTimeoutMs ?? 15_000,
-      stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
-      proactiveRefreshMarginMs: options.proactiveRefreshMarginMs ?? 300_000,
-      kickWindowMs: options.kickWindowMs ?? 30_000,
-      kickWindowCapMs: options.kickWindowCapMs ?? 600_000,
-      sdkLogLevel: options.sdkLogLevel ?? LogLevel.Silent,
-      historyTimeoutMs: options.historyTimeoutMs ?? 10_000,
-      queueTimeoutMs: options.queueTimeoutMs ?? 30_000,
-      uploadTimeoutMs: options.uploadTimeoutMs ?? 120_000,
-      tickMs: options.tickMs ?? 1000,
-      guardSdkRejections: options.guardSdkRejections ?? true,
-      restTimeoutMs: options.restTimeoutMs ?? 15_000,
-    };
     this.emitter = new Emitter((event, error) =>
       this.log("error", `a "${event}" listener threw: ${String(error)}`),
     );
@@ -180,6 +127,7 @@ class Client implements AccountClient {
     abort.abort();
     clearInterval(this.ticker);
     this.ticker = undefined;
+    clearTimeout(this.catchUpRetry);
     this.proactive.stop();
     this.retireSession();
     this.releaseGuard?.();
@@ -187,7 +135,7 @@ class Client implements AccountClient {
     this.recovery = undefined;
     this.tracker.update({ running: false, connected: false });
     this.settleFirstAttempt();
-    for (const wake of this.connectedWaiters) wake();
+    this.waiters.wakeAll();
   }
 
   async setToken(token: string): Promise<AccountStatus> {
@@ -214,14 +162,13 @@ class Client implements AccountClient {
   }
 
   private createRecovery(signal: AbortSignal): Recovery {
-    const backoff = this.options.backoff ?? {};
     return new Recovery({
       accountId: this.accountId,
       refresher: this.opts.tokenRefresher,
       status: this.tracker,
       signal,
       log: (level, message) => this.log(level, message),
-      backoff: { baseMs: backoff.baseMs ?? 1000, capMs: backoff.capMs ?? 30_000 },
+      backoff: this.opts.backoff,
       kick: { baseMs: this.opts.kickWindowMs, capMs: this.opts.kickWindowCapMs },
       loginTimeoutMs: this.opts.loginTimeoutMs,
       newSession: () => this.newSession(),
@@ -289,10 +236,17 @@ class Client implements AccountClient {
     };
   }
 
-  private catchUp(): void {
+  /** A catch-up that fails (a history call timed out) is retried with backoff while the session lives. */
+  private catchUp(attempt = 1): void {
     const session = this.session;
     if (!session?.connected) return;
-    void this.inbound.catchUpAll(this.historyFor(session));
+    clearTimeout(this.catchUpRetry);
+    void this.inbound.catchUpAll(this.historyFor(session)).then((done) => {
+      if (done || this.session !== session || !this.abort) return;
+      const delay = backoffDelay(attempt, 1000, 15_000);
+      this.log("warn", `catch-up failed; retrying in ${delay} ms`);
+      this.catchUpRetry = setTimeout(() => this.catchUp(attempt + 1), delay);
+    });
   }
 
   /** One history API per instance: it tracks the instance's single history cursor. */
@@ -319,7 +273,7 @@ class Client implements AccountClient {
     });
     this.proactive.schedule();
     this.settleFirstAttempt();
-    for (const wake of this.connectedWaiters) wake();
+    this.waiters.wakeAll();
   }
 
   private markDisconnected(): void {
@@ -381,39 +335,21 @@ class Client implements AccountClient {
       accountId: this.accountId,
       timeoutMs: this.opts.sendTimeoutMs,
       uploadTimeoutMs: this.opts.uploadTimeoutMs,
-      connectedSession: (deadline) => this.connectedSession(deadline),
+      connectedSession: (deadline) =>
+        this.waiters.connectedSession(
+          {
+            accountId: this.accountId,
+            running: () => this.abort !== undefined,
+            needsLogin: () =>
+              this.recovery?.needsLogin ? (this.tracker.current.lastError ?? "") : undefined,
+            session: () => this.session,
+          },
+          deadline,
+        ),
       rememberOwn: (id) => this.inbound.ledger.markSeen(id),
       sent: () => this.tracker.touch("lastOutboundAt"),
       redact: (text) => this.tracker.redact(text),
     };
-  }
-
-  private async connectedSession(deadline: number): Promise<SdkSession> {
-    for (;;) {
-      if (!this.abort) throw new MultiOpenimError("STOPPED", `[client] account=${this.accountId} is stopped`);
-      if (this.recovery?.needsLogin) {
-        throw new MultiOpenimError(
-          "NEEDS_LOGIN",
-          `[client] account=${this.accountId} needs a manual login: ${this.tracker.current.lastError ?? ""}`,
-        );
-      }
-      const session = this.session;
-      if (session?.connected && isSocketOpen(session.sdk)) return session;
-      const left = deadline - Date.now();
-      if (left <= 0)
-        throw new MultiOpenimError(
-          "NOT_CONNECTED",
-          `[client] account=${this.accountId} is not connected (waited for a reconnect)`,
-        );
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          this.connectedWaiters.delete(wake);
-          resolve();
-        };
-        this.connectedWaiters.add(wake);
-        void sleep(Math.min(left, 1000)).then(wake);
-      });
-    }
   }
 
   private log(level: "debug" | "info" | "warn" | "error", message: string): void {

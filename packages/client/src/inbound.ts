@@ -54,8 +54,9 @@ export class InboundPipeline {
   }
 
   /** After each OnSyncServerFinish: the first one sets baselines, later ones fetch what was missed. */
-  catchUpAll(api: HistoryApi): Promise<void> {
-    const token = this.holdToken();
+  /** Resolves true when it finished; on false the queue stays held and the caller should retry. */
+  catchUpAll(api: HistoryApi): Promise<boolean> {
+    this.hold();
     return this.serial(async () => {
       await catchUpAll(api, this.context, { baseline: !this.baselineDone });
       this.baselineDone = true;
@@ -63,7 +64,7 @@ export class InboundPipeline {
       this.holds.clear();
       this.heldSince = undefined;
       this.drain();
-    }, token);
+    });
   }
 
   /** Releases the queue if it has waited longer than allowed (the SDK may never finish its sync). */
@@ -87,12 +88,15 @@ export class InboundPipeline {
   }
 
   /** One catch-up at a time; a failed one keeps its hold (the next full catch-up or the timeout frees it). */
-  private serial(task: () => Promise<void>, token: symbol): Promise<void> {
-    const run = this.chain.then(task).catch((error) => {
-      this.options.onError("catch-up", error);
-      void token;
-    });
-    this.chain = run;
+  private serial(task: () => Promise<void>): Promise<boolean> {
+    const run = this.chain.then(task).then(
+      () => true,
+      (error) => {
+        this.options.onError("catch-up", error);
+        return false;
+      },
+    );
+    this.chain = run.then(() => undefined);
     return run;
   }
 
@@ -113,7 +117,7 @@ export class InboundPipeline {
           this.holds.delete(token);
           if (this.holds.size === 0) this.heldSince = undefined;
           this.drain();
-        }, token);
+        });
         return;
       }
       this.queue.shift();

@@ -1,11 +1,8 @@
+export type { AccountClient, AccountClientEvents } from "./account-client.js";
 export { isTerminalRefreshFailure } from "./backoff.js";
-export {
-  type AccountClient,
-  type AccountClientEvents,
-  createAccountClient,
-  friendGuardFor,
-} from "./client.js";
+export { createAccountClient } from "./client.js";
 export { AT_ALL_TAG, conversationIdOf, normalizeMessage } from "./normalize.js";
+export { friendGuardFor } from "./options.js";
 export { AccountPool, type PoolStartResult } from "./pool.js";
 export { guardSdkRejections, isSdkInternalRejection, sdkRejectionsSwallowed } from "./sdk-rejections.js";
 export { resolveTarget } from "./send.js";

@@ -1,5 +1,6 @@
 import { MultiOpenimError } from "@multi-openim/core";
-import { type AccountClient, createAccountClient } from "./client.js";
+import type { AccountClient } from "./account-client.js";
+import { createAccountClient } from "./client.js";
 import type { AccountStatus, ClientAccount, ClientOptions } from "./types.js";
 
 export interface PoolStartResult {

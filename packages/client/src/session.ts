@@ -1,13 +1,13 @@
 import { guardFriendApi } from "@multi-openim/friend-guard";
 import {
   createSdkInstance,
-  instrumentRest,
   type MessageItem,
   type OpenImSdk,
   observeFrames,
   retireSdk,
   type SdkEvent,
 } from "./sdk-loader.js";
+import { instrumentRest } from "./sdk-rest.js";
 
 export type TokenEventName = "OnUserTokenExpired" | "OnUserTokenInvalid" | "OnKickedOffline";
 

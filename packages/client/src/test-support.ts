@@ -1,7 +1,8 @@
 // Test-only helpers: a devserver, accounts on it, and a small real refresher that mints from the server.
 import type { ResolvedAccount } from "@multi-openim/core";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
-import { type AccountClient, createAccountClient } from "./client.js";
+import type { AccountClient } from "./account-client.js";
+import { createAccountClient } from "./client.js";
 import type {
   AccountStatus,
   ClientOptions,
