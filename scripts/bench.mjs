@@ -1,4 +1,9 @@
-// The demo arrives with its own issue; until then say so plainly.
-console.log(
-  "multi-openim bench: not yet available (see the bench issue). Run the tests with `npx -y pnpm@10 check`.",
-);
+// `pnpm bench`: builds what the bench imports if needed, then runs packages/bench (see its README).
+import { spawnSync } from "node:child_process";
+import { ensureBuilt } from "../packages/bench/src/ensure-built.ts";
+
+ensureBuilt();
+const run = spawnSync(process.execPath, ["packages/bench/src/bench/main.ts", ...process.argv.slice(2)], {
+  stdio: "inherit",
+});
+process.exit(run.status ?? 1);

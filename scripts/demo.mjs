@@ -1,4 +1,7 @@
-// The demo arrives with its own issue; until then say so plainly.
-console.log(
-  "multi-openim demo: not yet available (see the demo issue). Run the tests with `npx -y pnpm@10 check`.",
-);
+// `pnpm demo [--keep] [--ws … --api … --token …]`: runs packages/bench's demo (it builds what it needs first).
+import { spawnSync } from "node:child_process";
+
+const run = spawnSync(process.execPath, ["packages/bench/src/demo/main.ts", ...process.argv.slice(2)], {
+  stdio: "inherit",
+});
+process.exit(run.status ?? 1);

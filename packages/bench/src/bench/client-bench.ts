@@ -1,0 +1,63 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/** What the client package's own benchmark printed (bare SDK vs client, recovery after expiry). */
+export interface ClientBenchResult {
+  inbound: { bare: number; client: number; messages: number };
+  outbound: { bare: number; client: number; sends: number };
+  recovery: {
+    rounds: number;
+    expiryToConnected: { p50: number; p95: number };
+    eventToConnected: { p50: number; p95: number };
+  };
+  raw: string;
+}
+
+const CLIENT_DIR = fileURLToPath(new URL("../../../client/", import.meta.url));
+
+/**
+ * Runs packages/client/bench/client-bench.ts as it is (the client's owner keeps it) and reads its
+ * printed lines, so the bare-SDK and client figures come from one place.
+ */
+export function runClientBench(env: {
+  inbound: number;
+  outbound: number;
+  rounds: number;
+}): Promise<ClientBenchResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["bench/client-bench.ts"], {
+      cwd: CLIENT_DIR,
+      env: {
+        ...process.env,
+        BENCH_INBOUND: String(env.inbound),
+        BENCH_OUTBOUND: String(env.outbound),
+        BENCH_ROUNDS: String(env.rounds),
+      },
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 240_000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      const inb = /inbound\s+\(msg\/s\)\s+bare SDK (\d+)\s+client (\d+)/.exec(out);
+      const outb = /outbound \(msg\/s\)\s+bare SDK (\d+)\s+client (\d+)/.exec(out);
+      const rec = /expiry→connected p50 (\d+) p95 (\d+); token event→connected p50 (\d+) p95 (\d+)/.exec(out);
+      if (code !== 0 || !inb || !outb || !rec) {
+        reject(new Error(`[bench] client-bench.ts failed (exit ${code}):\n${out.slice(-1000)}`));
+        return;
+      }
+      const n = (m: RegExpExecArray, i: number) => Number(m[i]);
+      resolve({
+        inbound: { bare: n(inb, 1), client: n(inb, 2), messages: env.inbound },
+        outbound: { bare: n(outb, 1), client: n(outb, 2), sends: env.outbound },
+        recovery: {
+          rounds: env.rounds,
+          expiryToConnected: { p50: n(rec, 1), p95: n(rec, 2) },
+          eventToConnected: { p50: n(rec, 3), p95: n(rec, 4) },
+        },
+        raw: out.trim(),
+      });
+    });
+  });
+}

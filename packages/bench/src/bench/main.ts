@@ -1,0 +1,165 @@
+// `pnpm bench`: loopback only, bounded; prints tables and writes bench/results.json at the repo root.
+import { mkdir, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { guardSdkRejections } from "@multi-openim/client";
+import { describeMachine } from "../machine.ts";
+import { massExpiry } from "../mass-expiry.ts";
+import { quietConsole, say } from "../quiet-console.ts";
+import { fmt } from "../stats.ts";
+import { renderTable } from "../table.ts";
+import { runClientBench } from "./client-bench.ts";
+import { coldImport } from "./cold-import.ts";
+import { benchPaths } from "./paths.ts";
+import { benchScale } from "./scale.ts";
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const settings = {
+  rounds: env("BENCH_LATENCY_ROUNDS", 100),
+  burst: env("BENCH_BURST", 300),
+  inbound: env("BENCH_INBOUND", 1000),
+  outbound: env("BENCH_OUTBOUND", 300),
+  recoveryRounds: env("BENCH_ROUNDS", 10),
+  massAccounts: env("BENCH_MASS_ACCOUNTS", 50),
+  importRuns: env("BENCH_IMPORT_RUNS", 7),
+};
+const RESULTS = fileURLToPath(new URL("../../../../bench/results.json", import.meta.url));
+
+const began = performance.now();
+const machine = describeMachine();
+say(`multi-openim bench — ${machine.nproc} × ${machine.model}, Node ${machine.node}, ${machine.memGiB} GiB`);
+const step = (name: string) => say(`… ${name} (${((performance.now() - began) / 1000).toFixed(0)} s)`);
+const quiet = quietConsole();
+const releaseGuard = guardSdkRejections(() => undefined);
+
+step("cold import of the plugin");
+const imports = await coldImport(settings.importRuns);
+step("bare SDK vs client vs plugin (runtime double)");
+const paths = await benchPaths(settings);
+step("1, 10, 50 accounts on 5 devservers");
+const scale = await benchScale([1, 10, 50]);
+step(`${settings.massAccounts} simultaneous expiries`);
+const mass = await massExpiry(settings.massAccounts, 5);
+step("the client package's own benchmark (bare SDK vs client, recovery)");
+const clientBench = await runClientBench({
+  inbound: settings.inbound,
+  outbound: settings.outbound,
+  rounds: settings.recoveryRounds,
+});
+releaseGuard();
+quiet.restore();
+const totalSec = (performance.now() - began) / 1000;
+
+const [bare, client, plugin] = paths.paths;
+const ratio = (x: number, base: number) => (Number.isFinite(x / base) ? `${(x / base).toFixed(2)}×` : "–");
+say("\nMessage paths (one devserver; echo = a human's DM until the bot's reply is stored)");
+say(
+  renderTable(
+    [
+      "path",
+      "inbound msg/s",
+      "outbound msg/s",
+      "echo p50 ms",
+      "echo p95 ms",
+      "echo burst msg/s",
+      "burst vs bare",
+    ],
+    [
+      [
+        "bare SDK",
+        fmt(clientBench.inbound.bare),
+        fmt(clientBench.outbound.bare),
+        fmt(bare!.echo.p50),
+        fmt(bare!.echo.p95),
+        fmt(bare!.burstPerSec),
+        "1.00×",
+      ],
+      [
+        "client",
+        fmt(clientBench.inbound.client),
+        fmt(clientBench.outbound.client),
+        fmt(client!.echo.p50),
+        fmt(client!.echo.p95),
+        fmt(client!.burstPerSec),
+        ratio(client!.burstPerSec, bare!.burstPerSec),
+      ],
+      [
+        "plugin + runtime double",
+        fmt(paths.plugin.inboundPerSec),
+        fmt(paths.plugin.outboundPerSec),
+        fmt(plugin!.echo.p50),
+        fmt(plugin!.echo.p95),
+        fmt(plugin!.burstPerSec),
+        ratio(plugin!.burstPerSec, bare!.burstPerSec),
+      ],
+    ],
+  ),
+);
+say(
+  `ratios to the bare SDK — inbound: client ${ratio(clientBench.inbound.client, clientBench.inbound.bare)}, plugin ${ratio(paths.plugin.inboundPerSec, clientBench.inbound.bare)}; ` +
+    `outbound: client ${ratio(clientBench.outbound.client, clientBench.outbound.bare)}, plugin ${ratio(paths.plugin.outboundPerSec, clientBench.outbound.bare)}; ` +
+    `echo p50: client ${ratio(client!.echo.p50, bare!.echo.p50)}, plugin ${ratio(plugin!.echo.p50, bare!.echo.p50)}`,
+);
+say(
+  `(inbound ${settings.inbound} / outbound ${settings.outbound} messages; bare and client one-way figures from packages/client/bench/client-bench.ts run in this bench; ${settings.rounds} echo round trips per path, bursts of ${settings.burst})`,
+);
+say("\nAccounts on 5 devservers (a fresh process per row, client AccountPool)");
+say(
+  renderTable(
+    ["accounts", "connected", "until all connected ms", "RSS per account MiB", "process baseline MiB"],
+    scale.map((s) => [
+      String(s.accounts),
+      String(s.connected),
+      fmt(s.connectedMs),
+      fmt(s.rssPerAccountMiB),
+      fmt(s.rssBaselineMiB),
+    ]),
+  ),
+);
+say("\nToken expiry");
+say(
+  renderTable(
+    ["measure", "value"],
+    [
+      [
+        `recovery after expiry, ${clientBench.recovery.rounds} rounds: expiry→connected p50 / p95 ms`,
+        `${clientBench.recovery.expiryToConnected.p50} / ${clientBench.recovery.expiryToConnected.p95}`,
+      ],
+      [
+        "recovery: token event→connected p50 / p95 ms",
+        `${clientBench.recovery.eventToConnected.p50} / ${clientBench.recovery.eventToConnected.p95}`,
+      ],
+      [
+        `${mass.accounts} simultaneous expiries: HTTP refresh calls (refreshes, attempts)`,
+        `${mass.refreshCalls} (${mass.refreshesSucceeded}, ${mass.refreshAttempts})`,
+      ],
+      [
+        `${mass.accounts} simultaneous expiries: recovered, p50 / p95 / all ms`,
+        `${mass.recovered}, ${fmt(mass.recovery.p50)} / ${fmt(mass.recovery.p95)} / ${fmt(mass.allRecoveredMs)}`,
+      ],
+      [
+        `${mass.accounts} simultaneous expiries: DMs sent / received / duplicates`,
+        `${mass.sent} / ${mass.received} / ${mass.duplicates}`,
+      ],
+    ],
+  ),
+);
+say(
+  `\nCold import of ${imports.entry.replace(/.*packages\//, "packages/")} (${imports.n} fresh processes): p50 ${fmt(imports.p50)} ms, p95 ${fmt(imports.p95)} ms`,
+);
+say("(the SDK waits 5 s before it retries a dropped socket: that wait is inside expiry→connected)");
+
+const results = {
+  at: new Date().toISOString(),
+  machine,
+  settings,
+  totalSec,
+  imports,
+  paths,
+  scale,
+  mass,
+  clientBench,
+};
+await mkdir(fileURLToPath(new URL(".", `file://${RESULTS}`)), { recursive: true });
+await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+say(`\nwrote ${RESULTS} — whole run ${totalSec.toFixed(0)} s`);
+process.exit(0);

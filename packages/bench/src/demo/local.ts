@@ -1,0 +1,61 @@
+import { freshToken } from "../fixtures.ts";
+import { say } from "../quiet-console.ts";
+import { holdOpen } from "./keep.ts";
+import { runLocalSteps } from "./local-steps.ts";
+import type { createNarrator } from "./narrator.ts";
+import { startGatewayStack, startTwoServers } from "./stack.ts";
+
+/** Two devservers, a real gateway with two accounts, the narrated steps, then the summary (or --keep). */
+export async function runLocalDemo(n: ReturnType<typeof createNarrator>, keep: boolean): Promise<boolean> {
+  let servers: Awaited<ReturnType<typeof startTwoServers>> | undefined;
+  let stack: Awaited<ReturnType<typeof startGatewayStack>> | undefined;
+  const cleanup = async () => {
+    await stack?.stop();
+    await servers?.close();
+  };
+  process.once("SIGINT", () => void cleanup().then(() => process.exit(130)));
+  try {
+    const started = await n.step("start two OpenIM devservers (server A and server B)", async () => {
+      servers = await startTwoServers();
+      return `A ${servers.a.apiAddr} (bot_a, alice, carol, group "team"); B ${servers.b.apiAddr} (bot_b, bob)`;
+    });
+    if (!started || !servers) return false;
+    const { a, b } = servers;
+    const up = await n.step(
+      "start an OpenClaw gateway with multi-openim-channel and the echo model",
+      async () => {
+        stack = await startGatewayStack({
+          mint: (id) => {
+            if (id === "a") return freshToken(a, "bot_a");
+            if (id === "b") return freshToken(b, "bot_b");
+            throw new Error(`unknown account ${id}`);
+          },
+          accounts: () => [
+            { id: "a", token: freshToken(a, "bot_a"), wsAddr: a.wsAddr, apiAddr: a.apiAddr },
+            { id: "b", token: freshToken(b, "bot_b"), wsAddr: b.wsAddr, apiAddr: b.apiAddr },
+          ],
+        });
+        n.info(`gateway on 127.0.0.1:${stack.port}, config ${stack.configPath}; waiting for both accounts …`);
+        await stack.gateway.waitFor(/\[multi-openim\] a: running/, 240_000);
+        await stack.gateway.waitFor(/\[multi-openim\] b: running/, 60_000);
+        return "accounts a (server A) and b (server B) running";
+      },
+    );
+    if (!up || !stack) return false;
+    await runLocalSteps(n, stack, servers);
+    const leaked = stack.accounts.some((acc) => stack!.gateway.output.includes(acc.token));
+    await n.step("no token in the gateway's output", async () => {
+      if (leaked) throw new Error("a token appears in the gateway output");
+      return `${stack!.gateway.output.split("\n").length} lines checked`;
+    });
+    say(`\n${n.summary()}`);
+    const ok = n.results.every((r) => r.ok);
+    if (keep) {
+      await holdOpen({ stack, servers });
+      return ok;
+    }
+    return ok;
+  } finally {
+    if (!keep) await cleanup();
+  }
+}

@@ -1,0 +1,40 @@
+// `pnpm demo`: the plugin in a real OpenClaw gateway, narrated. Against two local devservers by default;
+// `--ws <url> --api <url> --token <jwt>` points one account at a real OpenIM server instead.
+// `--keep` leaves everything running and says how to talk to the bot.
+import { parseArgs } from "node:util";
+import { ensureBuilt } from "../ensure-built.ts";
+import { say } from "../quiet-console.ts";
+import "../ts-resolve.ts";
+
+const { values: flags } = parseArgs({
+  options: {
+    keep: { type: "boolean", default: false },
+    ws: { type: "string" },
+    api: { type: "string" },
+    token: { type: "string" },
+    help: { type: "boolean", default: false },
+  },
+});
+if (flags.help) {
+  say("pnpm demo [--keep] [--ws ws://host:10001 --api http://host:10002 --token <bot JWT>]");
+  process.exit(0);
+}
+const real = flags.ws || flags.api || flags.token;
+if (real && !(flags.ws && flags.api && flags.token)) {
+  say(
+    "[demo] --ws, --api and --token go together: the real server's gateway URL, its API URL and the bot's token.",
+  );
+  process.exit(2);
+}
+
+ensureBuilt();
+const { createNarrator } = await import("./narrator.ts");
+const n = createNarrator();
+const { runDemo } = real
+  ? await import("./real-server.ts").then((m) => ({
+      runDemo: () =>
+        m.runRealServerDemo(n, { ws: flags.ws!, api: flags.api!, token: flags.token! }, flags.keep!),
+    }))
+  : await import("./local.ts").then((m) => ({ runDemo: () => m.runLocalDemo(n, flags.keep!) }));
+const ok = await runDemo();
+process.exit(ok ? 0 : 1);

@@ -1,0 +1,104 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type DevServer, startDevServer } from "@multi-openim/devserver";
+import { echoAnswer } from "./echo-model.ts";
+import {
+  freePort,
+  GatewayProcess,
+  openclawArgs,
+  openclawEnv,
+  PLUGIN_DIR,
+  startFakeModel,
+  startRefreshServer,
+  textOf,
+} from "./harness.ts";
+
+export interface AccountSpec {
+  id: string;
+  token: string;
+  wsAddr: string;
+  apiAddr: string;
+}
+
+/**
+ * A real headless OpenClaw gateway (loopback, no auth) with this repo's plugin loaded from disk, the
+ * echo model as its only provider, and the given accounts; a token refresh endpoint when a mint is given.
+ */
+export async function startGatewayStack(options: {
+  accounts: (refreshEndpoint?: string) => Promise<AccountSpec[]> | AccountSpec[];
+  mint?: (accountId: string) => string;
+}) {
+  const root = await mkdtemp(join(tmpdir(), "multi-openim-demo-"));
+  const model = await startFakeModel(echoAnswer(textOf));
+  const refresh = options.mint ? await startRefreshServer(options.mint) : undefined;
+  const accounts = await options.accounts(refresh?.endpoint);
+  const port = await freePort();
+  const env = await openclawEnv(root);
+  const configPath = env.OPENCLAW_CONFIG_PATH as string;
+  const config = {
+    gateway: { mode: "local", port, bind: "loopback", auth: { mode: "none" } },
+    models: {
+      providers: {
+        demo: {
+          baseUrl: model.baseUrl,
+          api: "openai-completions",
+          apiKey: "not-needed",
+          models: [{ id: "echo-1", name: "echo", contextWindow: 200000, maxTokens: 4096 }],
+        },
+      },
+    },
+    agents: { defaults: { model: { primary: "demo/echo-1" } } },
+    tools: { toolSearch: false },
+    plugins: { load: { paths: [PLUGIN_DIR] }, entries: { "multi-openim-channel": { enabled: true } } },
+    channels: {
+      "multi-openim": {
+        tokenRefresh: refresh
+          ? { mode: "http", http: { endpoint: refresh.endpoint, responseTokenPath: "token" } }
+          : { mode: "off" },
+        accounts: Object.fromEntries(
+          accounts.map((a) => [a.id, { token: a.token, wsAddr: a.wsAddr, apiAddr: a.apiAddr }]),
+        ),
+      },
+    },
+  };
+  await writeFile(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
+  const [cmd, args] = openclawArgs(
+    "gateway",
+    "run",
+    "--port",
+    String(port),
+    "--bind",
+    "loopback",
+    "--auth",
+    "none",
+  );
+  const gateway = new GatewayProcess(cmd, args, env);
+  return {
+    root,
+    env,
+    port,
+    configPath,
+    gateway,
+    model,
+    refresh,
+    accounts,
+    async stop(keepRoot = false) {
+      await gateway.stop();
+      await Promise.all([model.close(), refresh?.close()]);
+      if (!keepRoot) await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Two "OpenIM servers", a bot on each, humans and a group on server A. */
+export async function startTwoServers() {
+  const [a, b] = (await Promise.all([startDevServer(), startDevServer()])) as [DevServer, DevServer];
+  a.registerUser("bot_a", { nickname: "Bot A" });
+  a.registerUser("alice", { nickname: "Alice" });
+  a.registerUser("carol", { nickname: "Carol" });
+  a.createGroup("team", ["bot_a", "alice", "carol"], { groupName: "Team" });
+  b.registerUser("bot_b", { nickname: "Bot B" });
+  b.registerUser("bob", { nickname: "Bob" });
+  return { a, b, close: () => Promise.all([a.close(), b.close()]) };
+}

@@ -1,0 +1,18 @@
+/** One fault's counted result. A row fails on no recovery, a loss, a duplicate or a leaked secret. */
+export interface FaultRow {
+  fault: string;
+  recovered: boolean;
+  outcome: string;
+  sent: number;
+  received: number;
+  duplicates: number;
+  refreshCalls: number;
+  secretsInLogs: number;
+  logLines: number;
+  /** Set when the row documents a gap another issue closes: printed as KNOWN GAP, never as a pass. */
+  knownGap?: string;
+}
+
+export function rowFails(row: FaultRow): boolean {
+  return !row.recovered || row.received < row.sent || row.duplicates > 0 || row.secretsInLogs > 0;
+}

@@ -1,0 +1,50 @@
+import { pathTraversalFault } from "./config-fault.ts";
+import { killMidReplyFault } from "./kill-fault.ts";
+import { massExpiryFault } from "./mass-fault.ts";
+import { runNetworkFaults } from "./network-faults.ts";
+import type { FaultRow } from "./row.ts";
+import { runTokenFaults } from "./token-faults.ts";
+
+export type FaultRun = () => Promise<FaultRow>;
+
+/** Every fault of the reliability suite, in order; each starts and stops its own servers. */
+export function fullSuite(): FaultRun[] {
+  return [
+    ...runTokenFaults(),
+    ...runNetworkFaults(),
+    () => massExpiryFault(50),
+    pathTraversalFault,
+    killMidReplyFault,
+  ];
+}
+
+/**
+ * What CI runs (the package's `test`, ~1 min): every single-account token, refresh-endpoint and network
+ * fault, and the config check. The 50-account expiry and the kill -9 host stay in `pnpm test:faults`.
+ */
+export function ciSubset(): FaultRun[] {
+  return [...runTokenFaults(), ...runNetworkFaults(), pathTraversalFault];
+}
+
+/** Runs faults one after another (they share two cores with everything else); a crash is a failed row. */
+export async function runFaults(runs: FaultRun[], onRow?: (row: FaultRow) => void): Promise<FaultRow[]> {
+  const rows: FaultRow[] = [];
+  for (const [i, run] of runs.entries()) {
+    const row = await run().catch(
+      (error: unknown): FaultRow => ({
+        fault: `fault #${i + 1}`,
+        recovered: false,
+        outcome: `crashed: ${error instanceof Error ? error.message : String(error)}`,
+        sent: 0,
+        received: 0,
+        duplicates: 0,
+        refreshCalls: 0,
+        secretsInLogs: 0,
+        logLines: 0,
+      }),
+    );
+    rows.push(row);
+    onRow?.(row);
+  }
+  return rows;
+}
