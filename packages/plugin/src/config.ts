@@ -40,11 +40,15 @@ export class ChannelConfigReader {
     for (const issue of errors) this.once("error", `${issue.path}: ${issue.message}`);
     if (!config) return { config: null, accounts: new Map(), skipped: [], listed };
     const { accounts, skipped } = resolveAccounts(config);
-    for (const skip of skipped) this.once("warn", `account "${skip.accountId}" skipped: ${skip.reason}`);
+    for (const skip of skipped) {
+      // A disabled account is a choice, not a problem.
+      const level = skip.reason.startsWith("disabled") ? "info" : "warn";
+      this.once(level, `account "${skip.accountId}" skipped: ${skip.reason}`);
+    }
     return { config, accounts: new Map(accounts.map((a) => [a.accountId, a])), skipped, listed };
   }
 
-  private once(level: "warn" | "error", message: string): void {
+  private once(level: "info" | "warn" | "error", message: string): void {
     if (this.reported.has(message)) return;
     this.reported.add(message);
     this.log()?.[level](`[multi-openim] config ${message}`);

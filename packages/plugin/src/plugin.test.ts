@@ -51,6 +51,11 @@ describe("config adapter", () => {
     const warnings = lines.filter((l) => l.startsWith("warn"));
     expect(warnings.filter((l) => l.includes('account "c" skipped'))).toHaveLength(1);
     expect(warnings.filter((l) => l.includes("channels.multi-openim.token"))).toHaveLength(1);
+    const disabled = twoAccountConfig({}, { d: { enabled: false } });
+    expect(config.resolveAccount(disabled, "d")).toMatchObject({ enabled: false, configured: false });
+    expect(lines.filter((l) => l.includes('account "d" skipped'))).toEqual([
+      'info [multi-openim] config account "d" skipped: disabled (enabled: false)',
+    ]);
   });
 });
 
@@ -203,6 +208,26 @@ describe("inbound", () => {
     a.abort.abort();
     w.abort.abort();
     await Promise.all([a.running, w.running]);
+  });
+
+  test("tool-progress deliveries are not sent to the chat; an empty message never reaches the agent", async () => {
+    const env = setup();
+    const cfg = twoAccountConfig();
+    const a = await start(env, cfg, "a");
+    const [clientA] = env.clients as [FakeClient];
+    env.runtime.inbound.dispatch = async (params) => {
+      env.dispatched.push(params);
+      await params.delivery.deliver({ text: "calling a tool…" }, { kind: "tool" });
+      await params.delivery.deliver({ text: "final answer" }, { kind: "final" });
+      return { admission: { kind: "dispatch" }, dispatched: true };
+    };
+    clientA.push({ kind: "direct", text: "   " });
+    clientA.push({ kind: "direct", text: "go" });
+    await until(() => clientA.sent.length === 1);
+    expect(env.dispatched).toHaveLength(1);
+    expect(clientA.sent.map((s) => s.text)).toEqual(["final answer"]);
+    a.abort.abort();
+    await a.running;
   });
 
   test("a long reply is chunked at the text limit", async () => {
