@@ -28,6 +28,8 @@ export interface GatewayDeps {
   logger: () => Logger;
   /** Re-publish period for status (transport activity); default 60 s. */
   publishEveryMs?: number;
+  /** Replaces `healthCheckIntervalMinutes` (tests only: the config's minimum is one minute). */
+  healthIntervalMs?: number;
 }
 
 function waitForAbort(signal: AbortSignal): Promise<void> {
@@ -115,7 +117,7 @@ export function createGateway(deps: GatewayDeps) {
     }
     publish();
     log.info(`[multi-openim] ${ctx.accountId}: running`);
-    const healthMs = (account.channel?.healthCheckIntervalMinutes ?? 30) * 60_000;
+    const healthMs = deps.healthIntervalMs ?? (account.channel?.healthCheckIntervalMinutes ?? 30) * 60_000;
     const stopWatch = startHealthWatch({
       client: { status: () => (client as AccountClient).status() } as AccountClient,
       intervalMs: healthMs,

@@ -146,6 +146,42 @@ describe("gateway lifecycle", () => {
   });
 });
 
+test("a connected account whose transport went silent is replaced by a fresh client, alone", async () => {
+  const clients: FakeClient[] = [];
+  const plugin = createMultiOpenimPlugin({
+    createClient: (account) => {
+      const client = new FakeClient(account);
+      clients.push(client);
+      return client;
+    },
+    createRefresher: () => ({ refresh: async () => ({ ok: false, code: "X" }) }),
+    healthIntervalMs: 50,
+    publishEveryMs: 10,
+  });
+  plugin.setApi({ logger: memoryLogger().logger });
+  const cfg = twoAccountConfig();
+  const abort = new AbortController();
+  const statuses: ChannelSnapshot[] = [];
+  const running = plugin.channel.gateway.startAccount({
+    cfg,
+    accountId: "a",
+    account: plugin.channel.config.resolveAccount(cfg, "a"),
+    abortSignal: abort.signal,
+    setStatus: (s) => statuses.push(s),
+  });
+  await until(() => clients.length === 1 && statuses.some((s) => s.connected));
+  const first = clients[0] as FakeClient;
+  first.setStatus({ lastTransportActivityAt: Date.now() - 60_000 });
+  await until(() => clients.length === 2);
+  await until(() => (clients[1] as FakeClient).started === 1);
+  expect(first.stopped).toBe(1);
+  expect(first.listenerCount).toBe(0);
+  expect(plugin.registry.get("a")?.client).toBe(clients[1]);
+  abort.abort();
+  await running;
+  expect((clients[1] as FakeClient).stopped).toBe(1);
+});
+
 describe("inbound", () => {
   test("a DM is dispatched with the per-account session key and answered by the same account", async () => {
     const env = setup("hello back");

@@ -52,6 +52,7 @@ export interface PluginOptions {
   /** Adds `setup` (and friends) under `openclaw multi-openim` (from the `multi-openim` CLI package). */
   mountCli?: (command: CommanderLike) => void;
   publishEveryMs?: number;
+  healthIntervalMs?: number;
   /** Shared registry; default a new one. The entry passes a process-wide one (see entry.ts). */
   registry?: AccountRegistry;
 }
@@ -87,6 +88,7 @@ export function createMultiOpenimPlugin(options: PluginOptions) {
     fallbackRuntime: () => api?.runtime?.channel as InboundChannelRuntime | undefined,
     logger,
     ...(options.publishEveryMs !== undefined ? { publishEveryMs: options.publishEveryMs } : {}),
+    ...(options.healthIntervalMs !== undefined ? { healthIntervalMs: options.healthIntervalMs } : {}),
   });
 
   const sender = createRegistrySender(registry, () => reader.read(currentConfig()).listed);
