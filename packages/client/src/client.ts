@@ -36,6 +36,7 @@ class Client implements AccountClient {
   private releaseGuard: (() => void) | undefined;
   private history: { session: SdkSession; api: HistoryApi } | undefined;
   private catchUpRetry: ReturnType<typeof setTimeout> | undefined;
+  private catchUpFailures = 0;
   private token: string;
   private userID: string;
   private session: SdkSession | undefined;
@@ -70,7 +71,9 @@ class Client implements AccountClient {
       selfUserID: () => this.userID,
       queueTimeoutMs: this.opts.queueTimeoutMs,
       onError: (what, error) =>
-        this.log("warn", `${what} failed: ${String((error as Error)?.message ?? error)}`),
+        what === "catch-up"
+          ? this.retryCatchUp(error)
+          : this.log("warn", `${what} failed: ${String((error as Error)?.message ?? error)}`),
       deliver: (item, fromCatchUp) => {
         this.tracker.touch("lastInboundAt");
         this.emitter.emit(
@@ -236,17 +239,31 @@ class Client implements AccountClient {
     };
   }
 
-  /** A catch-up that fails (a history call timed out) is retried with backoff while the session lives. */
-  private catchUp(attempt = 1): void {
+  private catchUp(): void {
     const session = this.session;
     if (!session?.connected) return;
     clearTimeout(this.catchUpRetry);
     void this.inbound.catchUpAll(this.historyFor(session)).then((done) => {
-      if (done || this.session !== session || !this.abort) return;
-      const delay = backoffDelay(attempt, 1000, 15_000);
-      this.log("warn", `catch-up failed; retrying in ${delay} ms`);
-      this.catchUpRetry = setTimeout(() => this.catchUp(attempt + 1), delay);
+      if (done) this.catchUpFailures = 0;
     });
+  }
+
+  /**
+   * Any failed catch-up (full, or a gap in one conversation) leaves the queue held; a full catch-up
+   * covers both, so that is what is retried, with backoff, while the session lives.
+   */
+  private retryCatchUp(error: unknown): void {
+    const session = this.session;
+    if (!session?.connected || !this.abort) return;
+    const delay = backoffDelay(++this.catchUpFailures, 1000, 15_000);
+    this.log(
+      "warn",
+      `catch-up failed (${String((error as Error)?.message ?? error)}); retrying in ${delay} ms`,
+    );
+    clearTimeout(this.catchUpRetry);
+    this.catchUpRetry = setTimeout(() => {
+      if (this.session === session) this.catchUp();
+    }, delay);
   }
 
   /** One history API per instance: it tracks the instance's single history cursor. */

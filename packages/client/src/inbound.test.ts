@@ -44,14 +44,16 @@ function store() {
   return { add, api };
 }
 
-function pipeline() {
+function pipeline(onError?: (what: string, e: unknown) => void) {
   const delivered: string[] = [];
   const p = new InboundPipeline({
     selfUserID: () => "bot",
     queueTimeoutMs: 60_000,
-    onError: (what, e) => {
-      throw new Error(`${what}: ${String(e)}`);
-    },
+    onError:
+      onError ??
+      ((what, e) => {
+        throw new Error(`${what}: ${String(e)}`);
+      }),
     deliver: (item) => delivered.push(item.clientMsgID),
   });
   return { p, delivered };
@@ -128,4 +130,27 @@ test("a queue held too long is released", () => {
   expect(delivered).toEqual([]);
   p.checkQueueTimeout(Date.now() + 61_000);
   expect(delivered).toEqual(["si_bob_bot-1"]);
+});
+
+test("a failed catch-up reports, keeps the queue held, and the retry delivers everything once", async () => {
+  const { add, api } = store();
+  const errors: string[] = [];
+  const { p, delivered } = pipeline((what) => errors.push(what));
+  add("si_bob_bot", "bob");
+  await p.catchUpAll(api);
+  p.setApi(api);
+  p.hold();
+  const away = [add("si_bob_bot", "bob"), add("si_bob_bot", "bob")];
+  const live = add("si_bob_bot", "bob");
+  p.live([live]);
+  const page = api.page;
+  api.page = async () => {
+    throw new Error("history timed out");
+  };
+  expect(await p.catchUpAll(api)).toBe(false);
+  expect(errors).toEqual(["catch-up"]);
+  expect(delivered).toEqual([]);
+  api.page = page;
+  expect(await p.catchUpAll(api)).toBe(true);
+  expect(delivered).toEqual([...away, live].map((m) => m.clientMsgID));
 });
