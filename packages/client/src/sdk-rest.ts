@@ -7,14 +7,16 @@ import { RELEASED_BY_CLIENT } from "./sdk-rejections.js";
  * ones the SDK leaves unhandled (a failed fetch carries no SDK frame in its stack).
  */
 export function instrumentRest(sdk: OpenImSdk, timeoutMs: number): void {
-  const inner = sdk as unknown as { sendHttpRequest?: (req: unknown) => Promise<unknown> };
-  const original = inner.sendHttpRequest;
-  if (typeof original !== "function") return;
   const target = sdk as unknown as object;
+  // The raw function (reading through the Proxy would return its logging wrapper).
+  const original = Reflect.getOwnPropertyDescriptor(target, "sendHttpRequest")?.value as
+    | ((req: unknown) => Promise<unknown>)
+    | undefined;
+  if (typeof original !== "function") return;
   const wrapped = async (req: unknown) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      return await Promise.race([
+      const result = await Promise.race([
         original.call(target, req),
         new Promise((_, reject) => {
           timer = setTimeout(
@@ -23,6 +25,8 @@ export function instrumentRest(sdk: OpenImSdk, timeoutMs: number): void {
           );
         }),
       ]);
+      if ((req as { reqFuncName?: string } | null)?.reqFuncName === "GetActiveConversations") muteSyncDump();
+      return result;
     } catch (error) {
       throw markSdkError(error);
     } finally {
@@ -36,4 +40,38 @@ function markSdkError(error: unknown): unknown {
   const marked = error instanceof Error ? error : Object.assign(new Error(String(error)), { cause: error });
   (marked as unknown as Record<symbol, unknown>)[RELEASED_BY_CLIENT] = true;
   return marked;
+}
+
+let muted = 0;
+let realWarn: typeof console.warn | undefined;
+let filter: typeof console.warn | undefined;
+
+/**
+ * The SDK `console.warn`s the whole active-conversation answer on every sync, whatever its log level.
+ * Right after that answer arrives (until the current microtasks have run) a warn of exactly that shape is
+ * dropped; every other warning passes through.
+ */
+function muteSyncDump(): void {
+  if (muted++ === 0) {
+    const warn = console.warn;
+    realWarn = warn;
+    filter = (...args: unknown[]) => {
+      const [first] = args;
+      const dump =
+        args.length === 1 &&
+        typeof first === "object" &&
+        first !== null &&
+        "conversations" in first &&
+        "unreadCount" in first;
+      if (!dump) warn.apply(console, args);
+    };
+    console.warn = filter;
+  }
+  setImmediate(() => {
+    if (--muted > 0 || !realWarn) return;
+    // Someone else replaced console.warn meanwhile: leave theirs in place.
+    if (console.warn === filter) console.warn = realWarn;
+    realWarn = undefined;
+    filter = undefined;
+  });
 }
