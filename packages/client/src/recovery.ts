@@ -121,7 +121,11 @@ export class Recovery {
       const session = this.deps.newSession();
       const outcome: LoginOutcome = await session.login(this.deps.loginTimeoutMs);
       if (signal.aborted) return;
-      if (outcome.kind === "connected") return this.deps.attemptSettled();
+      if (outcome.kind === "connected") {
+        // A connected login answers every request merged into it meanwhile (none may leak into the next).
+        this.pending = undefined;
+        return this.deps.attemptSettled();
+      }
       attempt++;
       if (outcome.kind === "token") {
         freshRejects = refreshed ? freshRejects + 1 : freshRejects;

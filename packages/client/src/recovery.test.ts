@@ -1,0 +1,112 @@
+import { expect, test } from "vitest";
+import { Recovery, type RecoveryDeps } from "./recovery.js";
+import type { LoginOutcome, SdkSession } from "./session.js";
+import { StatusTracker } from "./status.js";
+import type { RefreshOutcome } from "./types.js";
+
+// The state machine alone, with scripted logins; the devserver tests run it with the real SDK.
+function setup(outcomes: LoginOutcome[], refreshes: RefreshOutcome[] = []) {
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const log: string[] = [];
+  const abort = new AbortController();
+  const status = new StatusTracker("r", true, () => undefined);
+  const deps: RecoveryDeps = {
+    accountId: "r",
+    refresher: {
+      refresh: async (_id, reason) => {
+        log.push(`refresh ${reason}`);
+        return refreshes.shift() ?? { ok: true, token: `t${log.length}` };
+      },
+    },
+    status,
+    signal: abort.signal,
+    log: () => undefined,
+    backoff: { baseMs: 1, capMs: 5 },
+    kick: { baseMs: 50, capMs: 100 },
+    loginTimeoutMs: 1000,
+    newSession: () =>
+      ({
+        login: async () => {
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          await new Promise((r) => setTimeout(r, 20));
+          inFlight--;
+          const outcome = outcomes.shift() ?? { kind: "connected" };
+          log.push(`login ${outcome.kind}`);
+          return outcome;
+        },
+      }) as unknown as SdkSession,
+    retireSession: () => undefined,
+    tokenRefreshed: (token) => log.push(`token ${token}`),
+    attemptSettled: () => undefined,
+  };
+  return { recovery: new Recovery(deps), log, status, maxInFlight: () => maxInFlight, abort };
+}
+
+test("requests during a recovery merge into it: one login at a time, and a connected login answers them all", async () => {
+  const { recovery, log, maxInFlight } = setup([]);
+  const all = [
+    recovery.request({ refresh: false, reason: "start" }),
+    recovery.request({ refresh: true, reason: "OnUserTokenExpired errCode=1501" }),
+    recovery.request({ refresh: false, reason: "stalled" }),
+  ];
+  await Promise.all(all);
+  expect(maxInFlight()).toBe(1);
+  expect(log).toEqual(["login connected"]);
+  // Nothing left over leaks into the next recovery.
+  await recovery.request({ refresh: false, reason: "stalled" });
+  expect(log).toEqual(["login connected", "login connected"]);
+});
+
+test("a refresh requested while a failed login backs off is merged into the next round", async () => {
+  const { recovery, log, maxInFlight } = setup([{ kind: "failed", errCode: 10000, errMsg: "refused" }]);
+  const first = recovery.request({ refresh: false, reason: "start" });
+  await new Promise((r) => setTimeout(r, 5));
+  const second = recovery.request({ refresh: true, reason: "OnKickedOffline errCode=1506" });
+  await Promise.all([first, second]);
+  expect(maxInFlight()).toBe(1);
+  expect(log).toEqual([
+    "login failed",
+    "refresh OnKickedOffline errCode=1506",
+    "token t2",
+    "login connected",
+  ]);
+});
+
+test("a token error at login refreshes and retries; three fresh tokens refused → needs-login", async () => {
+  const refused: LoginOutcome = { kind: "token", event: "OnUserTokenInvalid", errCode: 1502, errMsg: "bad" };
+  const { recovery, log, status } = setup([refused, refused, refused, refused]);
+  await recovery.request({ refresh: false, reason: "start" });
+  expect(log.filter((l) => l.startsWith("refresh"))).toHaveLength(3);
+  expect(recovery.needsLogin).toBe(true);
+  expect(status.snapshot()).toMatchObject({ auth: "needs-login", connected: false });
+  expect(status.snapshot().lastError).toContain("refused 3 freshly refreshed tokens");
+});
+
+test("transient refresh failures are retried, a terminal one stops at needs-login", async () => {
+  const transient = setup(
+    [],
+    [
+      { ok: false, code: "REFRESH_TIMEOUT" },
+      { ok: false, code: "REFRESH_NETWORK" },
+    ],
+  );
+  await transient.recovery.request({ refresh: true, reason: "OnUserTokenExpired errCode=1501" });
+  expect(transient.log.filter((l) => l.startsWith("refresh"))).toHaveLength(3);
+  expect(transient.status.snapshot().auth).toBe("ok");
+  const terminal = setup([], [{ ok: false, code: "REFRESH_DISABLED", markerPath: "/m.json" }]);
+  await terminal.recovery.request({ refresh: true, reason: "OnUserTokenExpired errCode=1501" });
+  expect(terminal.log).toEqual(["refresh OnUserTokenExpired errCode=1501"]);
+  expect(terminal.status.snapshot()).toMatchObject({ auth: "needs-login" });
+  expect(terminal.status.snapshot().lastError).toContain("/m.json");
+});
+
+test("stop ends a recovery waiting out its backoff", async () => {
+  const { recovery, abort, log } = setup([{ kind: "failed", errCode: 10000, errMsg: "refused" }]);
+  const running = recovery.request({ refresh: false, reason: "start" });
+  await new Promise((r) => setTimeout(r, 10));
+  abort.abort();
+  await running;
+  expect(log.length).toBeLessThanOrEqual(2);
+});
