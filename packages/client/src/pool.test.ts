@@ -63,7 +63,10 @@ test("20 accounts on 3 servers start concurrently; one hanging account delays no
     expect(Math.max(...connectedAt.values())).toBeLessThan(badSettledAt - 2000);
     expect(badSettledAt - started).toBeGreaterThanOrEqual(6000);
 
+    expect(pool.isConnected("acc-4")).toBe(true);
+    expect(pool.isConnected("bad")).toBe(false);
     await pool.stop("acc-4");
+    expect(pool.isConnected("acc-4")).toBe(false);
     expect(pool.get("acc-4")).toBeUndefined();
     servers[1]!.registerUser("peer");
     servers[1]!.sendAs("peer", "user:u1", "still here");

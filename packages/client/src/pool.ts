@@ -62,6 +62,10 @@ export class AccountPool {
     return client;
   }
 
+  isConnected(accountId: string): boolean {
+    return this.clients.get(accountId)?.status().connected === true;
+  }
+
   ids(): string[] {
     return [...this.clients.keys()];
   }
