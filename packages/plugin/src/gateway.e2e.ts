@@ -206,7 +206,8 @@ describe("multi-openim in a real gateway", () => {
         "user:alice",
         ...extra,
       );
-      return runCommand(cmd, args, { env, timeoutMs: 90_000 });
+      // Each CLI run loads OpenClaw and the plugin: ~15 s idle, far more on a loaded machine.
+      return runCommand(cmd, args, { env, timeoutMs: 180_000 });
     };
     const logins = devA.counters.logins;
     // Both CLI runs at once: each one loads OpenClaw and the plugin (slow), neither needs the other.
@@ -225,7 +226,7 @@ describe("multi-openim in a real gateway", () => {
 
   test("the model calls multi_openim_send_text and the message arrives from the named account", async () => {
     devA.sendAs("alice", "user:bot_a", "please TOOLCALL-t1");
-    await replyFrom(devB, "bot_b", "alice", "MARK-tool-t1");
-    await replyFrom(devA, "bot_a", "alice", "ACK tool done");
+    await replyFrom(devB, "bot_b", "alice", "MARK-tool-t1", 120_000);
+    await replyFrom(devA, "bot_a", "alice", "ACK tool done", 120_000);
   });
 });
