@@ -9,6 +9,7 @@ import { fmt } from "../stats.ts";
 import { renderTable } from "../table.ts";
 import { runClientBench } from "./client-bench.ts";
 import { coldImport } from "./cold-import.ts";
+import type { GatewayLatency } from "./gateway-latency.ts";
 import { benchPaths } from "./paths.ts";
 import { benchScale } from "./scale.ts";
 
@@ -20,7 +21,8 @@ const settings = {
   outbound: env("BENCH_OUTBOUND", 300),
   recoveryRounds: env("BENCH_ROUNDS", 10),
   massAccounts: env("BENCH_MASS_ACCOUNTS", 50),
-  importRuns: env("BENCH_IMPORT_RUNS", 7),
+  importRuns: env("BENCH_IMPORT_RUNS", 5),
+  gatewayRounds: env("BENCH_GATEWAY_ROUNDS", 10), // 0 skips the real gateway
 };
 const RESULTS = fileURLToPath(new URL("../../../../bench/results.json", import.meta.url));
 
@@ -45,6 +47,13 @@ const clientBench = await runClientBench({
   outbound: settings.outbound,
   rounds: settings.recoveryRounds,
 });
+let gateway: GatewayLatency | undefined;
+if (settings.gatewayRounds > 0) {
+  step("echo round trips through a real OpenClaw gateway");
+  await import("../ts-resolve.ts");
+  const { gatewayLatency } = await import("./gateway-latency.ts");
+  gateway = await gatewayLatency(settings.gatewayRounds);
+}
 releaseGuard();
 quiet.restore();
 const totalSec = (performance.now() - began) / 1000;
@@ -91,6 +100,9 @@ say(
         fmt(plugin!.burstPerSec),
         ratio(plugin!.burstPerSec, bare!.burstPerSec),
       ],
+      ...(gateway
+        ? [["plugin in a real gateway", "", "", fmt(gateway.echo.p50), fmt(gateway.echo.p95), "", ""]]
+        : []),
     ],
   ),
 );
@@ -148,6 +160,10 @@ say(
 );
 say("(the SDK waits 5 s before it retries a dropped socket: that wait is inside expiry→connected)");
 
+if (gateway)
+  say(
+    `Real gateway (OpenClaw + plugin + echo model, ${gateway.echo.n} round trips): ready in ${fmt(gateway.gatewayReadyMs)} ms, first reply ${fmt(gateway.firstReplyMs)} ms; echo p50 ${ratio(gateway.echo.p50, bare!.echo.p50)} the bare SDK's (the agent turn dominates)`,
+  );
 const results = {
   at: new Date().toISOString(),
   machine,
@@ -158,6 +174,7 @@ const results = {
   scale,
   mass,
   clientBench,
+  gateway,
 };
 await mkdir(fileURLToPath(new URL(".", `file://${RESULTS}`)), { recursive: true });
 await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);

@@ -14,19 +14,21 @@ export interface ScaleResult {
 
 const CHILD = fileURLToPath(new URL("./scale-child.ts", import.meta.url));
 
-function runChild(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
+function runChild(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ out: string; err: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--expose-gc", CHILD], {
       env,
-      stdio: ["ignore", "pipe", "ignore"],
+      stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
+    let err = "";
     child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err = (err + d).slice(-2000)));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("error", reject);
     child.on("exit", () => {
       clearTimeout(timer);
-      resolve(out);
+      resolve({ out, err });
     });
   });
 }
@@ -40,9 +42,13 @@ export async function benchScale(counts: readonly number[], serverCount = 5): Pr
       const accounts = Array.from({ length: n }, (_, i) =>
         botAccount(servers[i % serverCount]!, `scale-${n}-${i}`),
       );
-      const out = await runChild({ ...process.env, BENCH_SCALE_ACCOUNTS: JSON.stringify(accounts) }, 180_000);
-      const line = out.trim().split("\n").pop() ?? "";
-      const r = JSON.parse(line || "{}") as {
+      const env = { ...process.env, BENCH_SCALE_ACCOUNTS: JSON.stringify(accounts) };
+      let run = await runChild(env, 180_000);
+      // One retry: on a shared tree a sibling package's dist can be mid-rebuild when the child imports it.
+      if (!run.out.trim()) run = await runChild(env, 180_000);
+      if (!run.out.trim()) throw new Error(`[bench] the ${n}-account child printed nothing:\n${run.err}`);
+      const line = run.out.trim().split("\n").pop() ?? "";
+      const r = JSON.parse(line) as {
         connected: number;
         connectedMs: number;
         rssBefore: number;
