@@ -1,10 +1,3 @@
-import { defineConfig } from "tsdown";
+import { packageBuild } from "../../tsdown.base.ts";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: "esm",
-  dts: true,
-  clean: true,
-  platform: "node",
-  target: "node22",
-});
+export default packageBuild(["src/index.ts"]);
