@@ -19,14 +19,17 @@ export interface MassExpiryResult {
 /**
  * N accounts on a few devservers, every token expired at the same instant: how many refresh calls that
  * costs (single-flight per account: ideally exactly N), how long each account takes to be back, and
- * whether a DM sent to each bot during the outage arrives exactly once.
+ * whether a DM sent to each bot during the outage arrives exactly once (from its usual peer, or with
+ * `newPeers` from a user it has never talked to: a conversation that appears while it is away).
  */
-export async function massExpiry(accounts = 50, servers = 5): Promise<MassExpiryResult> {
+export async function massExpiry(accounts = 50, servers = 5, newPeers = false): Promise<MassExpiryResult> {
   const rig = await startRig({ accounts, servers });
   try {
-    // Each bot already talks with the human (the usual case); a first-ever DM during an outage is a fault row of its own.
-    const warm = rig.accounts.map((_, i) => rig.humanSends(i, 1, "warm"));
-    await waitUntil(() => warm.every((ids, i) => rig.tally(i, ids).received === 1), 30_000, 20);
+    // Usually each bot already talks with the human; with `newPeers` it has had no conversation at all yet.
+    if (!newPeers) {
+      const warm = rig.accounts.map((_, i) => rig.humanSends(i, 1, "warm"));
+      await waitUntil(() => warm.every((ids, i) => rig.tally(i, ids).received === 1), 30_000, 20);
+    }
     const before = rig.clients.map((c) => c.status().reconnects);
     const recoveredAt: (number | undefined)[] = rig.clients.map(() => undefined);
     const started = performance.now();
@@ -37,7 +40,9 @@ export async function massExpiry(accounts = 50, servers = 5): Promise<MassExpiry
       });
     }
     for (const a of rig.accounts) rig.serverOf.get(a.accountId)!.expireToken(a.userID);
-    const sent = rig.accounts.map((_, i) => rig.humanSends(i, 1, "during-expiry"));
+    const sent = rig.accounts.map((_, i) =>
+      newPeers ? rig.strangerSends(i, 1, "first contact") : rig.humanSends(i, 1, "during-expiry"),
+    );
     await waitUntil(() => recoveredAt.every((t) => t !== undefined), 90_000, 20);
     const allRecoveredMs = performance.now() - started;
     await waitUntil(() => sent.every((ids, i) => rig.tally(i, ids).received === ids.length), 60_000, 20);

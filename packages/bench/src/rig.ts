@@ -97,6 +97,18 @@ export async function startRig(options: RigOptions = {}) {
           .sendAs("human", `user:${accounts[index]!.userID}`, `${label} ${k}`).clientMsgID,
     );
 
+  /** A user the bot has never talked to writes `count` DMs (each call a new user: a new conversation). */
+  let strangers = 0;
+  const strangerSends = (index: number, count: number, label: string): string[] => {
+    const server = serverOf.get(accounts[index]!.accountId)!;
+    const who = `stranger${++strangers}`;
+    server.registerUser(who);
+    return Array.from(
+      { length: count },
+      (_, k) => server.sendAs(who, `user:${accounts[index]!.userID}`, `${label} ${k}`).clientMsgID,
+    );
+  };
+
   /** Lost and duplicated among `sent` for one bot. */
   const tally = (index: number, sent: readonly string[]) => {
     const got = received.get(accounts[index]!.accountId)!;
@@ -139,6 +151,7 @@ export async function startRig(options: RigOptions = {}) {
     received,
     mint,
     humanSends,
+    strangerSends,
     tally,
     stop,
   };

@@ -10,6 +10,8 @@ export interface SingleFault {
   /** Heals what needs healing (an endpoint back up, an operator's new token); may return a note. */
   heal?: (rig: Rig) => unknown;
   recoverWithinMs?: number;
+  /** The DMs during the fault come from a peer the bot has never talked to (a new conversation). */
+  newPeerDuring?: boolean;
 }
 
 /**
@@ -27,7 +29,9 @@ export async function runSingleFault(spec: SingleFault): Promise<FaultRow> {
     await waitUntil(() => rig.tally(0, sent).received === 1, 15_000);
     const before = client.status().reconnects;
     await spec.inject(rig);
-    sent.push(...rig.humanSends(0, 3, "during"));
+    sent.push(
+      ...(spec.newPeerDuring ? rig.strangerSends(0, 3, "first contact") : rig.humanSends(0, 3, "during")),
+    );
     outcome = String((await spec.heal?.(rig)) ?? "");
     recovered = await waitUntil(
       () => {

@@ -13,6 +13,7 @@ export function fullSuite(): FaultRun[] {
     ...runTokenFaults(),
     ...runNetworkFaults(),
     () => massExpiryFault(50),
+    () => massExpiryFault(50, true),
     pathTraversalFault,
     killMidReplyFault,
   ];

@@ -10,6 +10,11 @@ const waitCalls = (rig: Parameters<SingleFault["inject"]>[0], n: number) =>
 export const tokenFaults: SingleFault[] = [
   { fault: "token expired (1501)", inject: (rig) => rig.serverOf.get(bot)!.expireToken(bot) },
   { fault: "token invalid (1502)", inject: (rig) => rig.serverOf.get(bot)!.invalidateToken(bot) },
+  {
+    fault: "token expired, first DM from a new peer meanwhile",
+    newPeerDuring: true,
+    inject: (rig) => rig.serverOf.get(bot)!.expireToken(bot),
+  },
   { fault: "kicked (2002)", inject: (rig) => rig.serverOf.get(bot)!.kick(bot) },
   {
     fault: "refresh endpoint 500, then up",
