@@ -25,6 +25,7 @@ export type MultiOpenimErrorCode =
   | "LOGIN_FAILED"
   | "NEEDS_LOGIN"
   | "MEDIA_REFUSED"
+  | "MEDIA_FETCH_FAILED"
   | "STOPPED"
   | "TOOL_INPUT_INVALID"
   | "CLI_USAGE";

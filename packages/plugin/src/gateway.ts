@@ -1,11 +1,20 @@
-import { MultiOpenimError, type ResolvedAccount } from "@multi-openim/core";
+import { join } from "node:path";
+import { MultiOpenimError, type ResolvedAccount, resolveOpenClawStateDir } from "@multi-openim/core";
 import type { PluginAccount } from "./accounts.js";
 import { startHealthWatch } from "./health.js";
 import { handleInbound } from "./inbound.js";
+import { InboundJournal } from "./journal.js";
+import type { LookupAll } from "./net-guard.js";
 import type { AccountRegistry } from "./registry.js";
 import type { InboundChannelRuntime } from "./runtime-types.js";
 import { type ChannelSnapshot, toChannelSnapshot } from "./status.js";
-import type { AccountClient, CreateAccountClient, Logger, TokenRefresherLike } from "./types.js";
+import type {
+  AccountClient,
+  CreateAccountClient,
+  InboundMessage,
+  Logger,
+  TokenRefresherLike,
+} from "./types.js";
 
 /** The part of OpenClaw's ChannelGatewayContext used here. */
 export interface GatewayContext {
@@ -30,6 +39,15 @@ export interface GatewayDeps {
   publishEveryMs?: number;
   /** Replaces `healthCheckIntervalMinutes` (tests only: the config's minimum is one minute). */
   healthIntervalMs?: number;
+  /** OpenClaw's state dir (default $OPENCLAW_STATE_DIR or ~/.openclaw): the crash journal lives under it. */
+  stateDir?: () => string;
+  /** Tests only: DNS for the inbound media guard. */
+  lookup?: LookupAll;
+}
+
+/** `<stateDir>/multi-openim/inbound-<accountId>.json` (account ids are validated by core: safe file names). */
+export function journalPath(stateDir: string, accountId: string): string {
+  return join(stateDir, "multi-openim", `inbound-${accountId}.json`);
 }
 
 function waitForAbort(signal: AbortSignal): Promise<void> {
@@ -56,6 +74,42 @@ export function createGateway(deps: GatewayDeps) {
     let client: AccountClient | undefined;
     let unsubscribe: (() => void)[] = [];
     const publish = () => client && ctx.setStatus(toChannelSnapshot(client.status()));
+    const journal = await InboundJournal.open({
+      file: journalPath(deps.stateDir?.() ?? resolveOpenClawStateDir(), ctx.accountId),
+      log,
+    });
+
+    let replayed = false;
+    const receive = (current: AccountClient, resolved: ResolvedAccount, message: InboundMessage) => {
+      if (!runtime) {
+        log.error(
+          `[multi-openim] ${resolved.accountId}: OpenClaw gave no channel runtime; inbound message dropped`,
+        );
+        return;
+      }
+      const id = message.clientMsgID;
+      const inboundCtx = {
+        cfg: ctx.cfg,
+        account: resolved,
+        client: current,
+        runtime,
+        log,
+        channel: account.channel,
+        ...(deps.lookup ? { lookup: deps.lookup } : {}),
+        onAdmitted: () => journal.received(message),
+        onDispatch: () => journal.dispatched(id),
+      };
+      handleInbound(inboundCtx, message)
+        .catch((error) =>
+          log.error(
+            `[multi-openim] ${resolved.accountId}: inbound failed: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        )
+        .finally(() => {
+          if (journal.seen(id))
+            journal.done(id).catch((e) => log.warn(`[multi-openim] journal: ${String(e)}`));
+        });
+    };
 
     const launch = async (): Promise<void> => {
       const resolved: ResolvedAccount = deps.registry.withLatestToken(account.resolved as ResolvedAccount);
@@ -65,21 +119,28 @@ export function createGateway(deps: GatewayDeps) {
       unsubscribe = [
         next.on("status", (status) => ctx.setStatus(toChannelSnapshot(status))),
         next.on("message", (message) => {
-          if (!runtime) {
-            log.error(
-              `[multi-openim] ${resolved.accountId}: OpenClaw gave no channel runtime; inbound message dropped`,
+          const state = journal.stateOf(message.clientMsgID);
+          if (state) {
+            // Answered already, or OpenClaw's own restart recovery owns the interrupted turn.
+            log.debug?.(
+              `[multi-openim] ${resolved.accountId}: duplicate ${message.clientMsgID} (${state}) skipped`,
             );
             return;
           }
-          handleInbound({ cfg: ctx.cfg, account: resolved, client: next, runtime, log }, message).catch(
-            (error) =>
-              log.error(
-                `[multi-openim] ${resolved.accountId}: inbound failed: ${error instanceof Error ? error.message : String(error)}`,
-              ),
-          );
+          receive(next, resolved, message);
         }),
       ];
       await next.start();
+      // Admitted before a crash but never handed to OpenClaw: nobody else will answer these. Only on
+      // the first launch: later (health) restarts would replay messages still in flight.
+      const pending = replayed ? [] : journal.replayable();
+      replayed = true;
+      for (const message of pending) {
+        log.info(
+          `[multi-openim] ${resolved.accountId}: replaying ${message.clientMsgID} interrupted before dispatch`,
+        );
+        receive(next, resolved, message);
+      }
     };
 
     const shutdown = async (): Promise<void> => {
@@ -134,6 +195,7 @@ export function createGateway(deps: GatewayDeps) {
     } finally {
       stopWatch();
       await shutdown();
+      await journal.flush().catch(() => {});
       refresher.dispose?.();
       ctx.setStatus({
         accountId: ctx.accountId,

@@ -1,7 +1,15 @@
-import { CHANNEL_ID, formatTarget, type ResolvedAccount, sessionKey } from "@multi-openim/core";
+import {
+  CHANNEL_ID,
+  type ChannelConfig,
+  formatTarget,
+  type ResolvedAccount,
+  sessionKey,
+} from "@multi-openim/core";
 import { chunkText, TEXT_CHUNK_LIMIT } from "./chunk.js";
+import { resolveInboundMedia } from "./inbound-media.js";
 import { mediaKindOf, mediaSourceOf, sendMediaTo } from "./media.js";
-import { admitInbound, inboundBody } from "./policy.js";
+import type { LookupAll } from "./net-guard.js";
+import { admitInbound, inboundBody, stripSelfMentions } from "./policy.js";
 import type { DeliveryInfo, InboundChannelRuntime, ReplyPayloadLike } from "./runtime-types.js";
 import type { AccountClient, InboundMessage, Logger } from "./types.js";
 
@@ -11,6 +19,14 @@ export interface InboundContext {
   client: AccountClient;
   runtime: InboundChannelRuntime;
   log: Logger;
+  /** The channel block (media limits, allowed hosts and folders). */
+  channel?: ChannelConfig | undefined;
+  /** Called once the message passed the whitelist and mention rules (the crash journal records it). */
+  onAdmitted?: () => Promise<void> | void;
+  /** Called right before the turn is handed to OpenClaw (the crash journal marks it dispatched). */
+  onDispatch?: () => Promise<void> | void;
+  /** Tests only: DNS for the media guard. */
+  lookup?: LookupAll;
 }
 
 /**
@@ -47,6 +63,7 @@ export async function handleInbound(
     );
     return decision.reason;
   }
+  await ctx.onAdmitted?.();
   const { runtime, account } = ctx;
   const peerKind = message.kind === "direct" ? "direct" : "group";
   const baseRoute = runtime.routing.resolveAgentRoute({
@@ -62,7 +79,16 @@ export async function handleInbound(
   const keys = sessionKeysFor(message, baseRoute.agentId);
   const route = { agentId: baseRoute.agentId, dmScope: baseRoute.dmScope, sessionKey: keys.session };
   const replyTo = `${CHANNEL_ID}:${formatTarget(message.target)}`;
-  const body = inboundBody(message);
+  const media = await resolveInboundMedia(message, {
+    account,
+    channel: ctx.channel,
+    save: runtime.media?.saveMediaBuffer,
+    log: ctx.log,
+    ...(ctx.lookup ? { lookup: ctx.lookup } : {}),
+  });
+  const selfNames = [account.userID];
+  const body = inboundBody(message, { selfNames, mediaLines: media.lines });
+  const command = stripSelfMentions(message.text, selfNames);
   const ingress = await runtime.inbound.ingress.resolveStable({
     channelId: CHANNEL_ID,
     accountId: account.accountId,
@@ -82,7 +108,7 @@ export async function handleInbound(
     groupPolicy: "open",
     groupAllowFrom: ["*"],
   });
-  const ctxPayload = runtime.inbound.buildContext({
+  const ctxPayload = await runtime.inbound.buildContext({
     channel: CHANNEL_ID,
     accountId: account.accountId,
     messageId: message.serverMsgID || message.clientMsgID,
@@ -103,7 +129,8 @@ export async function handleInbound(
       dispatchSessionKey: route.sessionKey,
     },
     reply: { to: replyTo, originatingTo: replyTo },
-    message: { body, bodyForAgent: body, rawBody: message.text, commandBody: message.text },
+    message: { body, bodyForAgent: body, rawBody: command || body, commandBody: command },
+    ...(media.facts.length > 0 ? { media: media.facts } : {}),
     access: {
       mentions: {
         canDetectMention: true,
@@ -117,6 +144,7 @@ export async function handleInbound(
     if (info.kind === "tool") return;
     await deliverReply(ctx, message, payload);
   };
+  await ctx.onDispatch?.();
   const result = await runtime.inbound.dispatch({
     cfg: ctx.cfg,
     channel: CHANNEL_ID,

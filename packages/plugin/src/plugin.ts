@@ -53,6 +53,8 @@ export interface PluginOptions {
   mountCli?: (command: CommanderLike) => void;
   publishEveryMs?: number;
   healthIntervalMs?: number;
+  /** OpenClaw's state dir for the crash journal (default from $OPENCLAW_STATE_DIR). */
+  stateDir?: () => string;
   /** Shared registry; default a new one. The entry passes a process-wide one (see entry.ts). */
   registry?: AccountRegistry;
 }
@@ -89,6 +91,7 @@ export function createMultiOpenimPlugin(options: PluginOptions) {
     logger,
     ...(options.publishEveryMs !== undefined ? { publishEveryMs: options.publishEveryMs } : {}),
     ...(options.healthIntervalMs !== undefined ? { healthIntervalMs: options.healthIntervalMs } : {}),
+    ...(options.stateDir ? { stateDir: options.stateDir } : {}),
   });
 
   const sender = createRegistrySender(registry, () => reader.read(currentConfig()).listed);

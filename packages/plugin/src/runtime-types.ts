@@ -40,7 +40,17 @@ export interface DispatchParams {
   replyPipeline?: Record<string, unknown>;
 }
 
+/** OpenClaw's media store (`runtime.channel.media.saveMediaBuffer`): files land in its media dir. */
+export type SaveMediaBuffer = (
+  buffer: Buffer,
+  contentType?: string,
+  subdir?: string,
+  maxBytes?: number,
+  originalFilename?: string,
+) => Promise<{ id: string; path: string; size: number; contentType?: string }>;
+
 export interface InboundChannelRuntime {
+  media?: { saveMediaBuffer?: SaveMediaBuffer };
   routing: {
     resolveAgentRoute(input: {
       cfg: unknown;

@@ -1,3 +1,8 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { ResolvedAccount, Target } from "@multi-openim/core";
 import type { DispatchParams, InboundChannelRuntime } from "./runtime-types.js";
 import type {
@@ -121,7 +126,20 @@ export class FakeClient implements AccountClient {
 export function fakeRuntime(reply = "pong") {
   const dispatched: DispatchParams[] = [];
   const contexts: Record<string, unknown>[] = [];
+  const mediaDir = mkdtempSync(join(tmpdir(), "mo-media-"));
   const runtime: InboundChannelRuntime = {
+    // Like OpenClaw's media store: a file per buffer under its media dir, size capped.
+    media: {
+      saveMediaBuffer: async (buffer, contentType, subdir = "inbound", maxBytes, name) => {
+        if (maxBytes !== undefined && buffer.length > maxBytes)
+          throw new Error("too large for the media store");
+        const id = `${name ?? "file"}---${randomUUID()}`;
+        await mkdir(join(mediaDir, subdir), { recursive: true });
+        const path = join(mediaDir, subdir, id);
+        await writeFile(path, buffer);
+        return { id, path, size: buffer.length, ...(contentType ? { contentType } : {}) };
+      },
+    },
     routing: {
       resolveAgentRoute: (input) => ({
         agentId: "main",
@@ -143,7 +161,7 @@ export function fakeRuntime(reply = "pong") {
       },
     },
   };
-  return { runtime, dispatched, contexts };
+  return { runtime, dispatched, contexts, mediaDir };
 }
 
 export function memoryLogger() {

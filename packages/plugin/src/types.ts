@@ -31,7 +31,9 @@ export interface InboundMessage {
   text: string;
   mentionsSelf: boolean;
   mentionsAll: boolean;
-  media: { kind: string; url: string; name?: string }[];
+  mentionedUserIDs?: string[];
+  quote?: { clientMsgID?: string; senderID?: string; text: string };
+  media: { kind: string; url: string; name?: string; size?: number; mimeType?: string }[];
   serverTime: number;
   clientMsgID: string;
   serverMsgID: string;

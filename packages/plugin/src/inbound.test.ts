@@ -1,0 +1,207 @@
+import { mkdtempSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { twoAccountConfig } from "./fixtures.js";
+import { journalPath } from "./gateway.js";
+import { createMultiOpenimPlugin } from "./plugin.js";
+import type { ChannelSnapshot } from "./status.js";
+import { FakeClient, fakeRuntime, memoryLogger, until } from "./test-doubles.js";
+
+let server: Server;
+let base = "";
+const png = Buffer.alloc(4096, 1);
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === "/cat.png") res.writeHead(200, { "content-type": "image/png" }).end(png);
+    else if (req.url === "/clip.mp4")
+      res.writeHead(200, { "content-type": "video/mp4" }).end(Buffer.alloc(2048, 2));
+    else if (req.url === "/big.bin") res.writeHead(200).end(Buffer.alloc(2 * 1024 * 1024));
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise((r) => server.close(r)));
+
+function setup(stateDir = mkdtempSync(join(tmpdir(), "mo-inbound-"))) {
+  const clients: FakeClient[] = [];
+  const { logger, lines } = memoryLogger();
+  const plugin = createMultiOpenimPlugin({
+    createClient: (account) => {
+      const client = new FakeClient(account);
+      clients.push(client);
+      return client;
+    },
+    createRefresher: () => ({ refresh: async () => ({ ok: false, code: "REFRESH_DISABLED" }) }),
+    stateDir: () => stateDir,
+  });
+  const fake = fakeRuntime("ok");
+  plugin.setApi({ logger, runtime: { channel: fake.runtime } });
+  return { plugin, clients, lines, stateDir, ...fake };
+}
+
+// Account "a" has apiAddr http://127.0.0.1:1: its OpenIM host is 127.0.0.1, where the test server runs.
+const cfg = twoAccountConfig({ mediaMaxMb: 1 });
+
+async function start(env: ReturnType<typeof setup>, accountId = "a") {
+  const abort = new AbortController();
+  const statuses: ChannelSnapshot[] = [];
+  const running = env.plugin.channel.gateway.startAccount({
+    cfg,
+    accountId,
+    account: env.plugin.channel.config.resolveAccount(cfg, accountId),
+    abortSignal: abort.signal,
+    setStatus: (s) => statuses.push(s),
+  });
+  await until(() => statuses.some((s) => s.connected));
+  const client = env.clients.at(-1) as FakeClient;
+  const stop = async () => {
+    abort.abort();
+    await running;
+  };
+  return { client, stop };
+}
+
+const bodyOf = (ctx: Record<string, unknown> | undefined) =>
+  (ctx?.message as { bodyForAgent?: string } | undefined)?.bodyForAgent ?? "";
+
+describe("inbound media, quotes and mentions", () => {
+  test("images and videos from the OpenIM host reach the agent as saved media; media-only messages get text", async () => {
+    const env = setup();
+    const a = await start(env);
+    a.client.push({ kind: "direct", text: "", media: [{ kind: "image", url: `${base}/cat.png` }] });
+    a.client.push({ kind: "direct", text: "watch", media: [{ kind: "video", url: `${base}/clip.mp4` }] });
+    await until(() => env.contexts.length === 2);
+    const image = env.contexts.find((c) => !bodyOf(c).includes("watch"));
+    const video = env.contexts.find((c) => bodyOf(c).includes("watch"));
+    const imageMedia = (
+      image?.media as { path: string; kind: string; contentType: string }[] | undefined
+    )?.[0];
+    expect(imageMedia).toMatchObject({ kind: "image", contentType: "image/png" });
+    expect((await readFile(imageMedia?.path as string)).equals(png)).toBe(true);
+    expect(imageMedia?.path.startsWith(env.mediaDir)).toBe(true);
+    expect(bodyOf(image)).toBe("[image] (attached)");
+    expect(video?.media).toMatchObject([{ kind: "video", contentType: "video/mp4", sizeBytes: 2048 }]);
+    expect(bodyOf(video)).toBe("watch\n[video] (attached)");
+    await a.stop();
+  });
+
+  test("refused or failed downloads still deliver the text with a note", async () => {
+    const env = setup();
+    const a = await start(env);
+    const cases = [
+      [
+        "meta",
+        "http://169.254.169.254/latest/meta-data",
+        /169\.254\.169\.254 is not the account's OpenIM host/,
+      ],
+      ["file", "file:///etc/passwd", /scheme file: refused/],
+      ["big", `${base}/big.bin`, /too large/],
+      ["missing", `${base}/nope.png`, /HTTP 404/],
+    ] as const;
+    for (const [tag, url] of cases)
+      a.client.push({
+        kind: "direct",
+        text: `case ${tag}`,
+        media: [{ kind: "file", url, name: `${tag}.bin` }],
+      });
+    await until(() => env.contexts.length === cases.length, 5000);
+    for (const [tag, , why] of cases) {
+      const ctx = env.contexts.find((c) => bodyOf(c).startsWith(`case ${tag}`));
+      expect(ctx?.media).toBeUndefined();
+      expect(bodyOf(ctx)).toContain(`[file: ${tag}.bin] (not downloaded: `);
+      expect(bodyOf(ctx)).toMatch(why);
+    }
+    await until(() => a.client.sent.filter((s) => s.text === "ok").length === cases.length);
+    await a.stop();
+  });
+
+  test("a quote gives the agent the quoted sender and text; the bot's own @name is stripped", async () => {
+    const env = setup();
+    const a = await start(env);
+    a.client.push(
+      {
+        kind: "group",
+        groupID: "g1",
+        text: "@bot_a what about this? cc @carol",
+        mentionsSelf: true,
+        quote: { senderID: "bob", text: "the build is red", clientMsgID: "q1" },
+      },
+      "alice",
+    );
+    await until(() => env.contexts.length === 1);
+    expect(bodyOf(env.contexts[0])).toBe('[Quoting bob: "the build is red"]\nwhat about this? cc @carol');
+    expect((env.contexts[0]?.message as { commandBody?: string } | undefined)?.commandBody).toBe(
+      "what about this? cc @carol",
+    );
+    await a.stop();
+  });
+});
+
+describe("crash journal", () => {
+  test("a message answered before a restart is not answered again after it", async () => {
+    const env = setup();
+    const first = await start(env);
+    const m = first.client.push({ kind: "direct", text: "once", clientMsgID: "msg-1" });
+    await until(() => first.client.sent.length === 1);
+    await first.stop();
+    const again = setup(env.stateDir);
+    const second = await start(again);
+    second.client.push({ ...m });
+    second.client.push({ kind: "direct", text: "new", clientMsgID: "msg-2" });
+    await until(() => second.client.sent.length === 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(again.dispatched).toHaveLength(1);
+    expect(bodyOf(again.contexts[0])).toBe("new");
+    await second.stop();
+  });
+
+  test("after a crash: received-only messages are replayed; dispatched ones are left to OpenClaw's recovery", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "mo-journal-"));
+    const file = journalPath(stateDir, "a");
+    await mkdir(join(stateDir, "multi-openim"), { recursive: true });
+    const message = (id: string, text: string) => ({
+      accountId: "a",
+      kind: "direct",
+      conversationID: "si_alice_bot_a",
+      target: { kind: "user", id: "alice" },
+      sender: { userID: "alice" },
+      text,
+      mentionsSelf: false,
+      mentionsAll: false,
+      media: [],
+      serverTime: 1,
+      clientMsgID: id,
+      serverMsgID: "",
+    });
+    // What a SIGKILL leaves behind: one admitted but not dispatched, one mid-turn.
+    await writeFile(
+      file,
+      JSON.stringify({
+        version: 1,
+        entries: [
+          { id: "r1", state: "received", at: 1, message: message("r1", "lost before dispatch") },
+          { id: "d1", state: "dispatched", at: 2 },
+        ],
+      }),
+    );
+    const env = setup(stateDir);
+    const a = await start(env);
+    await until(() => a.client.sent.length === 1);
+    // The catch-up re-delivers the mid-turn one: OpenClaw's recovery answers it, not us.
+    a.client.push(message("d1", "mid-turn") as never);
+    a.client.push(message("r1", "lost before dispatch") as never);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(env.dispatched).toHaveLength(1);
+    expect(bodyOf(env.contexts[0])).toBe("lost before dispatch");
+    expect(env.lines.some((l) => l.includes("replaying r1"))).toBe(true);
+    await a.stop();
+    const saved = JSON.parse(await readFile(file, "utf8")) as { entries: { id: string; state: string }[] };
+    expect(saved.entries.find((e) => e.id === "r1")?.state).toBe("done");
+    expect(saved.entries.find((e) => e.id === "d1")?.state).toBe("dispatched");
+  });
+});

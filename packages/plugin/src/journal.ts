@@ -1,0 +1,107 @@
+import { readFile } from "node:fs/promises";
+import { writeFileAtomic } from "@multi-openim/core";
+import type { InboundMessage, Logger } from "./types.js";
+
+type State = "received" | "dispatched" | "done";
+interface Entry {
+  id: string;
+  state: State;
+  at: number;
+  /** Kept only until the turn is handed to OpenClaw, so a crash before that can replay it. */
+  message?: InboundMessage;
+}
+
+export interface JournalOptions {
+  file: string;
+  /** Entries kept (oldest finished ones are dropped first). Default 500. */
+  maxEntries?: number;
+  log: Logger;
+}
+
+/**
+ * The per-account inbound crash journal, one small JSON file under OpenClaw's state dir, written
+ * atomically (core's writeFileAtomic). A message is recorded when admitted, marked dispatched right
+ * before OpenClaw gets the turn, and done after. After a crash:
+ * - received (never dispatched): OpenClaw never saw it, so the plugin replays it;
+ * - dispatched: OpenClaw's own startup recovery re-runs the interrupted turn ("startup-orphaned
+ *   main session"), so the plugin must not: it only drops re-deliveries of that id;
+ * - done: answered; a re-delivery (catch-up after reconnect) is dropped.
+ */
+export class InboundJournal {
+  private entries = new Map<string, Entry>();
+  private writing: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly options: JournalOptions) {}
+
+  static async open(options: JournalOptions): Promise<InboundJournal> {
+    const journal = new InboundJournal(options);
+    try {
+      const raw = JSON.parse(await readFile(options.file, "utf8")) as { entries?: Entry[] };
+      for (const entry of raw.entries ?? []) if (entry?.id) journal.entries.set(entry.id, entry);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+        options.log.warn(
+          `[multi-openim] inbound journal ${options.file} unreadable, starting empty: ${String(error)}`,
+        );
+      }
+    }
+    return journal;
+  }
+
+  seen(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  stateOf(id: string): State | undefined {
+    return this.entries.get(id)?.state;
+  }
+
+  /** Messages admitted but never handed to OpenClaw before the last stop or crash. */
+  replayable(): InboundMessage[] {
+    return [...this.entries.values()].flatMap((e) =>
+      e.state === "received" && e.message ? [e.message] : [],
+    );
+  }
+
+  received(message: InboundMessage): Promise<void> {
+    return this.set({ id: message.clientMsgID, state: "received", at: Date.now(), message });
+  }
+
+  dispatched(id: string): Promise<void> {
+    return this.set({ id, state: "dispatched", at: Date.now() });
+  }
+
+  done(id: string): Promise<void> {
+    return this.set({ id, state: "done", at: Date.now() });
+  }
+
+  /** Resolves when every write so far is on disk. */
+  flush(): Promise<void> {
+    return this.writing;
+  }
+
+  private set(entry: Entry): Promise<void> {
+    this.entries.delete(entry.id);
+    this.entries.set(entry.id, entry);
+    this.trim();
+    const snapshot = JSON.stringify({ version: 1, entries: [...this.entries.values()] });
+    // Writes are serialized; each one carries the whole (bounded) journal.
+    this.writing = this.writing
+      .catch(() => {})
+      .then(() => writeFileAtomic(this.options.file, snapshot, { mode: 0o600 }));
+    return this.writing;
+  }
+
+  private trim(): void {
+    const max = this.options.maxEntries ?? 500;
+    if (this.entries.size <= max) return;
+    for (const [id, e] of this.entries) {
+      if (this.entries.size <= max) return;
+      if (e.state !== "received") this.entries.delete(id);
+    }
+    for (const id of this.entries.keys()) {
+      if (this.entries.size <= max) return;
+      this.entries.delete(id);
+    }
+  }
+}
