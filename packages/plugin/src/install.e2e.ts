@@ -1,6 +1,7 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import JSON5 from "json5";
 import { afterAll, expect, test } from "vitest";
 import { openclawArgs, openclawEnv, PLUGIN_DIR } from "./e2e/openclaw-env.js";
 import { runCommand } from "./e2e/spawn.js";
@@ -66,4 +67,31 @@ test("the packed tarball installs into a real OpenClaw and shows the channel, th
   expect(help.code, help.stderr).toBe(0);
   expect(help.stdout).toContain("Usage: openclaw multi-openim setup");
   expect(help.stdout).toContain("--account <id>");
+
+  // `openclaw multi-openim setup` writes the same block as the standalone `multi-openim setup`.
+  const claims = Buffer.from(JSON.stringify({ UserID: "bot-a", PlatformID: 5, exp: 4_000_000_000 })).toString(
+    "base64url",
+  );
+  const token = `eyJhbGciOiJIUzI1NiJ9.${claims}.c2lnbmF0dXJl`;
+  const flags = ["--non-interactive", "--skip-test", "--account", "primary", "--ws", "ws://127.0.0.1:10001"];
+  flags.push("--api", "http://127.0.0.1:10002", "--token", token, "--whitelist", "alice");
+  const viaOpenclaw = await run(90_000, "multi-openim", "setup", ...flags);
+  expect(viaOpenclaw.code, `${viaOpenclaw.stdout}\n${viaOpenclaw.stderr}`).toBe(0);
+  expect(`${viaOpenclaw.stdout}${viaOpenclaw.stderr}`).not.toContain(token);
+  const standaloneConfig = join(root, "standalone.json");
+  const cliBin = join(PLUGIN_DIR, "..", "cli", "dist", "bin.mjs");
+  const standalone = await runCommand(
+    process.execPath,
+    [cliBin, "setup", ...flags, "--config", standaloneConfig],
+    {
+      env,
+      timeoutMs: 60_000,
+    },
+  );
+  expect(standalone.code, standalone.stderr).toBe(0);
+  const blockIn = async (file: string) =>
+    JSON5.parse(await readFile(file, "utf8")).channels["multi-openim"].accounts.primary;
+  const written = await blockIn(env.OPENCLAW_CONFIG_PATH as string);
+  expect(written).toMatchObject({ token, wsAddr: "ws://127.0.0.1:10001", inboundWhitelist: ["alice"] });
+  expect(written).toEqual(await blockIn(standaloneConfig));
 }, 420_000);
