@@ -1,5 +1,5 @@
 import type { Target } from "@multi-openim/core";
-import type { AccountStatus, InboundMessage, MediaSource, SendResult } from "./types.js";
+import type { AccountStatus, InboundMessage, MediaSource, SendResult, TextOptions } from "./types.js";
 
 export interface AccountClientEvents extends Record<string, unknown> {
   message: InboundMessage;
@@ -20,7 +20,10 @@ export interface AccountClient {
     event: K,
     listener: (payload: AccountClientEvents[K]) => void,
   ): void;
-  sendText(target: string | Target, text: string): Promise<SendResult>;
+  /** Plain text, or quoting a message and/or @-mentioning users (`options`). */
+  sendText(target: string | Target, text: string, options?: TextOptions): Promise<SendResult>;
+  /** Marks a conversation (`si_…` / `sg_…`, as in InboundMessage.conversationID) read up to its newest message. */
+  markRead(conversationID: string): Promise<void>;
   sendImage(target: string | Target, source: MediaSource): Promise<SendResult>;
   sendVideo(target: string | Target, source: MediaSource): Promise<SendResult>;
   sendFile(target: string | Target, source: MediaSource): Promise<SendResult>;

@@ -14,12 +14,13 @@ import {
 } from "./options.js";
 import { ProactiveRefresh } from "./proactive.js";
 import { Recovery } from "./recovery.js";
+import { RecentItems } from "./reply.js";
 import { failPendingRequests, isSocketOpen, swapToken } from "./sdk-loader.js";
 import { guardSdkRejections } from "./sdk-rejections.js";
-import { type SendContext, sendMedia, sendText } from "./send.js";
+import { markRead, type SendContext, sendMedia, sendText } from "./send.js";
 import { SdkSession, type SessionHandlers } from "./session.js";
 import { StatusTracker } from "./status.js";
-import type { AccountStatus, ClientAccount, ClientOptions, MediaSource } from "./types.js";
+import type { AccountStatus, ClientAccount, ClientOptions, MediaSource, TextOptions } from "./types.js";
 
 /** One account's OpenIM connection: every SDK quirk handled here, once. */
 export function createAccountClient(account: ClientAccount, options: ClientOptions): AccountClient {
@@ -47,6 +48,7 @@ class Client implements AccountClient {
   private connectedOnce = false;
   private firstAttempt: ((status: AccountStatus) => void) | undefined;
   private readonly waiters = new ConnectionWaiters();
+  private readonly recent = new RecentItems();
 
   constructor(
     private readonly account: ClientAccount,
@@ -76,6 +78,7 @@ class Client implements AccountClient {
           : this.log("warn", `${what} failed: ${String((error as Error)?.message ?? error)}`),
       deliver: (item, fromCatchUp) => {
         this.tracker.touch("lastInboundAt");
+        this.recent.add(item);
         this.emitter.emit(
           "message",
           normalizeMessage(item, { accountId: this.accountId, selfUserID: this.userID, fromCatchUp }),
@@ -151,8 +154,11 @@ class Client implements AccountClient {
     return first;
   }
 
-  sendText(target: string | Target, text: string) {
-    return sendText(this.sendContext(), target, text);
+  sendText(target: string | Target, text: string, options?: TextOptions) {
+    return sendText(this.sendContext(), target, text, options);
+  }
+  markRead(conversationID: string) {
+    return markRead(this.sendContext(), conversationID);
   }
   sendImage(target: string | Target, source: MediaSource) {
     return sendMedia(this.sendContext(), "image", target, source);
@@ -364,6 +370,7 @@ class Client implements AccountClient {
           deadline,
         ),
       rememberOwn: (id) => this.inbound.ledger.markSeen(id),
+      recent: (id) => this.recent.get(id),
       sent: () => this.tracker.touch("lastOutboundAt"),
       redact: (text) => this.tracker.redact(text),
     };

@@ -18,5 +18,6 @@ export type {
   QuotedMessage,
   RefreshOutcome,
   SendResult,
+  TextOptions,
   TokenRefresher,
 } from "./types.js";

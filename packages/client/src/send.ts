@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { formatTarget, MultiOpenimError, parseTarget, type Target } from "@multi-openim/core";
+import { createTextMessageFor } from "./reply.js";
 import { failPendingRequests, isSocketOpen, type MessageItem, type OpenImSdk } from "./sdk-loader.js";
 import type { SdkSession } from "./session.js";
 import { TimeoutError, withTimeout } from "./timeout.js";
-import type { MediaSource, SendResult } from "./types.js";
+import type { MediaSource, SendResult, TextOptions } from "./types.js";
 import { mimeTypeOf, uploadFile } from "./upload.js";
 
 export type MediaKind = "image" | "video" | "file";
@@ -15,6 +16,8 @@ export interface SendContext {
   uploadTimeoutMs: number;
   /** Resolves with a connected session before the deadline, or throws NOT_CONNECTED / NEEDS_LOGIN / STOPPED. */
   connectedSession(deadline: number): Promise<SdkSession>;
+  /** A message received recently, for quoting it in a reply. */
+  recent?: (clientMsgID: string) => MessageItem | undefined;
   /** Own messages are remembered so their echo is never delivered as inbound. */
   rememberOwn(clientMsgID: string): void;
   sent(): void;
@@ -32,7 +35,12 @@ export function resolveTarget(accountId: string, target: string | Target): Targe
   return parsed;
 }
 
-export async function sendText(ctx: SendContext, target: string | Target, text: string): Promise<SendResult> {
+export async function sendText(
+  ctx: SendContext,
+  target: string | Target,
+  text: string,
+  options: TextOptions = {},
+): Promise<SendResult> {
   const to = resolveTarget(ctx.accountId, target);
   if (typeof text !== "string" || text.length === 0) {
     throw new MultiOpenimError(
@@ -40,7 +48,42 @@ export async function sendText(ctx: SendContext, target: string | Target, text: 
       `[client] account=${ctx.accountId}: text must be a non-empty string`,
     );
   }
-  return send(ctx, to, "sendText", (sdk) => sdk.createTextMessage(text), false);
+  const recent = ctx.recent ?? (() => undefined);
+  return send(ctx, to, "sendText", (sdk) => createTextMessageFor(sdk, text, options, recent), false);
+}
+
+/**
+ * Marks the conversation read up to its newest message (`/msg/mark_conversation_as_read`). The SDK
+ * refuses when nothing is unread ("hasReadSeq equal max"): that is success here.
+ */
+export async function markRead(ctx: SendContext, conversationID: string): Promise<void> {
+  const deadline = Date.now() + ctx.timeoutMs;
+  const session = await ctx.connectedSession(deadline);
+  try {
+    await withTimeout(
+      session.sdk.markConversationMessageAsRead(conversationID),
+      Math.max(1, deadline - Date.now()),
+      "markRead",
+    );
+  } catch (error) {
+    if (/hasReadSeq equal max/i.test(describeSdkError(error))) return;
+    if (error instanceof TimeoutError) {
+      throw new MultiOpenimError(
+        "SEND_TIMEOUT",
+        `[client] account=${ctx.accountId}: markRead ${conversationID} timed out`,
+        {
+          cause: error,
+        },
+      );
+    }
+    throw new MultiOpenimError(
+      "SEND_FAILED",
+      ctx.redact(
+        `[client] account=${ctx.accountId}: markRead ${conversationID} failed: ${describeSdkError(error)}`,
+      ),
+      { cause: error },
+    );
+  }
 }
 
 export async function sendMedia(

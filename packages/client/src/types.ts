@@ -90,6 +90,23 @@ export interface SendResult {
   serverTime: number;
 }
 
+/** How a text is sent: quoting a message (a group reply) and/or @-mentioning users. */
+export interface TextOptions {
+  quote?: {
+    clientMsgID: string;
+    serverMsgID?: string;
+    senderID?: string;
+    senderNickname?: string;
+    text?: string;
+    sendTime?: number;
+    seq?: number;
+  };
+  /** At most 10 (the SDK's limit); the text should carry the visible "@name". */
+  atUserIDs?: string[];
+  /** Display names for `atUsersInfo`, by user id. */
+  atNames?: Record<string, string>;
+}
+
 export type MediaSource = { url: string; name?: string; size?: number; mimeType?: string } | { path: string };
 
 export interface ClientOptions {
