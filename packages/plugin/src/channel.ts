@@ -2,7 +2,9 @@ import { CHANNEL_ALIASES, CHANNEL_ID, CHANNEL_LABEL, channelConfigJsonSchema } f
 import { createConfigAdapter } from "./accounts.js";
 import type { ChannelConfigReader } from "./config.js";
 import { createGateway, type GatewayDeps } from "./gateway.js";
+import { defaultMediaRoots } from "./media.js";
 import { createOutbound } from "./outbound.js";
+import { SendQueue } from "./send-queue.js";
 import { normalizeTarget } from "./targets.js";
 
 export const CHANNEL_META = {
@@ -22,7 +24,12 @@ export interface ChannelDeps extends GatewayDeps {
  * The channel as OpenClaw sees it, minus the SDK helpers (entry.ts wraps it with
  * `createChatChannelPlugin`). Every piece closes over this plugin instance's registry.
  */
-export function createChannel(deps: ChannelDeps) {
+export function createChannel(input: ChannelDeps) {
+  const queue =
+    input.queue ??
+    new SendQueue({ registry: input.registry, configured: () => input.registry.ids(), log: input.logger });
+  const mediaRoots = input.mediaRoots ?? (() => defaultMediaRoots(input.stateDir?.()));
+  const deps: ChannelDeps = { ...input, queue, mediaRoots };
   return {
     id: CHANNEL_ID,
     meta: CHANNEL_META,
@@ -32,7 +39,7 @@ export function createChannel(deps: ChannelDeps) {
     configSchema: { schema: channelConfigJsonSchema },
     config: createConfigAdapter(deps.reader),
     gateway: createGateway(deps),
-    outbound: createOutbound(deps.registry),
+    outbound: createOutbound({ registry: deps.registry, queue, mediaRoots }),
     messaging: {
       normalizeTarget,
       inferTargetChatType: ({ to }: { to: string }) =>

@@ -7,6 +7,7 @@ import { InboundJournal } from "./journal.js";
 import type { LookupAll } from "./net-guard.js";
 import type { AccountRegistry } from "./registry.js";
 import type { InboundChannelRuntime } from "./runtime-types.js";
+import type { SendQueue } from "./send-queue.js";
 import { type ChannelSnapshot, toChannelSnapshot } from "./status.js";
 import type {
   AccountClient,
@@ -43,6 +44,10 @@ export interface GatewayDeps {
   stateDir?: () => string;
   /** Tests only: DNS for the inbound media guard. */
   lookup?: LookupAll;
+  /** Agent replies during a reconnect wait here (bounded) instead of failing. */
+  queue?: SendQueue;
+  /** Folders an agent reply's local media may come from. */
+  mediaRoots?: () => string[];
 }
 
 /** `<stateDir>/multi-openim/inbound-<accountId>.json` (account ids are validated by core: safe file names). */
@@ -96,6 +101,8 @@ export function createGateway(deps: GatewayDeps) {
         log,
         channel: account.channel,
         ...(deps.lookup ? { lookup: deps.lookup } : {}),
+        ...(deps.queue ? { queue: deps.queue } : {}),
+        mediaRoots: deps.mediaRoots ?? (() => []),
         onAdmitted: () => journal.received(message),
         onDispatch: () => journal.dispatched(id),
       };

@@ -47,7 +47,8 @@ function setup(stateDir = mkdtempSync(join(tmpdir(), "mo-inbound-"))) {
 // Account "a" has apiAddr http://127.0.0.1:1: its OpenIM host is 127.0.0.1, where the test server runs.
 const cfg = twoAccountConfig({ mediaMaxMb: 1 });
 
-async function start(env: ReturnType<typeof setup>, accountId = "a") {
+async function start(env: ReturnType<typeof setup>, accountId = "a", config: unknown = cfg) {
+  const cfg = config;
   const abort = new AbortController();
   const statuses: ChannelSnapshot[] = [];
   const running = env.plugin.channel.gateway.startAccount({
@@ -203,5 +204,57 @@ describe("crash journal", () => {
     const saved = JSON.parse(await readFile(file, "utf8")) as { entries: { id: string; state: string }[] };
     expect(saved.entries.find((e) => e.id === "r1")?.state).toBe("done");
     expect(saved.entries.find((e) => e.id === "d1")?.state).toBe("dispatched");
+  });
+});
+
+describe("replies and read marks", () => {
+  const groupAsk = {
+    kind: "group" as const,
+    groupID: "g1",
+    text: "@bot_a long answer please",
+    mentionsSelf: true,
+    clientMsgID: "ask-1",
+    serverMsgID: "srv-1",
+    sender: { userID: "alice", nickname: "Alice" },
+  };
+
+  test("replyToMode first: the first piece quotes the question and @-mentions the asker; later pieces are plain", async () => {
+    const env = setup();
+    env.runtime.inbound.dispatch = async (params) => {
+      await params.delivery.deliver({ text: "part one" }, { kind: "block" });
+      await params.delivery.deliver({ text: "part two" }, { kind: "final" });
+      return { admission: { kind: "dispatch" } };
+    };
+    const a = await start(env, "a", twoAccountConfig({ replyToMode: "first" }));
+    a.client.push(groupAsk, "alice");
+    await until(() => a.client.sent.length === 2);
+    expect(a.client.sent[0]).toMatchObject({
+      text: "@Alice part one",
+      target: { kind: "group", id: "g1" },
+      options: { quote: { clientMsgID: "ask-1", senderID: "alice" }, atUserIDs: ["alice"] },
+    });
+    expect(a.client.sent[1]).toEqual({ kind: "text", target: { kind: "group", id: "g1" }, text: "part two" });
+    // Read marks go to the conversation the message came from.
+    a.client.push({ kind: "direct", text: "dm", conversationID: "si_alice_bot_a" }, "alice");
+    await until(() => a.client.reads.length === 2);
+    expect(a.client.reads).toEqual(["c1", "si_alice_bot_a"]);
+    await a.stop();
+  });
+
+  test("replyToMode all quotes every piece; off and DMs send plain text", async () => {
+    const env = setup();
+    const all = await start(env, "a", twoAccountConfig({ replyToMode: "all" }));
+    all.client.push(groupAsk, "alice");
+    all.client.push({ kind: "direct", text: "hi" }, "alice");
+    await until(() => all.client.sent.length === 2);
+    expect(all.client.sent.find((s) => s.target.kind === "group")?.options?.quote?.clientMsgID).toBe("ask-1");
+    expect(all.client.sent.find((s) => s.target.kind === "user")?.options).toBeUndefined();
+    await all.stop();
+    const off = setup();
+    const plain = await start(off, "a", twoAccountConfig());
+    plain.client.push(groupAsk, "alice");
+    await until(() => plain.client.sent.length === 1);
+    expect(plain.client.sent[0]).toEqual({ kind: "text", target: { kind: "group", id: "g1" }, text: "ok" });
+    await plain.stop();
   });
 });

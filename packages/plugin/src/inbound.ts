@@ -5,12 +5,12 @@ import {
   type ResolvedAccount,
   sessionKey,
 } from "@multi-openim/core";
-import { chunkText, TEXT_CHUNK_LIMIT } from "./chunk.js";
 import { resolveInboundMedia } from "./inbound-media.js";
-import { mediaKindOf, mediaSourceOf, sendMediaTo } from "./media.js";
 import type { LookupAll } from "./net-guard.js";
 import { admitInbound, inboundBody, stripSelfMentions } from "./policy.js";
+import { createReplier } from "./reply.js";
 import type { DeliveryInfo, InboundChannelRuntime, ReplyPayloadLike } from "./runtime-types.js";
+import type { SendQueue } from "./send-queue.js";
 import type { AccountClient, InboundMessage, Logger } from "./types.js";
 
 export interface InboundContext {
@@ -27,6 +27,10 @@ export interface InboundContext {
   onDispatch?: () => Promise<void> | void;
   /** Tests only: DNS for the media guard. */
   lookup?: LookupAll;
+  /** Replies during a reconnect wait here (bounded) instead of failing. */
+  queue?: SendQueue;
+  /** Folders a reply's local media may come from. */
+  mediaRoots: () => string[];
 }
 
 /**
@@ -64,6 +68,12 @@ export async function handleInbound(
     return decision.reason;
   }
   await ctx.onAdmitted?.();
+  // Handled messages show as read to the sender (in their own conversation, si_… or sg_…).
+  ctx.client
+    .markRead?.(message.conversationID)
+    .catch((error: unknown) =>
+      ctx.log.debug?.(`[multi-openim] ${message.accountId}: mark read failed: ${errorText(error)}`),
+    );
   const { runtime, account } = ctx;
   const peerKind = message.kind === "direct" ? "direct" : "group";
   const baseRoute = runtime.routing.resolveAgentRoute({
@@ -140,9 +150,10 @@ export async function handleInbound(
     },
     channelIngress: ingress,
   });
+  const reply = createReplier(ctx, message);
   const deliver = async (payload: ReplyPayloadLike, info: DeliveryInfo) => {
     if (info.kind === "tool") return;
-    await deliverReply(ctx, message, payload);
+    await reply(payload);
   };
   await ctx.onDispatch?.();
   const result = await runtime.inbound.dispatch({
@@ -161,24 +172,6 @@ export async function handleInbound(
   });
   if (result.admission && result.admission.kind !== "dispatch") return `declined:${result.admission.kind}`;
   return "dispatched";
-}
-
-async function deliverReply(
-  ctx: InboundContext,
-  message: InboundMessage,
-  payload: ReplyPayloadLike,
-): Promise<void> {
-  const media = [...(payload.mediaUrls ?? []), ...(payload.mediaUrl ? [payload.mediaUrl] : [])];
-  for (const url of new Set(media)) {
-    try {
-      await sendMediaTo(ctx.client, message.target, mediaKindOf(url), mediaSourceOf(url));
-    } catch (error) {
-      ctx.log.warn(`[multi-openim] ${message.accountId}: reply media not sent: ${errorText(error)}`);
-    }
-  }
-  for (const piece of chunkText(payload.text ?? "", TEXT_CHUNK_LIMIT)) {
-    await ctx.client.sendText(message.target, piece);
-  }
 }
 
 function errorText(error: unknown): string {

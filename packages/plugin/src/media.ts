@@ -1,5 +1,7 @@
-import { isAbsolute, relative, resolve } from "node:path";
-import { MultiOpenimError, type Target } from "@multi-openim/core";
+import { realpath } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { MultiOpenimError, resolveOpenClawStateDir, type Target } from "@multi-openim/core";
 import type { AccountClient, MediaSource, SendResult } from "./types.js";
 
 const IMAGE = /\.(png|jpe?g|gif|webp|bmp)$/i;
@@ -38,6 +40,34 @@ export function mediaSourceOf(location: string, localRoots: readonly string[] = 
     );
   }
   return { path };
+}
+
+/** OpenClaw's media store (`<stateDir>/media`) and its temp dir: where agent-made files land. */
+export function defaultMediaRoots(stateDir: string = resolveOpenClawStateDir()): string[] {
+  return [join(stateDir, "media"), "/tmp/openclaw", join(tmpdir(), "openclaw")];
+}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+}
+
+/**
+ * Like mediaSourceOf, with the containment check done on real paths: a symlink inside an allowed
+ * folder that points elsewhere (or a `..` trick) is refused, and the file must exist.
+ */
+export async function resolveMediaSource(location: string, roots: readonly string[]): Promise<MediaSource> {
+  const source = mediaSourceOf(location, roots);
+  if ("url" in source) return source;
+  const real = await realpath(source.path).catch(() => undefined);
+  const realRoots = await Promise.all(roots.map((r) => realpath(resolve(r)).catch(() => undefined)));
+  if (!real || !realRoots.some((root) => root && inside(root, real))) {
+    throw new MultiOpenimError(
+      "MEDIA_REFUSED",
+      `[multi-openim] local media ${JSON.stringify(location)} is missing or resolves outside the allowed media folders`,
+    );
+  }
+  return { path: real };
 }
 
 export function sendMediaTo(

@@ -1,7 +1,8 @@
 import { CHANNEL_ID, MultiOpenimError } from "@multi-openim/core";
 import { chunkText, TEXT_CHUNK_LIMIT } from "./chunk.js";
-import { mediaKindOf, mediaSourceOf, sendMediaTo } from "./media.js";
+import { mediaKindOf, resolveMediaSource, sendMediaTo } from "./media.js";
 import type { AccountRegistry } from "./registry.js";
+import type { SendQueue } from "./send-queue.js";
 import { requireTarget } from "./targets.js";
 
 export interface OutboundTextContext {
@@ -23,13 +24,29 @@ export interface OutboundResult {
  * gateway, where the account is connected, instead of logging in a second time in the CLI process
  * (which could kick the gateway's own session). An explicit account is always required.
  */
-export function createOutbound(registry: AccountRegistry) {
+export interface OutboundDeps {
+  registry: AccountRegistry;
+  /** Sends during a reconnect wait here instead of failing. */
+  queue: SendQueue;
+  /** Folders local media may come from: the channel's mediaLocalRoots plus OpenClaw's media/temp dirs. */
+  mediaRoots: () => string[];
+}
+
+export function createOutbound({ registry, queue, mediaRoots }: OutboundDeps) {
+  const accountOf = (accountId: string | null | undefined): string => {
+    const id = String(accountId ?? "").trim();
+    if (!id) registry.require(id); // throws the seed's "accountId is required" error
+    return id;
+  };
+
   const sendText = async (ctx: OutboundTextContext): Promise<OutboundResult> => {
     const target = requireTarget(ctx.to);
-    const { client } = registry.require(ctx.accountId);
+    const accountId = accountOf(ctx.accountId);
     let last = "";
     for (const piece of chunkText(ctx.text, TEXT_CHUNK_LIMIT)) {
-      const sent = await client.sendText(target, piece);
+      const sent = await queue.run(accountId, `text to ${ctx.to}`, (client) =>
+        client.sendText(target, piece),
+      );
       last = sent.serverMsgID || sent.clientMsgID;
     }
     return { channel: CHANNEL_ID, messageId: last };
@@ -37,13 +54,12 @@ export function createOutbound(registry: AccountRegistry) {
 
   const sendMedia = async (ctx: OutboundMediaContext): Promise<OutboundResult> => {
     const target = requireTarget(ctx.to);
-    const { client } = registry.require(ctx.accountId);
+    const accountId = accountOf(ctx.accountId);
     if (!ctx.mediaUrl) return sendText(ctx);
-    const sent = await sendMediaTo(
-      client,
-      target,
-      mediaKindOf(ctx.mediaUrl),
-      mediaSourceOf(ctx.mediaUrl, ctx.mediaLocalRoots ?? []),
+    const url = ctx.mediaUrl;
+    const source = await resolveMediaSource(url, [...(ctx.mediaLocalRoots ?? []), ...mediaRoots()]);
+    const sent = await queue.run(accountId, `${mediaKindOf(url)} to ${ctx.to}`, (client) =>
+      sendMediaTo(client, target, mediaKindOf(url), source),
     );
     if (ctx.text?.trim()) await sendText(ctx);
     return { channel: CHANNEL_ID, messageId: sent.serverMsgID || sent.clientMsgID };

@@ -2,9 +2,11 @@ import { CHANNEL_ID } from "@multi-openim/core";
 import type { PluginAccount } from "./accounts.js";
 import { createChannel } from "./channel.js";
 import { ChannelConfigReader } from "./config.js";
+import { defaultMediaRoots } from "./media.js";
 import { createPersistToken, type MutateConfigFile } from "./persist.js";
 import { AccountRegistry } from "./registry.js";
 import type { InboundChannelRuntime } from "./runtime-types.js";
+import { SendQueue } from "./send-queue.js";
 import { createRegistrySender } from "./sender.js";
 import type { CreateAccountClient, Logger, TokenRefresherLike } from "./types.js";
 
@@ -55,6 +57,8 @@ export interface PluginOptions {
   healthIntervalMs?: number;
   /** OpenClaw's state dir for the crash journal (default from $OPENCLAW_STATE_DIR). */
   stateDir?: () => string;
+  /** Outbound queue (tests pass one with short limits). */
+  queue?: SendQueue;
   /** Shared registry; default a new one. The entry passes a process-wide one (see entry.ts). */
   registry?: AccountRegistry;
 }
@@ -82,7 +86,18 @@ export function createMultiOpenimPlugin(options: PluginOptions) {
     );
   };
 
+  const configured = () => reader.read(currentConfig()).listed;
+  const queue =
+    options.queue ??
+    new SendQueue({ registry, configured: () => [...configured(), ...registry.ids()], log: logger });
+  // The channel's mediaLocalRoots plus OpenClaw's own media and temp folders (where agent files land).
+  const mediaRoots = () => [
+    ...(reader.read(currentConfig()).config?.mediaLocalRoots ?? []),
+    ...defaultMediaRoots(options.stateDir?.()),
+  ];
   const channel = createChannel({
+    queue,
+    mediaRoots,
     reader,
     registry,
     createClient: options.createClient,
@@ -99,6 +114,7 @@ export function createMultiOpenimPlugin(options: PluginOptions) {
   return {
     channel,
     registry,
+    queue,
     setApi(next: PluginApiLike) {
       api = next;
     },

@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ResolvedAccount, Target } from "@multi-openim/core";
+import { MultiOpenimError, type ResolvedAccount, type Target } from "@multi-openim/core";
 import type { DispatchParams, InboundChannelRuntime } from "./runtime-types.js";
 import type {
   AccountClient,
@@ -12,11 +12,21 @@ import type {
   Logger,
   MediaSource,
   SendResult,
+  TextOptions,
 } from "./types.js";
 
 /** An AccountClient double: records sends, lets the test push messages and status. */
 export class FakeClient implements AccountClient {
-  readonly sent: { kind: string; target: Target; text?: string; source?: MediaSource }[] = [];
+  readonly sent: {
+    kind: string;
+    target: Target;
+    text?: string;
+    source?: MediaSource;
+    options?: TextOptions;
+  }[] = [];
+  readonly reads: string[] = [];
+  /** Sends fail with NOT_CONNECTED while this is set (a reconnect in progress). */
+  offline = false;
   started = 0;
   stopped = 0;
   failStart?: Error;
@@ -100,7 +110,17 @@ export class FakeClient implements AccountClient {
     return { ...this.state };
   }
 
-  private record(kind: string, target: Target, extra: { text?: string; source?: MediaSource }): SendResult {
+  private record(
+    kind: string,
+    target: Target,
+    extra: { text?: string; source?: MediaSource; options?: TextOptions },
+  ): SendResult {
+    if (this.offline) {
+      throw new MultiOpenimError(
+        "NOT_CONNECTED",
+        `[client] account=${this.account.accountId}: not connected`,
+      );
+    }
     this.sent.push({ kind, target, ...extra });
     return {
       accountId: this.account.accountId,
@@ -108,8 +128,11 @@ export class FakeClient implements AccountClient {
       serverMsgID: `s${this.sent.length}`,
     };
   }
-  async sendText(target: Target, text: string) {
-    return this.record("text", target, { text });
+  async sendText(target: Target, text: string, options?: TextOptions) {
+    return this.record("text", target, { text, ...(options ? { options } : {}) });
+  }
+  async markRead(conversationID: string) {
+    this.reads.push(conversationID);
   }
   async sendImage(target: Target, source: MediaSource) {
     return this.record("image", target, { source });

@@ -47,12 +47,28 @@ export interface SendResult {
 
 export type MediaSource = { url: string; name?: string } | { path: string };
 
+/** A text that quotes a message and/or @-mentions users (OpenIM AtText / quote messages). */
+export interface TextOptions {
+  quote?: {
+    clientMsgID: string;
+    serverMsgID?: string;
+    senderID?: string;
+    text?: string;
+    sendTime?: number;
+    seq?: number;
+  };
+  atUserIDs?: string[];
+  atNames?: Record<string, string>;
+}
+
 export interface AccountClient {
   start(): Promise<unknown>;
   stop(): Promise<void>;
   on(event: "message", listener: (message: InboundMessage) => void): () => void;
   on(event: "status", listener: (status: AccountStatus) => void): () => void;
-  sendText(target: Target, text: string): Promise<SendResult>;
+  sendText(target: Target, text: string, options?: TextOptions): Promise<SendResult>;
+  /** Marks the conversation (`si_…` / `sg_…`) read up to its newest message. */
+  markRead?(conversationID: string): Promise<void>;
   sendImage(target: Target, source: MediaSource): Promise<SendResult>;
   sendVideo(target: Target, source: MediaSource): Promise<SendResult>;
   sendFile(target: Target, source: MediaSource): Promise<SendResult>;

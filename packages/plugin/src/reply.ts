@@ -1,0 +1,69 @@
+import type { ChannelConfig } from "@multi-openim/core";
+import { chunkText, TEXT_CHUNK_LIMIT } from "./chunk.js";
+import { mediaKindOf, resolveMediaSource, sendMediaTo } from "./media.js";
+import type { ReplyPayloadLike } from "./runtime-types.js";
+import type { SendQueue } from "./send-queue.js";
+import type { AccountClient, InboundMessage, Logger, SendResult, TextOptions } from "./types.js";
+
+export interface ReplyContext {
+  client: AccountClient;
+  log: Logger;
+  channel?: Pick<ChannelConfig, "replyToMode"> | undefined;
+  queue?: SendQueue;
+  mediaRoots: () => string[];
+}
+
+/**
+ * The agent's replies to one inbound message, sent on the same account to the same conversation.
+ * In groups with `replyToMode` "first" (the first text piece of the turn) or "all" (every piece),
+ * the piece quotes the message it answers and @-mentions the asker; DMs and "off" send plain text.
+ * Local media only from the allowed folders (real-path checked); a refused file is logged, the text
+ * still goes out.
+ */
+export function createReplier(ctx: ReplyContext, message: InboundMessage) {
+  const mode = ctx.channel?.replyToMode ?? "off";
+  let quoted = 0;
+  const send = <T>(what: string, op: (client: AccountClient) => Promise<T>): Promise<T> =>
+    ctx.queue ? ctx.queue.run(message.accountId, what, op) : op(ctx.client);
+
+  const optionsFor = (): TextOptions | undefined => {
+    if (message.kind !== "group" || mode === "off" || (mode === "first" && quoted > 0)) return undefined;
+    quoted += 1;
+    return {
+      quote: {
+        clientMsgID: message.clientMsgID,
+        serverMsgID: message.serverMsgID,
+        senderID: message.sender.userID,
+        text: message.text,
+        sendTime: message.serverTime,
+      },
+      atUserIDs: [message.sender.userID],
+      atNames: { [message.sender.userID]: message.sender.nickname ?? message.sender.userID },
+    };
+  };
+
+  return async (payload: ReplyPayloadLike): Promise<void> => {
+    const media = [...(payload.mediaUrls ?? []), ...(payload.mediaUrl ? [payload.mediaUrl] : [])];
+    for (const url of new Set(media)) {
+      try {
+        const source = await resolveMediaSource(url, ctx.mediaRoots());
+        await send(`reply ${mediaKindOf(url)}`, (client) =>
+          sendMediaTo(client, message.target, mediaKindOf(url), source),
+        );
+      } catch (error) {
+        ctx.log.warn(
+          `[multi-openim] ${message.accountId}: reply media not sent: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+    for (const piece of chunkText(payload.text ?? "", TEXT_CHUNK_LIMIT)) {
+      const options = optionsFor();
+      const name = message.sender.nickname ?? message.sender.userID;
+      // The visible "@name" goes in the text; the mention itself is in atUserIDs.
+      const text = options ? `@${name} ${piece}` : piece;
+      await send<SendResult>("reply text", (client) =>
+        options ? client.sendText(message.target, text, options) : client.sendText(message.target, text),
+      );
+    }
+  };
+}
