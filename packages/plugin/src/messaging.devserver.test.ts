@@ -1,0 +1,203 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createAccountClient } from "@multi-openim/client";
+import { type DevServer, startDevServer } from "@multi-openim/devserver";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { createMultiOpenimPlugin } from "./plugin.js";
+import type { ReplyPayloadLike } from "./runtime-types.js";
+import type { ChannelSnapshot } from "./status.js";
+import { fakeRuntime, memoryLogger, until } from "./test-doubles.js";
+import type { AccountClient } from "./types.js";
+
+/**
+ * The plugin with the real client and the real SDK against a devserver on 127.0.0.2 (the account's
+ * OpenIM host); OpenClaw's runtime is the double from test-doubles (records what the agent would
+ * read, answers with a scripted payload). Media files are served from the OpenIM host (any port,
+ * like OpenIM's MinIO next to its API) and from 127.0.0.1, which is NOT the OpenIM host here.
+ */
+let dev: DevServer;
+const servers: Server[] = [];
+const loopbackHits: string[] = [];
+let media = "";
+let loopback = "";
+let abort: AbortController;
+let running: Promise<void>;
+const env = { stateDir: "", files: "", bodies: [] as string[], replies: new Map<string, ReplyPayloadLike>() };
+const { logger, lines } = memoryLogger();
+let runtime: ReturnType<typeof fakeRuntime>;
+
+async function listen(host: string, handler: Parameters<typeof createServer>[1]): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, host, r));
+  return `http://${host}:${(server.address() as AddressInfo).port}`;
+}
+
+beforeAll(async () => {
+  dev = await startDevServer({ host: "127.0.0.2" });
+  dev.registerUser("bot_a", { nickname: "Bot A" });
+  dev.registerUser("alice", { nickname: "Alice" });
+  dev.createGroup("g1", ["bot_a", "alice"], { ownerUserID: "alice" });
+  loopback = await listen("127.0.0.1", (req, res) => {
+    loopbackHits.push(req.url ?? "");
+    res.end("secret");
+  });
+  media = await listen("127.0.0.2", (req, res) => {
+    const files: Record<string, [string, number]> = {
+      "/cat.png": ["image/png", 3000],
+      "/clip.mp4": ["video/mp4", 5000],
+      "/report.pdf": ["application/pdf", 7000],
+      "/big.bin": ["application/octet-stream", 1_200_000],
+    };
+    const file = files[req.url ?? ""];
+    if (file) res.writeHead(200, { "content-type": file[0] }).end(Buffer.alloc(file[1], 1));
+    else if (req.url === "/to-loopback") res.writeHead(302, { location: `${loopback}/secret` }).end();
+    else res.writeHead(404).end();
+  });
+  env.stateDir = mkdtempSync(join(tmpdir(), "mo-msg-state-"));
+  env.files = join(env.stateDir, "media", "outbound");
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(env.files, { recursive: true });
+  for (const [name, size] of [
+    ["chart.png", 2000],
+    ["demo.mp4", 4000],
+    ["notes.txt", 100],
+  ] as const)
+    writeFileSync(join(env.files, name), Buffer.alloc(size, 2));
+
+  runtime = fakeRuntime();
+  runtime.runtime.inbound.dispatch = async (params) => {
+    const ctx = params.ctxPayload as { message: { bodyForAgent: string } };
+    env.bodies.push(ctx.message.bodyForAgent);
+    const marker = /REPLY-\w+/.exec(ctx.message.bodyForAgent)?.[0] ?? "";
+    await params.delivery.deliver(env.replies.get(marker) ?? { text: "ok" }, { kind: "final" });
+    return { admission: { kind: "dispatch" } };
+  };
+  const plugin = createMultiOpenimPlugin({
+    createClient: (account, options) => createAccountClient(account, options) as unknown as AccountClient,
+    createRefresher: () => ({ refresh: async () => ({ ok: false, code: "REFRESH_DISABLED" }) }),
+    stateDir: () => env.stateDir,
+  });
+  plugin.setApi({ logger, runtime: { channel: runtime.runtime } });
+  const cfg = {
+    channels: {
+      "multi-openim": {
+        mediaMaxMb: 1,
+        replyToMode: "first",
+        accounts: { a: { token: dev.mintToken("bot_a"), wsAddr: dev.wsAddr, apiAddr: dev.apiAddr } },
+      },
+    },
+  };
+  abort = new AbortController();
+  const statuses: ChannelSnapshot[] = [];
+  running = plugin.channel.gateway.startAccount({
+    cfg,
+    accountId: "a",
+    account: plugin.channel.config.resolveAccount(cfg, "a"),
+    abortSignal: abort.signal,
+    setStatus: (s) => statuses.push(s),
+  });
+  await until(() => statuses.some((s) => s.connected), 20_000);
+}, 40_000);
+
+afterAll(async () => {
+  abort?.abort();
+  await running;
+  for (const s of servers) {
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+  await dev?.close();
+});
+
+const bodyWith = async (needle: string) => {
+  await until(() => env.bodies.some((b) => b.includes(needle)), 15_000).catch((e) => {
+    throw new Error(
+      `${e}: no body with ${needle}; bodies ${JSON.stringify(env.bodies)}\n${lines.slice(-20).join("\n")}`,
+    );
+  });
+  return env.bodies.find((b) => b.includes(needle)) as string;
+};
+
+test("inbound image, video and file from the OpenIM host reach the agent as saved media", {
+  timeout: 30_000,
+}, async () => {
+  dev.sendAs("alice", "user:bot_a", { image: { url: `${media}/cat.png` } });
+  dev.sendAs("alice", "user:bot_a", { video: { url: `${media}/clip.mp4` } });
+  dev.sendAs("alice", "user:bot_a", { file: { url: `${media}/report.pdf`, name: "report.pdf", size: 7000 } });
+  await until(() => env.bodies.length >= 3, 15_000);
+  const facts = runtime.contexts.flatMap((c) => (c.media as { kind: string; sizeBytes: number }[]) ?? []);
+  expect(facts.map((f) => [f.kind, f.sizeBytes]).sort()).toEqual([
+    ["document", 7000],
+    ["image", 3000],
+    ["video", 5000],
+  ]);
+  expect(env.bodies).toContain("[image] (attached)");
+  expect(env.bodies).toContain("report.pdf\n[file: report.pdf] (attached)");
+});
+
+test("the SSRF guard refuses 127.0.0.1, 169.254.169.254, file://, a redirect to loopback and an oversize file; each message still arrives", {
+  timeout: 30_000,
+}, async () => {
+  const cases = [
+    ["loop", `${loopback}/secret`, "127.0.0.1 is not the account's OpenIM host"],
+    ["meta", "http://169.254.169.254/latest/meta-data", "169.254.169.254 is not the account's OpenIM host"],
+    ["local", "file:///etc/passwd", "scheme file: refused"],
+    ["redirect", `${media}/to-loopback`, "127.0.0.1 is not the account's OpenIM host"],
+    ["big", `${media}/big.bin`, "too large"],
+  ] as const;
+  for (const [tag, url] of cases) dev.sendAs("alice", "user:bot_a", { file: { url, name: `${tag}.bin` } });
+  for (const [tag, , why] of cases) {
+    const body = await bodyWith(`${tag}.bin] (not downloaded`);
+    expect(body).toContain(why);
+  }
+  expect(loopbackHits).toEqual([]);
+  // Each was answered (the text reached the agent, and its reply went back).
+  await until(
+    () => dev.messagesFor("alice").filter((m) => m.sendID === "bot_a" && m.text === "ok").length >= 5,
+    15_000,
+  );
+});
+
+test("agent replies with media go out as native image, video and file messages", {
+  timeout: 40_000,
+}, async () => {
+  env.replies.set("REPLY-img", { text: "a chart", mediaUrl: join(env.files, "chart.png") });
+  env.replies.set("REPLY-vid", { mediaUrls: [join(env.files, "demo.mp4")] });
+  env.replies.set("REPLY-doc", { mediaUrl: join(env.files, "notes.txt") });
+  env.replies.set("REPLY-bad", { text: "not this one", mediaUrl: "/etc/passwd" });
+  for (const tag of ["img", "vid", "doc", "bad"]) dev.sendAs("alice", "user:bot_a", `send REPLY-${tag}`);
+  const fromBot = () => dev.messagesFor("alice").filter((m) => m.sendID === "bot_a");
+  await until(() => [102, 104, 105].every((t) => fromBot().some((m) => m.contentType === t)), 30_000);
+  await until(() => fromBot().some((m) => m.text === "not this one"), 10_000);
+  expect(fromBot().filter((m) => [102, 104, 105].includes(m.contentType))).toHaveLength(3);
+  expect(lines.some((l) => l.includes("reply media not sent") && l.includes("/etc/passwd"))).toBe(true);
+});
+
+test("quotes and mentions in, quote + @asker out, read marks on the right conversations", {
+  timeout: 30_000,
+}, async () => {
+  const route = "/msg/mark_conversation_as_read";
+  const reads = dev.counters.requests[route] ?? 0;
+  // Group: the bot's own @name is stripped; the reply quotes the question and @-mentions the asker.
+  const asked = dev.sendAs("alice", "group:g1", { text: "@bot_a the deploy failed", atUserIDs: ["bot_a"] });
+  expect(await bodyWith("the deploy failed")).toBe("the deploy failed");
+  const reply = await dev.waitForMessage((m) => m.sendID === "bot_a" && m.groupID === "g1", 10_000);
+  expect(reply.contentType).toBe(106);
+  expect(reply.atUserIDs).toEqual(["alice"]);
+  expect(reply.text).toBe("@Alice ok");
+  expect((reply.elem as { quoteMessage?: { clientMsgID?: string } }).quoteMessage?.clientMsgID).toBe(
+    asked.clientMsgID,
+  );
+  // DM quoting an earlier message: the agent reads who said what.
+  const original = dev.sendAs("alice", "user:bot_a", "the build is red");
+  await bodyWith("the build is red");
+  dev.sendAs("alice", "user:bot_a", { text: "why? REPLY-q", quoteClientMsgID: original.clientMsgID });
+  expect(await bodyWith("REPLY-q")).toBe('[Quoting alice: "the build is red"]\nwhy? REPLY-q');
+  // Read marks: the group (sg_g1) and the DM (si_alice_bot_a) — the devserver refuses unknown ones.
+  await until(() => (dev.counters.requests[route] ?? 0) >= reads + 3, 10_000);
+  expect(lines.filter((l) => l.includes("mark read failed"))).toEqual([]);
+});
