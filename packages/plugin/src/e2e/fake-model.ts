@@ -8,8 +8,8 @@ export interface ChatMessage {
 }
 
 export type ModelAnswer =
-  | { text: string }
-  | { toolCall: { name: string; arguments: Record<string, unknown> } };
+  /** Never answers (the connection stays open): a turn caught mid-reply, e.g. for a crash test. */
+  { hang: true } | { text: string } | { toolCall: { name: string; arguments: Record<string, unknown> } };
 
 /** Plain text of a message, whether content is a string or a list of parts. */
 export function textOf(message: ChatMessage): string {
@@ -35,6 +35,7 @@ export async function startFakeModel(answer: (messages: ChatMessage[]) => ModelA
       const body = JSON.parse(raw) as { messages: ChatMessage[]; tools?: { function?: { name?: string } }[] };
       requests.push(body);
       const reply = answer(body.messages);
+      if ("hang" in reply) return;
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
       const chunk = (delta: unknown, finish: string | null) =>
         res.write(

@@ -47,6 +47,13 @@ export class GatewayProcess {
     return [...this.output.matchAll(new RegExp(pattern.source, `${pattern.flags.replace("g", "")}g`))].length;
   }
 
+  /** SIGKILL to the whole group at once: a crash, nothing gets to clean up. */
+  async kill9(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    killGroup(this.child.pid, "SIGKILL");
+    await this.exited;
+  }
+
   /** SIGTERM to the group (OpenClaw stops cleanly in ~150 ms), SIGKILL if it lingers. */
   async stop(): Promise<void> {
     if (this.child.exitCode !== null) return;
