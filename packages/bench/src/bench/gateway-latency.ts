@@ -25,7 +25,7 @@ export async function gatewayLatency(rounds: number): Promise<GatewayLatency> {
   });
   try {
     let started = performance.now();
-    await stack.gateway.waitFor(/\[multi-openim\] g: running/, 240_000);
+    await stack.waitFor(/\[multi-openim\] g: running/, 240_000);
     const gatewayReadyMs = performance.now() - started;
     const roundTrip = async (text: string) => {
       const begin = performance.now();

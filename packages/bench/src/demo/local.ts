@@ -42,8 +42,8 @@ export async function runLocalDemo(n: ReturnType<typeof createNarrator>, keep: b
           ],
         });
         n.info(`gateway on 127.0.0.1:${stack.port}, config ${stack.configPath}; waiting for both accounts …`);
-        await stack.gateway.waitFor(/\[multi-openim\] a: running/, 240_000);
-        await stack.gateway.waitFor(/\[multi-openim\] b: running/, 60_000);
+        await stack.waitFor(/\[multi-openim\] a: running/, 240_000);
+        await stack.waitFor(/\[multi-openim\] b: running/, 60_000);
         return "accounts a (server A) and b (server B) running";
       },
     );

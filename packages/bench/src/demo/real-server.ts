@@ -22,7 +22,7 @@ export async function runRealServerDemo(
         accounts: () => [{ id: "real", token: server.token, wsAddr: server.ws, apiAddr: server.api }],
       });
       n.info(`config ${stack.configPath}; waiting for the account …`);
-      await stack.gateway.waitFor(/\[multi-openim\] real: running/, 240_000);
+      await stack.waitFor(/\[multi-openim\] real: running/, 240_000);
       return "account real running";
     });
     if (up && stack) {

@@ -73,13 +73,52 @@ export async function startGatewayStack(options: {
     "--auth",
     "none",
   );
-  const gateway = new GatewayProcess(cmd, args, env);
+  let gateway = new GatewayProcess(cmd, args, env);
+  let relaunches = 0;
+  const LOAD_FAILED = /\[plugins\] multi-openim-channel failed during load[^\n]*/;
+
+  /**
+   * Waits for `pattern` in the gateway's output. OpenClaw refuses a plugin whose files change while it
+   * loads them ("Plugin source changed …"): in a working tree where packages/plugin is being rebuilt,
+   * the gateway is started again (twice at most) instead of waiting for a plugin that never comes.
+   */
+  const waitFor = async (pattern: RegExp, timeoutMs: number): Promise<void> => {
+    for (;;) {
+      let settled = false;
+      const current = gateway;
+      const broken = (async () => {
+        while (!settled) {
+          const failure = LOAD_FAILED.exec(current.output);
+          if (failure) throw new Error(`[demo] the gateway could not load the plugin: ${failure[0]}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })();
+      broken.catch(() => undefined); // the race reports it; a late rejection must not go unhandled
+      try {
+        await Promise.race([current.waitFor(pattern, timeoutMs), broken]);
+        return;
+      } catch (error) {
+        if (!LOAD_FAILED.test(current.output) || relaunches >= 2) throw error;
+        relaunches += 1;
+        await current.stop();
+        gateway = new GatewayProcess(cmd, args, env);
+      } finally {
+        settled = true;
+      }
+    }
+  };
   return {
     root,
     env,
+    waitFor,
     port,
     configPath,
-    gateway,
+    get gateway() {
+      return gateway;
+    },
+    get relaunches() {
+      return relaunches;
+    },
     model,
     refresh,
     accounts,
