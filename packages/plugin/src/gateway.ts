@@ -44,6 +44,8 @@ export interface GatewayDeps {
   stateDir?: () => string;
   /** Tests only: DNS for the inbound media guard. */
   lookup?: LookupAll;
+  /** Waits between attempts when handing a message to OpenClaw fails before any reply went out. */
+  inboundRetryDelaysMs?: number[];
   /** Agent replies during a reconnect wait here (bounded) instead of failing. */
   queue?: SendQueue;
   /** Folders an agent reply's local media may come from. */
@@ -85,6 +87,7 @@ export function createGateway(deps: GatewayDeps) {
     });
 
     let replayed = false;
+    const retryDelaysMs = deps.inboundRetryDelaysMs ?? [2000, 5000, 15000];
     const receive = (current: AccountClient, resolved: ResolvedAccount, message: InboundMessage) => {
       if (!runtime) {
         log.error(
@@ -105,17 +108,36 @@ export function createGateway(deps: GatewayDeps) {
         mediaRoots: deps.mediaRoots ?? (() => []),
         onAdmitted: () => journal.received(message),
         onDispatch: () => journal.dispatched(id),
+        onReplySent: () => {
+          replies += 1;
+        },
       };
-      handleInbound(inboundCtx, message)
-        .catch((error) =>
-          log.error(
-            `[multi-openim] ${resolved.accountId}: inbound failed: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-        )
-        .finally(() => {
-          if (journal.seen(id))
-            journal.done(id).catch((e) => log.warn(`[multi-openim] journal: ${String(e)}`));
-        });
+      let replies = 0;
+      const attempt = async (): Promise<unknown> => {
+        for (let n = 1; ; n++) {
+          try {
+            return await handleInbound(inboundCtx, message);
+          } catch (error) {
+            const reason = error instanceof Error ? error.message : String(error);
+            // Nothing went out yet: a retry cannot double an answer (seen: OpenClaw's state lock
+            // still held by a startup worker right after the gateway starts).
+            const delay = retryDelaysMs[n - 1];
+            if (replies > 0 || delay === undefined || ctx.abortSignal.aborted) {
+              log.error(
+                `[multi-openim] ${resolved.accountId}: inbound ${id} failed after ${n} attempt(s), not answered: ${reason}`,
+              );
+              return;
+            }
+            log.warn(
+              `[multi-openim] ${resolved.accountId}: inbound ${id} failed (${reason}); retrying in ${delay} ms`,
+            );
+            await new Promise((r) => setTimeout(r, delay));
+          }
+        }
+      };
+      attempt().finally(() => {
+        if (journal.seen(id)) journal.done(id).catch((e) => log.warn(`[multi-openim] journal: ${String(e)}`));
+      });
     };
 
     const launch = async (): Promise<void> => {

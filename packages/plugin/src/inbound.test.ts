@@ -38,6 +38,7 @@ function setup(stateDir = mkdtempSync(join(tmpdir(), "mo-inbound-"))) {
     },
     createRefresher: () => ({ refresh: async () => ({ ok: false, code: "REFRESH_DISABLED" }) }),
     stateDir: () => stateDir,
+    inboundRetryDelaysMs: [20, 20],
   });
   const fake = fakeRuntime("ok");
   plugin.setApi({ logger, runtime: { channel: fake.runtime } });
@@ -256,5 +257,33 @@ describe("replies and read marks", () => {
     await until(() => plain.client.sent.length === 1);
     expect(plain.client.sent[0]).toEqual({ kind: "text", target: { kind: "group", id: "g1" }, text: "ok" });
     await plain.stop();
+  });
+});
+
+describe("hand-off failures", () => {
+  test("a dispatch that fails before any reply is retried and answered once; one that failed after replying is not", async () => {
+    const env = setup();
+    const original = env.runtime.inbound.dispatch;
+    let calls = 0;
+    env.runtime.inbound.dispatch = async (params) => {
+      calls += 1;
+      const text = (params.ctxPayload as { message: { bodyForAgent: string } }).message.bodyForAgent;
+      if (text === "flaky" && calls === 1) throw new Error("another OpenClaw process owns state-lifecycle");
+      if (text === "half") {
+        await params.delivery.deliver({ text: "partial" }, { kind: "block" });
+        throw new Error("model died");
+      }
+      return original(params);
+    };
+    const a = await start(env);
+    a.client.push({ kind: "direct", text: "flaky" });
+    await until(() => a.client.sent.length === 1);
+    expect(calls).toBe(2);
+    expect(env.lines.some((l) => l.includes("retrying in 20 ms"))).toBe(true);
+    a.client.push({ kind: "direct", text: "half" });
+    await until(() => env.lines.some((l) => l.includes("not answered: model died")));
+    expect(a.client.sent.map((s) => s.text)).toEqual(["ok", "partial"]);
+    expect(calls).toBe(3);
+    await a.stop();
   });
 });

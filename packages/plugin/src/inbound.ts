@@ -23,6 +23,8 @@ export interface InboundContext {
   channel?: ChannelConfig | undefined;
   /** Called once the message passed the whitelist and mention rules (the crash journal records it). */
   onAdmitted?: () => Promise<void> | void;
+  /** Called after each reply payload went out (a failed turn with replies is never retried). */
+  onReplySent?: () => void;
   /** Called right before the turn is handed to OpenClaw (the crash journal marks it dispatched). */
   onDispatch?: () => Promise<void> | void;
   /** Tests only: DNS for the media guard. */
@@ -154,6 +156,7 @@ export async function handleInbound(
   const deliver = async (payload: ReplyPayloadLike, info: DeliveryInfo) => {
     if (info.kind === "tool") return;
     await reply(payload);
+    ctx.onReplySent?.();
   };
   await ctx.onDispatch?.();
   const result = await runtime.inbound.dispatch({

@@ -55,6 +55,8 @@ export interface PluginOptions {
   mountCli?: (command: CommanderLike) => void;
   publishEveryMs?: number;
   healthIntervalMs?: number;
+  /** Waits between inbound hand-off attempts (default 2 s, 5 s, 15 s). */
+  inboundRetryDelaysMs?: number[];
   /** OpenClaw's state dir for the crash journal (default from $OPENCLAW_STATE_DIR). */
   stateDir?: () => string;
   /** Outbound queue (tests pass one with short limits). */
@@ -106,6 +108,7 @@ export function createMultiOpenimPlugin(options: PluginOptions) {
     logger,
     ...(options.publishEveryMs !== undefined ? { publishEveryMs: options.publishEveryMs } : {}),
     ...(options.healthIntervalMs !== undefined ? { healthIntervalMs: options.healthIntervalMs } : {}),
+    ...(options.inboundRetryDelaysMs ? { inboundRetryDelaysMs: options.inboundRetryDelaysMs } : {}),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
   });
 
