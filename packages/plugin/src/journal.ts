@@ -29,7 +29,10 @@ export interface JournalOptions {
  */
 export class InboundJournal {
   private entries = new Map<string, Entry>();
+  /** The write on disk now (or last). */
   private writing: Promise<void> = Promise.resolve();
+  /** The write queued behind it, shared by every change made since `writing` took its snapshot. */
+  private queued: Promise<void> | null = null;
 
   private constructor(private readonly options: JournalOptions) {}
 
@@ -84,12 +87,26 @@ export class InboundJournal {
     this.entries.delete(entry.id);
     this.entries.set(entry.id, entry);
     this.trim();
-    const snapshot = JSON.stringify({ version: 1, entries: [...this.entries.values()] });
-    // Writes are serialized; each one carries the whole (bounded) journal.
-    this.writing = this.writing
+    return this.persist();
+  }
+
+  /**
+   * Group commit: writes are serialized and each carries the whole (bounded) journal, taken when it
+   * starts, so changes made while one write is on disk share the next one. Every caller still waits
+   * for a write that includes its change; a burst costs two writes, not one per change.
+   */
+  private persist(): Promise<void> {
+    if (this.queued) return this.queued;
+    const next = this.writing
       .catch(() => {})
-      .then(() => writeFileAtomic(this.options.file, snapshot, { mode: 0o600 }));
-    return this.writing;
+      .then(() => {
+        this.queued = null;
+        const snapshot = JSON.stringify({ version: 1, entries: [...this.entries.values()] });
+        return writeFileAtomic(this.options.file, snapshot, { mode: 0o600 });
+      });
+    this.queued = next;
+    this.writing = next;
+    return next;
   }
 
   private trim(): void {

@@ -1,0 +1,56 @@
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, expect, test } from "vitest";
+import { InboundJournal } from "./journal.js";
+import type { InboundMessage } from "./types.js";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "mo-journal-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const log = { info() {}, warn() {}, error() {}, debug() {} };
+const message = (id: string) => ({ clientMsgID: id, text: `hi ${id}` }) as unknown as InboundMessage;
+
+test("every change in a burst is on disk when its promise resolves, and survives a reopen", async () => {
+  const file = join(dir, "journal.primary.json");
+  const journal = await InboundJournal.open({ file, log });
+  await Promise.all(Array.from({ length: 100 }, (_, i) => journal.received(message(`m${i}`))));
+  const onDisk = JSON.parse(await readFile(file, "utf8")) as { entries: { id: string }[] };
+  expect(onDisk.entries.map((e) => e.id)).toEqual(Array.from({ length: 100 }, (_, i) => `m${i}`));
+  expect((await stat(file)).mode & 0o777).toBe(0o600);
+
+  await Promise.all([journal.dispatched("m0"), journal.done("m1")]);
+  const reopened = await InboundJournal.open({ file, log });
+  expect(reopened.stateOf("m0")).toBe("dispatched");
+  expect(reopened.stateOf("m1")).toBe("done");
+  expect(reopened.replayable().map((m) => m.clientMsgID)).toHaveLength(98);
+  expect(reopened.replayable()[0]!.clientMsgID).toBe("m2");
+});
+
+test("a change made while a write is on disk lands in the next write", async () => {
+  const file = join(dir, "journal.b.json");
+  const journal = await InboundJournal.open({ file, log });
+  const first = journal.received(message("a"));
+  const second = journal.done("a");
+  await first;
+  await second;
+  const reopened = await InboundJournal.open({ file, log });
+  expect(reopened.stateOf("a")).toBe("done");
+  expect(reopened.replayable()).toEqual([]);
+});
+
+test("the journal stays bounded, dropping finished entries first", async () => {
+  const file = join(dir, "journal.c.json");
+  const journal = await InboundJournal.open({ file, log, maxEntries: 5 });
+  await journal.received(message("pending"));
+  for (let i = 0; i < 10; i++) await journal.done(`d${i}`);
+  const reopened = await InboundJournal.open({ file, log });
+  expect(reopened.seen("pending")).toBe(true);
+  expect(reopened.seen("d0")).toBe(false);
+  expect(reopened.seen("d9")).toBe(true);
+});
