@@ -1,11 +1,12 @@
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type ChatMessage, startFakeModel, textOf } from "./e2e/fake-model.js";
+import { gatewayConfig, gatewayRunArgs, snapshotPlugin, writeGatewayConfig } from "./e2e/gateway-config.js";
 import { freePort, GatewayProcess } from "./e2e/gateway-process.js";
-import { openclawArgs, openclawEnv, PLUGIN_DIR } from "./e2e/openclaw-env.js";
+import { openclawEnv } from "./e2e/openclaw-env.js";
 import { journalPath } from "./gateway.js";
 
 /**
@@ -36,16 +37,7 @@ function answer(messages: ChatMessage[]) {
 }
 
 function startGateway(): GatewayProcess {
-  const [cmd, args] = openclawArgs(
-    "gateway",
-    "run",
-    "--port",
-    String(port),
-    "--bind",
-    "loopback",
-    "--auth",
-    "none",
-  );
+  const [cmd, args] = gatewayRunArgs(port);
   const gateway = new GatewayProcess(cmd, args, env);
   gateways.push(gateway);
   return gateway;
@@ -57,40 +49,18 @@ beforeAll(async () => {
   dev.registerUser("bot_a", { nickname: "bot_a" });
   dev.registerUser("alice", { nickname: "Alice" });
   model = await startFakeModel(answer);
-  const pluginDir = join(root, "plugin");
-  await mkdir(pluginDir);
-  await cp(join(PLUGIN_DIR, "dist"), join(pluginDir, "dist"), { recursive: true });
-  for (const file of ["package.json", "openclaw.plugin.json"])
-    await cp(join(PLUGIN_DIR, file), join(pluginDir, file));
-  await symlink(join(PLUGIN_DIR, "node_modules"), join(pluginDir, "node_modules"));
+  const pluginDir = await snapshotPlugin(root);
   port = await freePort();
   env = await openclawEnv(root);
-  const config = {
-    gateway: { mode: "local", port, bind: "loopback", auth: { mode: "none" } },
-    models: {
-      providers: {
-        fake: {
-          baseUrl: model.baseUrl,
-          api: "openai-completions",
-          apiKey: "x",
-          models: [{ id: "echo-1", name: "echo", contextWindow: 200000, maxTokens: 4096 }],
-        },
-      },
+  const config = gatewayConfig({
+    port,
+    modelBaseUrl: model.baseUrl,
+    pluginDir,
+    channel: {
+      accounts: { a: { token: dev.mintToken("bot_a"), wsAddr: dev.wsAddr, apiAddr: dev.apiAddr } },
     },
-    agents: { defaults: { model: { primary: "fake/echo-1" } } },
-    tools: { toolSearch: false },
-    plugins: {
-      allow: ["multi-openim-channel"],
-      load: { paths: [pluginDir] },
-      entries: { "multi-openim-channel": { enabled: true } },
-    },
-    channels: {
-      "multi-openim": {
-        accounts: { a: { token: dev.mintToken("bot_a"), wsAddr: dev.wsAddr, apiAddr: dev.apiAddr } },
-      },
-    },
-  };
-  await writeFile(env.OPENCLAW_CONFIG_PATH as string, JSON.stringify(config, null, 2), { mode: 0o600 });
+  });
+  await writeGatewayConfig(env.OPENCLAW_CONFIG_PATH as string, config);
   await startGateway().waitFor(/\[multi-openim\] a: running/, 170_000);
 }, 240_000);
 

@@ -1,12 +1,13 @@
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
 import JSON5 from "json5";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type ChatMessage, startFakeModel, textOf } from "./e2e/fake-model.js";
+import { gatewayConfig, gatewayRunArgs, snapshotPlugin, writeGatewayConfig } from "./e2e/gateway-config.js";
 import { freePort, GatewayProcess } from "./e2e/gateway-process.js";
-import { openclawArgs, openclawEnv, PLUGIN_DIR } from "./e2e/openclaw-env.js";
+import { openclawArgs, openclawEnv } from "./e2e/openclaw-env.js";
 import { startRefreshServer } from "./e2e/refresh-server.js";
 import { runCommand } from "./e2e/spawn.js";
 
@@ -74,63 +75,29 @@ beforeAll(async () => {
     throw new Error("unknown account");
   });
   tokenA.first = devA.mintToken("bot_a");
-  // A snapshot of the built plugin: OpenClaw refuses to reload a plugin whose folder changed, and
-  // the package folder changes under a running test (vitest caches, rebuilds).
-  const pluginDir = join(root, "plugin");
-  await mkdir(pluginDir);
-  await cp(join(PLUGIN_DIR, "dist"), join(pluginDir, "dist"), { recursive: true });
-  for (const file of ["package.json", "openclaw.plugin.json"])
-    await cp(join(PLUGIN_DIR, file), join(pluginDir, file));
-  await symlink(join(PLUGIN_DIR, "node_modules"), join(pluginDir, "node_modules"));
+  const pluginDir = await snapshotPlugin(root);
   const port = await freePort();
   env = await openclawEnv(root);
   configPath = env.OPENCLAW_CONFIG_PATH as string;
-  const config = {
-    gateway: { mode: "local", port, bind: "loopback", auth: { mode: "none" } },
-    models: {
-      providers: {
-        fake: {
-          baseUrl: model.baseUrl,
-          api: "openai-completions",
-          apiKey: "x",
-          models: [{ id: "echo-1", name: "echo", contextWindow: 200000, maxTokens: 4096 }],
+  const config = gatewayConfig({
+    port,
+    modelBaseUrl: model.baseUrl,
+    pluginDir,
+    channel: {
+      tokenRefresh: { mode: "http", http: { endpoint: refresh.endpoint, responseTokenPath: "token" } },
+      accounts: {
+        a: { token: tokenA.first, wsAddr: devA.wsAddr, apiAddr: devA.apiAddr },
+        b: {
+          token: devB.mintToken("bot_b"),
+          wsAddr: devB.wsAddr,
+          apiAddr: devB.apiAddr,
+          inboundWhitelist: ["alice"],
         },
       },
     },
-    agents: { defaults: { model: { primary: "fake/echo-1" } } },
-    tools: { toolSearch: false },
-    // Only this plugin: the bundled ones are not needed and slow the start down.
-    plugins: {
-      allow: ["multi-openim-channel"],
-      load: { paths: [pluginDir] },
-      entries: { "multi-openim-channel": { enabled: true } },
-    },
-    channels: {
-      "multi-openim": {
-        tokenRefresh: { mode: "http", http: { endpoint: refresh.endpoint, responseTokenPath: "token" } },
-        accounts: {
-          a: { token: tokenA.first, wsAddr: devA.wsAddr, apiAddr: devA.apiAddr },
-          b: {
-            token: devB.mintToken("bot_b"),
-            wsAddr: devB.wsAddr,
-            apiAddr: devB.apiAddr,
-            inboundWhitelist: ["alice"],
-          },
-        },
-      },
-    },
-  };
-  await writeFile(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
-  const [cmd, args] = openclawArgs(
-    "gateway",
-    "run",
-    "--port",
-    String(port),
-    "--bind",
-    "loopback",
-    "--auth",
-    "none",
-  );
+  });
+  await writeGatewayConfig(configPath, config);
+  const [cmd, args] = gatewayRunArgs(port);
   gateway = new GatewayProcess(cmd, args, env);
   // ~10 s on an idle machine; much longer on a loaded shared one.
   await gateway.waitFor(/\[multi-openim\] a: running/, 170_000);
