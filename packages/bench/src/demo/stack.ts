@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
@@ -6,12 +6,14 @@ import { echoAnswer } from "./echo-model.ts";
 import {
   freePort,
   GatewayProcess,
-  openclawArgs,
+  gatewayConfig,
+  gatewayRunArgs,
   openclawEnv,
   PLUGIN_DIR,
   startFakeModel,
   startRefreshServer,
   textOf,
+  writeGatewayConfig,
 } from "./harness.ts";
 
 export interface AccountSpec {
@@ -36,43 +38,22 @@ export async function startGatewayStack(options: {
   const port = await freePort();
   const env = await openclawEnv(root);
   const configPath = env.OPENCLAW_CONFIG_PATH as string;
-  const config = {
-    gateway: { mode: "local", port, bind: "loopback", auth: { mode: "none" } },
-    models: {
-      providers: {
-        demo: {
-          baseUrl: model.baseUrl,
-          api: "openai-completions",
-          apiKey: "not-needed",
-          models: [{ id: "echo-1", name: "echo", contextWindow: 200000, maxTokens: 4096 }],
-        },
-      },
+  const config = gatewayConfig({
+    port,
+    modelBaseUrl: model.baseUrl,
+    pluginDir: PLUGIN_DIR,
+    provider: "demo",
+    channel: {
+      tokenRefresh: refresh
+        ? { mode: "http", http: { endpoint: refresh.endpoint, responseTokenPath: "token" } }
+        : { mode: "off" },
+      accounts: Object.fromEntries(
+        accounts.map((a) => [a.id, { token: a.token, wsAddr: a.wsAddr, apiAddr: a.apiAddr }]),
+      ),
     },
-    agents: { defaults: { model: { primary: "demo/echo-1" } } },
-    tools: { toolSearch: false },
-    plugins: { load: { paths: [PLUGIN_DIR] }, entries: { "multi-openim-channel": { enabled: true } } },
-    channels: {
-      "multi-openim": {
-        tokenRefresh: refresh
-          ? { mode: "http", http: { endpoint: refresh.endpoint, responseTokenPath: "token" } }
-          : { mode: "off" },
-        accounts: Object.fromEntries(
-          accounts.map((a) => [a.id, { token: a.token, wsAddr: a.wsAddr, apiAddr: a.apiAddr }]),
-        ),
-      },
-    },
-  };
-  await writeFile(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
-  const [cmd, args] = openclawArgs(
-    "gateway",
-    "run",
-    "--port",
-    String(port),
-    "--bind",
-    "loopback",
-    "--auth",
-    "none",
-  );
+  });
+  await writeGatewayConfig(configPath, config);
+  const [cmd, args] = gatewayRunArgs(port);
   let gateway = new GatewayProcess(cmd, args, env);
   let relaunches = 0;
   const LOAD_FAILED = /\[plugins\] multi-openim-channel failed during load[^\n]*/;
