@@ -1,36 +1,11 @@
 import { readFile } from "node:fs/promises";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { backoffDelay, resolveBackoff } from "./backoff.js";
 import { createTokenRefresher } from "./refresher.js";
-import {
-  type AuthServer,
-  captureLogger,
-  makeTempDir,
-  startAuthServer,
-  type TempDir,
-} from "./test-fixtures.js";
+import { type AuthServer, captureLogger, until, useAuthFixtures } from "./test-fixtures.js";
 
-const realSetTimeout = globalThis.setTimeout;
-const tick = (ms = 5) => new Promise((resolve) => realSetTimeout(resolve, ms));
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return;
-    await tick();
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-let dir: TempDir;
 let server: AuthServer | undefined;
-beforeEach(async () => {
-  dir = await makeTempDir();
-});
-afterEach(async () => {
-  vi.useRealTimers();
-  await server?.close();
-  server = undefined;
-  await dir.remove();
-});
+const { dir, serve } = useAuthFixtures({ reset: () => vi.useRealTimers() });
 
 describe("backoffDelay", () => {
   test("doubles from base, stops at the cap", () => {
@@ -52,7 +27,7 @@ describe("backoffDelay", () => {
 describe("retries inside one refresh", () => {
   test("transient failures wait the backoff (fake timers) before the next attempt", async () => {
     let answered = 0;
-    server = await startAuthServer(() => {
+    server = await serve(() => {
       answered += 1;
       return answered < 3 ? { status: 503, body: "busy" } : { body: { token: "AFTER-RETRIES" } };
     });
@@ -92,7 +67,7 @@ describe("retries inside one refresh", () => {
 
   test("a 401 is not retried; a 500 is retried up to `retries` times", async () => {
     let status = 401;
-    server = await startAuthServer(() => ({ status, body: "x" }));
+    server = await serve(() => ({ status, body: "x" }));
     const make = () =>
       createTokenRefresher({
         backoff: { baseMs: 1, capMs: 2, retries: 2 },
@@ -113,7 +88,7 @@ describe("retries inside one refresh", () => {
 describe("the circuit", () => {
   test("opens after repeated failures, refuses calls (with a marker), half-opens, and resets on success", async () => {
     let ok = false;
-    server = await startAuthServer(() => (ok ? { body: { token: "BACK" } } : { status: 500, body: "down" }));
+    server = await serve(() => (ok ? { body: { token: "BACK" } } : { status: 500, body: "down" }));
     let t = Date.parse("2026-01-01T00:00:00Z");
     const refresher = createTokenRefresher({
       now: () => t,

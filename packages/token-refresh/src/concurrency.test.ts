@@ -1,21 +1,13 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { afterEach, beforeEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { createTokenRefresher } from "./refresher.js";
-import { type AuthServer, makeTempDir, startAuthServer, type TempDir } from "./test-fixtures.js";
+import { type AuthServer, useAuthFixtures } from "./test-fixtures.js";
 
-let dir: TempDir;
 let server: AuthServer | undefined;
-beforeEach(async () => {
-  dir = await makeTempDir();
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await dir.remove();
-});
+const { dir, serve } = useAuthFixtures();
 
 test("100 concurrent refreshes of one account make 1 request and share its result", async () => {
-  server = await startAuthServer(() => ({ body: { token: "SHARED" }, delayMs: 50 }));
+  server = await serve(() => ({ body: { token: "SHARED" }, delayMs: 50 }));
   const refresher = createTokenRefresher({
     tokenRefresh: {
       mode: "http",
@@ -45,7 +37,7 @@ test("20 accounts at once make 20 requests in parallel, each with its own state,
   });
   // Holds every request until all 20 are in flight: serialized refreshes would never get past this.
   const fallback = setTimeout(() => release(), 5000);
-  server = await startAuthServer(async (req) => {
+  server = await serve(async (req) => {
     waiting += 1;
     if (waiting === n) {
       released = waiting;

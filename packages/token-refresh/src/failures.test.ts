@@ -1,33 +1,24 @@
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { TokenRefreshSettings } from "./options.js";
 import { createTokenRefresher } from "./refresher.js";
 import {
   type AuthServer,
   captureLogger,
-  makeTempDir,
   type Reply,
   startAuthServer,
-  type TempDir,
+  useAuthFixtures,
 } from "./test-fixtures.js";
 
-let dir: TempDir;
 let server: AuthServer | undefined;
-beforeEach(async () => {
-  dir = await makeTempDir();
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await dir.remove();
-});
+const { dir, serve } = useAuthFixtures();
 
 async function refreshAgainst(
   reply: Reply & { before?: () => Promise<void> },
   http: Partial<NonNullable<TokenRefreshSettings["http"]>> = {},
 ) {
-  server = await startAuthServer(async () => {
+  server = await serve(async () => {
     await reply.before?.();
     return reply;
   });
@@ -137,7 +128,7 @@ describe("each failure resolves {ok: false, code, markerPath} and writes the mar
 describe("the manual-login marker", () => {
   test("is written on failure and removed by the next success", async () => {
     let fail = true;
-    server = await startAuthServer(() => (fail ? { status: 401, body: "no" } : { body: { token: "OK-T" } }));
+    server = await serve(() => (fail ? { status: 401, body: "no" } : { body: { token: "OK-T" } }));
     const refresher = createTokenRefresher({
       tokenRefresh: {
         mode: "http",
@@ -159,7 +150,7 @@ describe("the manual-login marker", () => {
   });
 
   test("dispose during a request aborts it: STOPPED, and no marker (nothing is wrong with the token)", async () => {
-    server = await startAuthServer(() => ({ delayMs: 3000, body: { token: "late" } }));
+    server = await serve(() => ({ delayMs: 3000, body: { token: "late" } }));
     const refresher = createTokenRefresher({
       tokenRefresh: {
         mode: "http",

@@ -1,31 +1,17 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createTokenRefresher } from "./refresher.js";
-import {
-  type AuthServer,
-  captureLogger,
-  makeTempDir,
-  startAuthServer,
-  type TempDir,
-} from "./test-fixtures.js";
+import { type AuthServer, captureLogger, useAuthFixtures } from "./test-fixtures.js";
 
-let dir: TempDir;
 let server: AuthServer | undefined;
-beforeEach(async () => {
-  dir = await makeTempDir();
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await dir.remove();
-});
+const { dir, serve } = useAuthFixtures();
 
 const readJson = async (path: string) => JSON.parse(await readFile(path, "utf8"));
 
 describe("mode http: the seed's steps in order", () => {
   test("state → templates → POST → JSON → token/userID → write-back → persist → clearOnSuccess → token", async () => {
     const order: string[] = [];
-    server = await startAuthServer(() => ({
+    server = await serve(() => ({
       body: { data: { tokens: { openimToken: "NEW-OPENIM-TOKEN", refreshToken: "RT-2", userId: "u-9" } } },
     }));
     const stateFile = dir.join("tokens.json");
@@ -93,7 +79,7 @@ describe("mode http: the seed's steps in order", () => {
   });
 
   test("string body is sent verbatim after substitution; method and headers as configured", async () => {
-    server = await startAuthServer(() => ({ body: { token: "T-PUT" } }));
+    server = await serve(() => ({ body: { token: "T-PUT" } }));
     const stateFile = dir.join("tokens.json");
     await writeFile(stateFile, JSON.stringify({ a1: { rt: "R1" } }));
     const refresher = createTokenRefresher({
@@ -119,7 +105,7 @@ describe("mode http: the seed's steps in order", () => {
   });
 
   test("no stateFile, no body: a bare POST; first non-empty path wins over an empty string", async () => {
-    server = await startAuthServer(() => ({ body: { a: "", b: { c: "T-B" } } }));
+    server = await serve(() => ({ body: { a: "", b: { c: "T-B" } } }));
     const refresher = createTokenRefresher({
       tokenRefresh: {
         mode: "http",
@@ -132,7 +118,7 @@ describe("mode http: the seed's steps in order", () => {
   });
 
   test("a missing {state.field} renders empty and is reported by name; a missing state file is empty state", async () => {
-    server = await startAuthServer(() => ({ body: { token: "T" } }));
+    server = await serve(() => ({ body: { token: "T" } }));
     const { logger, lines } = captureLogger();
     const refresher = createTokenRefresher({
       logger,
@@ -153,7 +139,7 @@ describe("mode http: the seed's steps in order", () => {
   });
 
   test("a persistToken that throws keeps the token but reports REFRESH_PERSIST", async () => {
-    server = await startAuthServer(() => ({ body: { token: "T-KEEP" } }));
+    server = await serve(() => ({ body: { token: "T-KEEP" } }));
     const { logger, lines } = captureLogger();
     const refresher = createTokenRefresher({
       logger,
@@ -175,7 +161,7 @@ describe("mode http: the seed's steps in order", () => {
 describe("observer hooks", () => {
   test("onRefreshStart / onRefreshSuccess / onRefreshFailure get events without the token; a throwing observer is ignored", async () => {
     let status = 200;
-    server = await startAuthServer(() => ({ status, body: { token: "OBSERVED-TOKEN", uid: "u7" } }));
+    server = await serve(() => ({ status, body: { token: "OBSERVED-TOKEN", uid: "u7" } }));
     const events: [string, unknown][] = [];
     const { logger, lines } = captureLogger();
     const refresher = createTokenRefresher({

@@ -1,18 +1,14 @@
 import { readFile } from "node:fs/promises";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { TokenRefresherHook } from "./hook-refresh.js";
 import { resolveTokenRefresh } from "./options.js";
 import { createTokenRefresher } from "./refresher.js";
-import { captureLogger, makeTempDir, type TempDir } from "./test-fixtures.js";
+import { captureLogger, useAuthFixtures } from "./test-fixtures.js";
 
-let dir: TempDir;
-beforeEach(async () => {
-  dir = await makeTempDir();
-  globalThis.__multiOpenimTokenRefresher = undefined;
-});
-afterEach(async () => {
-  globalThis.__multiOpenimTokenRefresher = undefined;
-  await dir.remove();
+const { dir } = useAuthFixtures({
+  reset: () => {
+    globalThis.__multiOpenimTokenRefresher = undefined;
+  },
 });
 
 const readMarker = async (accountId: string) =>

@@ -1,24 +1,13 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
-import { afterEach, beforeEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { createTokenRefresher } from "./refresher.js";
-import {
-  type AuthServer,
-  captureLogger,
-  makeTempDir,
-  startAuthServer,
-  type TempDir,
-} from "./test-fixtures.js";
+import { type AuthServer, captureLogger, useAuthFixtures } from "./test-fixtures.js";
 
-let dir: TempDir;
 let server: AuthServer | undefined;
-beforeEach(async () => {
-  dir = await makeTempDir();
-});
-afterEach(async () => {
-  globalThis.__multiOpenimTokenRefresher = undefined;
-  await server?.close();
-  server = undefined;
-  await dir.remove();
+const { dir, serve } = useAuthFixtures({
+  reset: () => {
+    globalThis.__multiOpenimTokenRefresher = undefined;
+  },
 });
 
 const SECRETS = {
@@ -35,7 +24,7 @@ const SECRETS = {
 test("no token, refresh token or templated header value reaches a log line, error, marker or hook event", async () => {
   // The server echoes what it was sent into its answers, as real error pages sometimes do.
   let mode: "echo500" | "ok" | "echo401" | "badjson" | "numtoken" = "echo500";
-  server = await startAuthServer((req) => {
+  server = await serve((req) => {
     const echo = `${req.body} ${JSON.stringify(req.headers)}`;
     if (mode === "echo500") return { status: 500, body: `failed for ${echo}` };
     if (mode === "echo401") return { status: 401, body: `rejected ${echo}` };

@@ -3,28 +3,11 @@ import { stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { createTokenRefresher, type TokenRefresher } from "./refresher.js";
-import {
-  type AuthServer,
-  captureLogger,
-  jwtExpiringAt,
-  makeTempDir,
-  startAuthServer,
-  type TempDir,
-} from "./test-fixtures.js";
-
-const realSetTimeout = globalThis.setTimeout;
-const tick = (ms = 5) => new Promise((resolve) => realSetTimeout(resolve, ms));
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return;
-    await tick();
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { type AuthServer, captureLogger, jwtExpiringAt, until, useAuthFixtures } from "./test-fixtures.js";
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
-let dir: TempDir;
+const { dir, serve } = useAuthFixtures();
 let server: AuthServer;
 let refresher: TokenRefresher;
 let fetches: string[];
@@ -34,9 +17,8 @@ const plannedAt = (accountId: string, atMs: number) =>
   lines.some((l) => l.includes(`"${accountId}": proactive refresh at ${new Date(atMs).toISOString()}`));
 
 beforeEach(async () => {
-  dir = await makeTempDir();
   nextExp = () => Date.now() + 60 * MIN;
-  server = await startAuthServer(() => ({ body: { token: jwtExpiringAt(nextExp()) } }));
+  server = await serve(() => ({ body: { token: jwtExpiringAt(nextExp()) } }));
   vi.useFakeTimers({
     toFake: ["setTimeout", "clearTimeout", "Date"],
     now: Date.parse("2026-03-01T00:00:00Z"),
@@ -61,8 +43,6 @@ beforeEach(async () => {
 afterEach(async () => {
   refresher.dispose();
   vi.useRealTimers();
-  await server.close();
-  await dir.remove();
 });
 
 describe("proactive refresh", () => {
@@ -85,7 +65,7 @@ describe("proactive refresh", () => {
   test("a failed proactive refresh tries again before exp (every margin/4), then succeeds", async () => {
     let failing = 2;
     await server.close();
-    server = await startAuthServer(() =>
+    server = await serve(() =>
       failing-- > 0 ? { status: 503, body: "busy" } : { body: { token: jwtExpiringAt(nextExp()) } },
     );
     refresher.dispose();

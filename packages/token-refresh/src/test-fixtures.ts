@@ -4,6 +4,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import type { RefreshLogger } from "./secrets.js";
 
 export interface SeenRequest {
@@ -95,4 +96,52 @@ export function captureLogger(): { logger: Required<RefreshLogger>; lines: strin
 export function jwtExpiringAt(expMs: number, extra: Record<string, unknown> = {}): string {
   const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
   return `${enc({ alg: "HS256", typ: "JWT" })}.${enc({ exp: Math.floor(expMs / 1000), ...extra })}.c2lnbmF0dXJl`;
+}
+
+/**
+ * The per-test set-up most files share: a fresh temp dir (`dir.path` changes each test, the object
+ * stays) and auth servers started with `serve`, all closed and removed after each test.
+ * `reset` runs first after each test (e.g. clearing a global hook or fake timers).
+ */
+export function useAuthFixtures(options: { reset?: () => void } = {}): {
+  dir: TempDir;
+  serve: typeof startAuthServer;
+} {
+  let current: TempDir | undefined;
+  const servers: AuthServer[] = [];
+  const dir: TempDir = {
+    get path() {
+      if (!current) throw new Error("useAuthFixtures: dir is only there inside a test");
+      return current.path;
+    },
+    join: (...parts) => join(dir.path, ...parts),
+    remove: async () => current?.remove(),
+  };
+  beforeEach(async () => {
+    options.reset?.();
+    current = await makeTempDir();
+  });
+  afterEach(async () => {
+    options.reset?.();
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+    await current?.remove();
+    current = undefined;
+  });
+  const serve: typeof startAuthServer = async (answer) => {
+    const server = await startAuthServer(answer);
+    servers.push(server);
+    return server;
+  };
+  return { dir, serve };
+}
+
+const realSetTimeout = globalThis.setTimeout;
+
+/** Polls `check` on real timers (fake ones may be installed) for up to about 2 s. */
+export async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (check()) return;
+    await new Promise((resolve) => realSetTimeout(resolve, 5));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
