@@ -49,6 +49,19 @@ function sendFailure(error: unknown, options: RunOptions): ToolFailure {
   return toolFailure(code, `the OpenIM send failed: ${message}`);
 }
 
+/** The checks every send tool starts with: a params object, a configured account, a valid `to`. */
+function checkCommon(
+  sender: Sender,
+  params: unknown,
+): ToolFailure | { p: Record<string, unknown>; accountId: string; to: string } {
+  const p = paramsObject(params);
+  const accountProblem = checkAccount(sender, p.accountId);
+  if (accountProblem) return accountProblem;
+  const target = checkTarget(p.to);
+  if (isFailure(target)) return target;
+  return { p, accountId: p.accountId as string, to: target.to };
+}
+
 async function attempt(
   options: RunOptions & { signal?: AbortSignal },
   accountId: string,
@@ -69,16 +82,13 @@ export async function runSendText(
   params: unknown,
   options: RunOptions & { signal?: AbortSignal } = {},
 ): Promise<ToolOutcome> {
-  const p = paramsObject(params);
-  const accountProblem = checkAccount(sender, p.accountId);
-  if (accountProblem) return accountProblem;
-  const target = checkTarget(p.to);
-  if (isFailure(target)) return target;
+  const common = checkCommon(sender, params);
+  if (isFailure(common)) return common;
+  const { p, accountId, to } = common;
   const text = checkText(p.text);
   if (isFailure(text)) return text;
-  const accountId = p.accountId as string;
-  return attempt(options, accountId, target.to, () =>
-    sender.sendText(accountId, target.to, text.text, { signal: options.signal }),
+  return attempt(options, accountId, to, () =>
+    sender.sendText(accountId, to, text.text, { signal: options.signal }),
   );
 }
 
@@ -88,11 +98,9 @@ export async function runSendMedia(
   params: unknown,
   options: RunOptions & { signal?: AbortSignal } = {},
 ): Promise<ToolOutcome> {
-  const p = paramsObject(params);
-  const accountProblem = checkAccount(sender, p.accountId);
-  if (accountProblem) return accountProblem;
-  const target = checkTarget(p.to);
-  if (isFailure(target)) return target;
+  const common = checkCommon(sender, params);
+  if (isFailure(common)) return common;
+  const { p, accountId, to } = common;
   const caption = checkOptionalString("caption", p.caption);
   if (isFailure(caption)) return caption;
   const fileName = checkOptionalString("fileName", p.fileName);
@@ -102,14 +110,13 @@ export async function runSendMedia(
   }
   const media = await checkMediaSource({ url: p.url, path: p.path }, options);
   if (isFailure(media)) return media;
-  const accountId = p.accountId as string;
   const sendOptions = { signal: options.signal, fileName: fileName.value };
   const send = {
-    image: () => sender.sendImage(accountId, target.to, media.source, sendOptions),
-    video: () => sender.sendVideo(accountId, target.to, media.source, sendOptions),
-    file: () => sender.sendFile(accountId, target.to, media.source, sendOptions),
+    image: () => sender.sendImage(accountId, to, media.source, sendOptions),
+    video: () => sender.sendVideo(accountId, to, media.source, sendOptions),
+    file: () => sender.sendFile(accountId, to, media.source, sendOptions),
   }[kind];
-  const outcome = await attempt(options, accountId, target.to, send);
+  const outcome = await attempt(options, accountId, to, send);
   if (!outcome.ok || !caption.value) return outcome;
   return sendCaption(sender, kind, outcome, caption.value, options);
 }
