@@ -7,18 +7,14 @@ import { afterEach, beforeEach, expect, test } from "vitest";
 import { registerSetupCommands } from "./commands.js";
 import type { ConnectionAccount } from "./connection-types.js";
 import type { CliIo } from "./io.js";
-import { fakeJwt, SAMPLE_CONFIG, tempHome } from "./test-helpers.js";
+import { fakeJwt, removeHome, sampleHome } from "./test-helpers.js";
 
 let home: string;
 let file: string;
 beforeEach(async () => {
-  home = await tempHome();
-  file = path.join(home, "openclaw.json");
-  await fs.writeFile(file, SAMPLE_CONFIG);
+  ({ home, file } = await sampleHome());
 });
-afterEach(async () => {
-  await fs.rm(home, { recursive: true, force: true });
-});
+afterEach(() => removeHome(home));
 
 function memoryIo(): CliIo & { out: () => string; err: () => string } {
   const stdout = new PassThrough();

@@ -1,10 +1,9 @@
 import { promises as fs } from "node:fs";
 import net from "node:net";
-import path from "node:path";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
 import JSON5 from "json5";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { runBin, SAMPLE_CONFIG, tempHome } from "./test-helpers.js";
+import { removeHome, runBin, SAMPLE_CONFIG, sampleHome } from "./test-helpers.js";
 
 let server: DevServer;
 let home: string;
@@ -17,13 +16,9 @@ afterAll(async () => {
   await server.close();
 });
 beforeEach(async () => {
-  home = await tempHome();
-  file = path.join(home, "openclaw.json");
-  await fs.writeFile(file, SAMPLE_CONFIG);
+  ({ home, file } = await sampleHome());
 });
-afterEach(async () => {
-  await fs.rm(home, { recursive: true, force: true });
-});
+afterEach(() => removeHome(home));
 
 function setupArgs(token: string, addresses = { ws: server.wsAddr, api: server.apiAddr }): string[] {
   const id = ["setup", "--non-interactive", "--config", file, "--account", "primary"];

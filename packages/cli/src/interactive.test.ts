@@ -1,9 +1,8 @@
 import { promises as fs } from "node:fs";
-import path from "node:path";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
 import JSON5 from "json5";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from "vitest";
-import { fakeJwt, SAMPLE_CONFIG, tempHome } from "./test-helpers.js";
+import { fakeJwt, removeHome, SAMPLE_CONFIG, sampleHome } from "./test-helpers.js";
 import { hasTmux, startInTmux, type TmuxSession } from "./tmux-driver.js";
 
 if (!hasTmux) {
@@ -22,14 +21,12 @@ afterAll(async () => {
   await server?.close();
 });
 beforeEach(async () => {
-  home = await tempHome();
-  file = path.join(home, "openclaw.json");
-  await fs.writeFile(file, SAMPLE_CONFIG);
+  ({ home, file } = await sampleHome());
 });
 afterEach(async () => {
   await session?.close();
   session = undefined;
-  await fs.rm(home, { recursive: true, force: true });
+  await removeHome(home);
 });
 
 test.skipIf(!hasTmux)(

@@ -3,7 +3,7 @@ import path from "node:path";
 import { diffLines } from "diff";
 import JSON5 from "json5";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { fakeJwt, runBin, SAMPLE_CONFIG, tempHome } from "./test-helpers.js";
+import { fakeJwt, removeHome, runBin, SAMPLE_CONFIG, sampleHome } from "./test-helpers.js";
 
 let home: string;
 let file: string;
@@ -12,13 +12,9 @@ const base = ["setup", "--non-interactive", "--skip-test"];
 const fields = ["--account", "primary", "--ws", "ws://127.0.0.1:10001", "--api", "http://127.0.0.1:10002"];
 
 beforeEach(async () => {
-  home = await tempHome();
-  file = path.join(home, "openclaw.json");
-  await fs.writeFile(file, SAMPLE_CONFIG);
+  ({ home, file } = await sampleHome());
 });
-afterEach(async () => {
-  await fs.rm(home, { recursive: true, force: true });
-});
+afterEach(() => removeHome(home));
 
 async function expectUntouched(): Promise<void> {
   expect(await fs.readFile(file, "utf8")).toBe(SAMPLE_CONFIG);

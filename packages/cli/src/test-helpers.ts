@@ -42,6 +42,18 @@ export async function tempHome(): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), "multi-openim-cli-test-"));
 }
 
+/** A temp HOME holding `openclaw.json` with the sample config, as most tests start. */
+export async function sampleHome(): Promise<{ home: string; file: string }> {
+  const home = await tempHome();
+  const file = path.join(home, "openclaw.json");
+  await fs.writeFile(file, SAMPLE_CONFIG);
+  return { home, file };
+}
+
+export function removeHome(home: string): Promise<void> {
+  return fs.rm(home, { recursive: true, force: true });
+}
+
 /** A JWT-shaped token (the CLI decodes claims; only the devserver checks signatures). */
 export function fakeJwt(claims: Record<string, unknown>): string {
   const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
