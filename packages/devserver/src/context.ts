@@ -13,7 +13,7 @@ export interface DevServerCounters {
   logins: number;
   /** Rejected WS connects (token or failNext errors). */
   rejectedConnects: number;
-  /** Per route: REST paths like "/user/get_users_info", WS requests like "ws:1003", "ws:connect". */
+  /** Per route: REST paths like "/user/get_users_info", WS requests like "ws:1003", "ws:connect", controls called over HTTP like "/devserver/sendAs". */
   requests: Record<string, number>;
 }
 

@@ -23,6 +23,7 @@ const controls: Record<string, (server: DevServer, body: Body) => unknown> = {
     s.createGroup(b.groupID, b.memberIDs, { groupName: b.groupName, ownerUserID: b.ownerUserID }),
   sendAs: (s, b) => s.sendAs(b.userID, b.target, b.content),
   messagesFor: (s, b) => s.messagesFor(b.userID),
+  pollMessagesFor: (s, b) => s.pollMessagesFor(b.userID, { after: b.after, timeoutMs: b.timeoutMs }),
   waitForMessage: (s, b) => s.waitForMessage(matches(b.match ?? {}), b.timeoutMs),
   expireToken: (s, b) => ({ tokens: s.expireToken(b.userID, { platformID: b.platformID, drop: b.drop }) }),
   invalidateToken: (s, b) => ({
@@ -61,6 +62,8 @@ export async function handleControlHttp(
     return true;
   }
   const control = controls[m[1]!];
+  // Counted like REST routes, so a test can tell whether a program used the controls or only the protocol.
+  server.counters.requests[url.pathname] = (server.counters.requests[url.pathname] ?? 0) + 1;
   if (req.method !== "POST" || !control) {
     sendJson(res, 404, {
       errCode: 404,

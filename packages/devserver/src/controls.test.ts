@@ -133,6 +133,40 @@ describe("controls", () => {
     expect((await control(server, "noSuchControl")).status).toBe(404);
     expect((await control(server, "messagesFor", { userID: "alice" })).body.data).toHaveLength(2);
   });
+  test("pollMessagesFor answers a user's messages from a cursor, waits for new ones, and counts HTTP calls", async () => {
+    server = await startDevServer();
+    const s = server;
+    s.createGroup("g", ["alice", "bob"]);
+    s.sendAs("bob", "user:alice", "one");
+    s.sendAs("carol", "user:dave", "not alice's");
+    const first = await s.pollMessagesFor("alice");
+    expect(first.messages.map((m) => m.text)).toEqual(["one"]);
+    expect(first.next).toBe(2);
+    // Nothing new: at once with timeoutMs 0, after the timeout otherwise, the cursor unchanged.
+    expect(await s.pollMessagesFor("alice", { after: first.next })).toEqual({ messages: [], next: 2 });
+    expect(await s.pollMessagesFor("alice", { after: 2, timeoutMs: 50 })).toEqual({ messages: [], next: 2 });
+    const waiting = control(s, "pollMessagesFor", { userID: "alice", after: 2, timeoutMs: 5000 });
+    await new Promise((r) => setTimeout(r, 100));
+    s.sendAs("bob", "group:g", "two");
+    const woke = (await waiting).body.data as { messages: { text: string }[]; next: number };
+    expect(woke.messages.map((m) => m.text)).toEqual(["two"]);
+    expect(woke.next).toBe(3);
+    expect(s.counters.requests["/devserver/pollMessagesFor"]).toBe(1);
+    for (const options of [{ after: -1 }, { after: 1.5 }, { timeoutMs: 60_001 }]) {
+      await expect(s.pollMessagesFor("alice", options)).rejects.toMatchObject({
+        code: "DEVSERVER_BAD_INPUT",
+      });
+    }
+    await expect(s.pollMessagesFor("")).rejects.toThrow(/pollMessagesFor: userID/);
+    const pending = expect(s.pollMessagesFor("alice", { after: 3, timeoutMs: 10_000 })).rejects.toMatchObject(
+      {
+        code: "DEVSERVER_CLOSED",
+      },
+    );
+    await s.close();
+    await pending;
+  });
+
   test("the control endpoint accepts loopback callers only", () => {
     expect(["127.0.0.1", "::1", "::ffff:127.0.0.1"].every(isLoopback)).toBe(true);
     expect(["10.0.0.2", "::ffff:192.168.1.5", "fe80::1", undefined].some(isLoopback)).toBe(false);

@@ -2,6 +2,7 @@ import type { SendContent } from "./content.js";
 import type { DevServerCounters, ServerContext } from "./context.js";
 import { DevServerError } from "./errors.js";
 import type { Gateway } from "./gateway.js";
+import { createMessageWaits, type MessagePoll } from "./message-waits.js";
 import { sendAsUser, type Target } from "./messaging.js";
 import { createGroupIn } from "./routes-group.js";
 import type { DevGroup, DevMessage, DevUser } from "./state.js";
@@ -31,6 +32,11 @@ export interface DevServerControls {
   messagesFor(userID: string): DevMessage[];
   /** Resolves with the first stored message matching, already stored ones included. */
   waitForMessage(predicate: (message: DevMessage) => boolean, timeoutMs?: number): Promise<DevMessage>;
+  /**
+   * The user's messages stored at or after log position `after` (default 0), waiting up to `timeoutMs`
+   * (default 0, at most 60000) for one; pass the answer's `next` as `after` to get only newer ones.
+   */
+  pollMessagesFor(userID: string, options?: { after?: number; timeoutMs?: number }): Promise<MessagePoll>;
   expireToken(userID: string, options?: TokenControlOptions): number;
   invalidateToken(userID: string, options?: TokenControlOptions): number;
   kick(userID: string, options?: { platformID?: number }): number;
@@ -47,7 +53,7 @@ function requireID(value: unknown, field: string): void {
 
 /** Builds the controls over one server's state; `cancelWaits` rejects pending waits when the server closes. */
 export function createControls(ctx: ServerContext, gw: Gateway): DevServerControls & { cancelWaits(): void } {
-  const waits = new Set<(error: Error) => void>();
+  const waits = createMessageWaits(ctx);
   const tokenControl =
     (state: "expired" | "invalid") =>
     (userID: string, opts: TokenControlOptions = {}) => {
@@ -90,42 +96,9 @@ export function createControls(ctx: ServerContext, gw: Gateway): DevServerContro
       return createGroupIn(ctx.state, groupID, memberIDs, opts);
     },
     sendAs: (userID, target, content) => sendAsUser(ctx, gw, userID, target, content),
-    messagesFor: (userID) =>
-      ctx.state.log.filter((m) => {
-        const conv = ctx.state.conversations.get(m.conversationID);
-        return m.sendID === userID || (conv !== undefined && ctx.state.isMember(conv, userID));
-      }),
-    waitForMessage: (predicate, timeoutMs = 10_000) =>
-      new Promise((resolve, reject) => {
-        const seen = ctx.state.log.find(predicate);
-        if (seen) return resolve(seen);
-        const done = () => {
-          clearTimeout(timer);
-          ctx.state.listeners.delete(listener);
-          waits.delete(cancel);
-        };
-        const listener = (m: DevMessage) => {
-          if (!predicate(m)) return;
-          done();
-          resolve(m);
-        };
-        const cancel = (error: Error) => {
-          done();
-          reject(error);
-        };
-        const timer = setTimeout(
-          () =>
-            cancel(
-              new DevServerError(
-                "DEVSERVER_TIMEOUT",
-                `waitForMessage: no matching message within ${timeoutMs} ms`,
-              ),
-            ),
-          timeoutMs,
-        );
-        ctx.state.listeners.add(listener);
-        waits.add(cancel);
-      }),
+    messagesFor: waits.messagesFor,
+    waitForMessage: waits.waitForMessage,
+    pollMessagesFor: waits.pollMessagesFor,
     expireToken: tokenControl("expired"),
     invalidateToken: tokenControl("invalid"),
     kick: (userID, opts = {}) => {
@@ -145,9 +118,6 @@ export function createControls(ctx: ServerContext, gw: Gateway): DevServerContro
         throw bad("failNext: errCode must be a non-zero integer");
       ctx.failures.set(route, [...(ctx.failures.get(route) ?? []), errCode]);
     },
-    cancelWaits: () => {
-      for (const cancel of [...waits])
-        cancel(new DevServerError("DEVSERVER_CLOSED", "waitForMessage: the server closed"));
-    },
+    cancelWaits: waits.cancelWaits,
   };
 }
