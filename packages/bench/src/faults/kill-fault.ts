@@ -1,74 +1,91 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { startDevServer } from "@multi-openim/devserver";
-import { botAccount } from "../fixtures.ts";
 import { createLogCapture } from "../log-capture.ts";
-import { waitUntil } from "../stats.ts";
+import { sleep, waitUntil } from "../stats.ts";
+import { startKillStack } from "./kill-stack.ts";
 import type { FaultRow } from "./row.ts";
 
-const HOST = fileURLToPath(new URL("./reply-host.ts", import.meta.url));
-
-function host(env: NodeJS.ProcessEnv, output: string[]): { child: ChildProcess; lines: string[] } {
-  const lines: string[] = [];
-  const child = spawn(process.execPath, [HOST], { env, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout?.on("data", (d) => lines.push(...String(d).trim().split("\n")));
-  child.stderr?.on("data", (d) => output.push(String(d)));
-  return { child, lines };
-}
+const BOT = "kill-bot";
 
 /**
- * A process hosting the bot is SIGKILLed after it received a DM and before it replied, then started
- * again with the same config: the DM must be answered exactly once. The client persists no inbound
- * journal yet (issue 10), and a fresh start takes existing history as its baseline, so the restarted
- * host never sees that DM again: the row is reported as a KNOWN GAP, never as a pass.
+ * kill -9 of a real OpenClaw gateway running the plugin, with one DM at each crash point:
+ * (a) KILLA is admitted and journaled, its attachment still downloading: never handed to OpenClaw;
+ * (b) KILLB is dispatched, the model still answering: no reply went out.
+ * The whole process group is SIGKILLed, the gateway started again on the same config and state, and
+ * each DM must be answered exactly once: (a) by the plugin's journal replay, (b) by OpenClaw's own
+ * recovery of the interrupted turn (the journal keeps the plugin from answering it a second time).
  */
-export async function killMidReplyFault(): Promise<FaultRow> {
-  const server = await startDevServer();
-  const output: string[] = [];
-  const logs = createLogCapture();
-  const account = botAccount(server, "bot-k");
-  server.registerUser("human");
-  const env = { ...process.env, REPLY_HOST_ACCOUNT: JSON.stringify(account), REPLY_HOST_PAUSE_MS: "2000" };
-  let current: ReturnType<typeof host> | undefined;
+export async function killMidReplyFaults(): Promise<FaultRow[]> {
+  const stack = await startKillStack();
+  const { dev } = stack;
+  const answers = (human: string) =>
+    dev.messagesFor(human).filter((m) => m.sendID === BOT && m.recvID === human && m.text.startsWith("ACK"));
+  const notes: string[] = [];
   try {
-    current = host(env, output);
-    await waitUntil(() => current!.lines.includes("READY"), 30_000, 20);
-    const warm = server.sendAs("human", "user:bot-k", "warm");
-    await server.waitForMessage((m) => m.sendID === "bot-k" && m.text === "re: warm", 20_000);
-    const victim = server.sendAs("human", "user:bot-k", "answer me once");
-    const received = await waitUntil(
-      () => current!.lines.includes(`RECEIVED ${victim.clientMsgID}`),
-      20_000,
-      2,
-    );
-    current.child.kill("SIGKILL");
-    await new Promise((r) => current!.child.once("exit", r));
-    current = host(env, output);
-    await waitUntil(() => current!.lines.includes("READY"), 30_000, 20);
-    await new Promise((r) => setTimeout(r, 8000)); // room for a replay and its 2 s pause
-    const answers = server
-      .messagesFor("human")
-      .filter((m) => m.sendID === "bot-k" && m.text === "re: answer me once");
-    const exactlyOnce = received && answers.length === 1;
-    return {
-      fault: "kill -9 between receive and reply",
-      recovered: exactlyOnce,
-      outcome: `host killed after RECEIVED (${received ? "seen" : "NOT seen"}), restarted; answered ${answers.length}× (warm answered: ${warm ? "yes" : "no"})`,
+    const began = performance.now();
+    await stack.start();
+    notes.push(`gateway ready ${s(began)}`);
+    dev.sendAs("warm", `user:${BOT}`, "hello WARM-1");
+    await dev.waitForMessage((m) => m.sendID === BOT && m.text === "ACK WARM-1", 150_000);
+
+    const b = dev.sendAs("human-b", `user:${BOT}`, "please answer KILLB-1");
+    const bInTurn = await waitUntil(() => stack.modelCalls("KILLB-1") === 1, 120_000, 50);
+    const a = dev.sendAs("human-a", `user:${BOT}`, {
+      file: { url: stack.media.url("KILLA-1.txt"), name: "KILLA-1.txt", size: 24 },
+    });
+    const aDownloading = await waitUntil(() => stack.media.requested("KILLA-1.txt") === 1, 60_000, 20);
+    const first = stack.gateways[0]!;
+    await first.kill9();
+    const killedAt = performance.now();
+    // What the crash left on disk decides who answers: the kill points are checked, not assumed.
+    const states = await stack.journalStates();
+    const pointA =
+      aDownloading && states.get(a.clientMsgID) === "received" && answers("human-a").length === 0;
+    const pointB = bInTurn && states.get(b.clientMsgID) === "dispatched" && answers("human-b").length === 0;
+
+    await stack.start();
+    notes.push(`restarted, ready ${s(killedAt)} after the kill`);
+    const answered = (human: string) => waitUntil(() => answers(human).length > 0, 150_000, 100);
+    const [gotA, gotB] = await Promise.all([answered("human-a"), answered("human-b")]);
+    notes.push(`answered ${s(killedAt)} after the kill`);
+    await sleep(8000); // a second answer (a replay and OpenClaw's recovery both answering) would land here
+    const output = stack.output();
+    const replay = new RegExp(`replaying ${a.clientMsgID} interrupted before dispatch`).test(output);
+    const orphan = /startup-orphaned|interrupted main session/.test(output);
+    const logs = createLogCapture();
+    const leaks = logs.leaks(stack.tokens, [output]).length;
+    const row = (point: "a" | "b", hit: boolean, got: boolean, count: number, how: string): FaultRow => ({
+      fault:
+        point === "a"
+          ? "kill -9 after admission, before dispatch"
+          : "kill -9 after dispatch, before the reply",
+      recovered: hit && got && count === 1,
+      outcome: `${hit ? "kill point hit" : "KILL POINT MISSED"} (journal: ${states.get(point === "a" ? a.clientMsgID : b.clientMsgID) ?? "no entry"}); answered ${count}× by ${how}; ${notes.join(", ")}`,
       sent: 1,
-      received: Math.min(answers.length, 1),
-      duplicates: Math.max(0, answers.length - 1),
+      received: Math.min(count, 1),
+      duplicates: Math.max(0, count - 1),
       refreshCalls: 0,
-      secretsInLogs: logs.leaks([account.token], output).length,
-      logLines: output.join("").split("\n").filter(Boolean).length,
-      ...(answers.length === 0
-        ? {
-            knownGap:
-              "no persisted inbound journal in the client: a restarted host never replays the DM (issue 10)",
-          }
-        : {}),
-    };
+      // Both rows share one gateway output: it is counted (and fails) on the first row only.
+      secretsInLogs: point === "a" ? leaks : 0,
+      logLines: point === "a" ? output.split("\n").filter(Boolean).length : 0,
+    });
+    return [
+      row(
+        "a",
+        pointA,
+        gotA,
+        answers("human-a").length,
+        `the plugin's journal replay (${replay ? "logged" : "NOT logged"}; file fetched ${stack.media.requested("KILLA-1.txt")}×)`,
+      ),
+      row(
+        "b",
+        pointB,
+        gotB,
+        answers("human-b").length,
+        `OpenClaw's restart recovery (${orphan ? "logged" : "not logged"}; model asked ${stack.modelCalls("KILLB-1")}×)`,
+      ),
+    ];
   } finally {
-    current?.child.kill("SIGKILL");
-    await server.close();
+    await stack.stop();
   }
 }
+
+const s = (since: number) => `${((performance.now() - since) / 1000).toFixed(0)} s`;

@@ -1,13 +1,11 @@
 import { renderTable } from "../table.ts";
 import { type FaultRow, rowFails } from "./row.ts";
 
-export function verdict(row: FaultRow): "ok" | "FAIL" | "KNOWN GAP" {
-  if (!rowFails(row)) return "ok";
-  // A known gap covers a missing answer only: a duplicate or a leaked secret beside it still fails.
-  return row.knownGap && row.duplicates === 0 && row.secretsInLogs === 0 ? "KNOWN GAP" : "FAIL";
+export function verdict(row: FaultRow): "ok" | "FAIL" {
+  return rowFails(row) ? "FAIL" : "ok";
 }
 
-/** The table, a line per known gap, and the totals; `failed` excludes only rows marked as known gaps. */
+/** The table and the totals; `failed` counts every row with no recovery, a loss, a duplicate or a leak. */
 export function report(rows: readonly FaultRow[]): { text: string; failed: number } {
   const lines = rows.reduce((n, r) => n + r.logLines, 0);
   const leaks = rows.reduce((n, r) => n + r.secretsInLogs, 0);
@@ -48,10 +46,7 @@ export function report(rows: readonly FaultRow[]): { text: string; failed: numbe
       ])
       .concat([logRow]),
   );
-  const gaps = rows
-    .filter((r) => verdict(r) === "KNOWN GAP")
-    .map((r) => `KNOWN GAP — ${r.fault}: ${r.knownGap}`);
   const failed = rows.filter((r) => verdict(r) === "FAIL").length;
-  const totals = `${rows.length} faults: ${rows.length - failed - gaps.length} ok, ${failed} failed, ${gaps.length} known gap(s); ${lines} log lines checked against every token minted, ${leaks} secret(s) found`;
-  return { text: [table, ...gaps, totals].join("\n"), failed };
+  const totals = `${rows.length} faults: ${rows.length - failed} ok, ${failed} failed; ${lines} log lines checked against every token minted, ${leaks} secret(s) found`;
+  return { text: [table, totals].join("\n"), failed };
 }

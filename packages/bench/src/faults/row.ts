@@ -9,8 +9,6 @@ export interface FaultRow {
   refreshCalls: number;
   secretsInLogs: number;
   logLines: number;
-  /** Set when the row documents a gap another issue closes: printed as KNOWN GAP, never as a pass. */
-  knownGap?: string;
 }
 
 export function rowFails(row: FaultRow): boolean {

@@ -1,11 +1,12 @@
 import { pathTraversalFault } from "./config-fault.ts";
-import { killMidReplyFault } from "./kill-fault.ts";
+import { killMidReplyFaults } from "./kill-fault.ts";
 import { massExpiryFault } from "./mass-fault.ts";
 import { runNetworkFaults } from "./network-faults.ts";
 import type { FaultRow } from "./row.ts";
 import { runTokenFaults } from "./token-faults.ts";
 
-export type FaultRun = () => Promise<FaultRow>;
+/** One fault, or one scenario that counts several (the kill -9 run has a row per crash point). */
+export type FaultRun = () => Promise<FaultRow | FaultRow[]>;
 
 /** Every fault of the reliability suite, in order; each starts and stops its own servers. */
 export function fullSuite(): FaultRun[] {
@@ -15,7 +16,7 @@ export function fullSuite(): FaultRun[] {
     () => massExpiryFault(50),
     () => massExpiryFault(50, true),
     pathTraversalFault,
-    killMidReplyFault,
+    killMidReplyFaults,
   ];
 }
 
@@ -31,7 +32,7 @@ export function ciSubset(): FaultRun[] {
 export async function runFaults(runs: FaultRun[], onRow?: (row: FaultRow) => void): Promise<FaultRow[]> {
   const rows: FaultRow[] = [];
   for (const [i, run] of runs.entries()) {
-    const row = await run().catch(
+    const result = await run().catch(
       (error: unknown): FaultRow => ({
         fault: `fault #${i + 1}`,
         recovered: false,
@@ -44,8 +45,10 @@ export async function runFaults(runs: FaultRun[], onRow?: (row: FaultRow) => voi
         logLines: 0,
       }),
     );
-    rows.push(row);
-    onRow?.(row);
+    for (const row of [result].flat()) {
+      rows.push(row);
+      onRow?.(row);
+    }
   }
   return rows;
 }
