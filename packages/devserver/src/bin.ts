@@ -4,9 +4,10 @@ import { runChat } from "./chat.js";
 import { startDevServer } from "./server.js";
 
 const CHAT_HELP =
-  "openim-devserver chat --api <apiAddr> --as <userID> --to user:<id>|group:<id> [--wait <seconds>]\n" +
+  "openim-devserver chat --api <apiAddr> --as <userID> --to user:<id>|group:<id> [--mention <userID>] [--wait <s>]\n" +
   "  Each line read from stdin is sent as <userID> to the target (the devserver's sendAs control);\n" +
-  "  every message others write to <userID> is printed as '<sender>: <text>'. Ends on Ctrl-C, or at the\n" +
+  "  every message others write to <userID> is printed as '<sender>: <text>'. --mention @-mentions a user\n" +
+  "  in each line (for a bot that answers groups only when mentioned). Ends on Ctrl-C, or at the\n" +
   "  end of the input once each line got an answer from the target (at most --wait seconds, default 90).\n" +
   "  Exit 0, or 1 when an answer is missing.\n";
 
@@ -18,6 +19,7 @@ async function chat(args: string[]): Promise<number> {
       api: { type: "string" },
       as: { type: "string" },
       to: { type: "string" },
+      mention: { type: "string" },
       wait: { type: "string", default: "90" },
       help: { type: "boolean", default: false },
     },
@@ -43,6 +45,7 @@ async function chat(args: string[]): Promise<number> {
     api: values.api.replace(/\/+$/, ""),
     as: values.as,
     to: values.to,
+    mention: values.mention,
     input: process.stdin,
     output: process.stdout,
     log: (line) => process.stderr.write(`openim-devserver chat: ${line}\n`),

@@ -80,14 +80,26 @@ test("chat sends each piped line, prints the answers, and exits 0 at the end of 
   }
 }, 30_000);
 
-test("chat in a group prints every member's message and stops on Ctrl-C; a missing answer is exit 1", async () => {
+test("chat in a group (with --mention) prints every member's message and stops on Ctrl-C; a missing answer is exit 1", async () => {
   const server = await startServer();
   try {
-    const chat = run(["chat", "--api", server.api, "--as", "alice", "--to", "group:team"]);
+    const chat = run([
+      "chat",
+      "--api",
+      server.api,
+      "--as",
+      "alice",
+      "--to",
+      "group:team",
+      "--mention",
+      "carol",
+    ]);
     const carol = answer(server.control, { userID: "carol", from: "alice", groupID: "team", times: 1 });
     chat.child.stdin.write("lunch?\n"); // stdin stays open: only Ctrl-C ends this chat
     await chat.until(/\[group:team\] carol: re: lunch\?\n/);
     await carol;
+    const asked = ((await server.control("messagesFor", { userID: "alice" })) as DevMessage[])[0];
+    expect(asked).toMatchObject({ text: "lunch?", atUserIDs: ["carol"] });
     await server.control("sendAs", { userID: "bob", target: "group:team", content: "me too" });
     await chat.until(/\[group:team\] bob: me too\n/);
     chat.child.kill("SIGINT");

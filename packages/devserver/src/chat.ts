@@ -11,6 +11,8 @@ export interface ChatOptions {
   as: string;
   /** `user:<id>` or `group:<id>`. */
   to: string;
+  /** @-mentions this user in every line (AtText): a bot that answers groups only when mentioned. */
+  mention?: string;
   input: Readable;
   /** Replies, one a line. */
   output: Writable;
@@ -110,7 +112,8 @@ export async function runChat(options: ChatOptions): Promise<number> {
     for await (const line of lines) {
       const text = line.trim();
       if (!text) continue;
-      await control(api, "sendAs", { userID: as, target: to, content: text });
+      const content = options.mention ? { text, atUserIDs: [options.mention] } : text;
+      await control(api, "sendAs", { userID: as, target: to, content });
       sent += 1;
     }
     // Input ended: wait (bounded) for the answers still owed, unless stopped.
