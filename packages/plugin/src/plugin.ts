@@ -112,7 +112,7 @@ export function createMultiOpenimPlugin(options: PluginOptions) {
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
   });
 
-  const sender = createRegistrySender(registry, () => reader.read(currentConfig()).listed);
+  const sender = createRegistrySender(registry, () => reader.read(currentConfig()).listed, queue);
 
   return {
     channel,

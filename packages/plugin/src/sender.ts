@@ -1,15 +1,23 @@
 import type { AccountRegistry } from "./registry.js";
+import type { SendQueue } from "./send-queue.js";
 import { requireTarget } from "./targets.js";
-import type { MediaSource } from "./types.js";
+import type { AccountClient, MediaSource } from "./types.js";
 
 type Source = { url: string } | { path: string };
 
 /**
  * The tools' `Sender` (from @multi-openim/mcp-tools) over the accounts running in this gateway.
  * Lookups are by the explicit accountId the model passed; the registry raises the seed's errors.
+ * The tools refuse an account that is not connected up front (the model hears "try later" at once);
+ * a send that loses its connection after that check waits in the outbound queue like a reply does.
  */
-export function createRegistrySender(registry: AccountRegistry, configuredIds: () => string[]) {
-  const client = (accountId: string) => registry.require(accountId).client;
+export function createRegistrySender(
+  registry: AccountRegistry,
+  configuredIds: () => string[],
+  queue: SendQueue,
+) {
+  const via = <T>(accountId: string, what: string, op: (client: AccountClient) => Promise<T>) =>
+    queue.run(accountId, `tool ${what}`, op);
   const id = (sent: { serverMsgID: string; clientMsgID: string }) => sent.serverMsgID || sent.clientMsgID;
   const media = (source: Source, fileName?: string): MediaSource =>
     "url" in source ? { url: source.url, ...(fileName ? { name: fileName } : {}) } : { path: source.path };
@@ -19,13 +27,24 @@ export function createRegistrySender(registry: AccountRegistry, configuredIds: (
       const entry = registry.get(accountId);
       return !!entry && entry.client.status().connected;
     },
-    sendText: async (accountId: string, target: string, text: string) =>
-      id(await client(accountId).sendText(requireTarget(target), text)),
-    sendImage: async (accountId: string, target: string, source: Source, options?: { fileName?: string }) =>
-      id(await client(accountId).sendImage(requireTarget(target), media(source, options?.fileName))),
-    sendVideo: async (accountId: string, target: string, source: Source, options?: { fileName?: string }) =>
-      id(await client(accountId).sendVideo(requireTarget(target), media(source, options?.fileName))),
-    sendFile: async (accountId: string, target: string, source: Source, options?: { fileName?: string }) =>
-      id(await client(accountId).sendFile(requireTarget(target), media(source, options?.fileName))),
+    sendText: async (accountId: string, target: string, text: string) => {
+      const to = requireTarget(target);
+      return id(await via(accountId, `text to ${target}`, (c) => c.sendText(to, text)));
+    },
+    sendImage: async (accountId: string, target: string, source: Source, options?: { fileName?: string }) => {
+      const to = requireTarget(target);
+      const file = media(source, options?.fileName);
+      return id(await via(accountId, `image to ${target}`, (c) => c.sendImage(to, file)));
+    },
+    sendVideo: async (accountId: string, target: string, source: Source, options?: { fileName?: string }) => {
+      const to = requireTarget(target);
+      const file = media(source, options?.fileName);
+      return id(await via(accountId, `video to ${target}`, (c) => c.sendVideo(to, file)));
+    },
+    sendFile: async (accountId: string, target: string, source: Source, options?: { fileName?: string }) => {
+      const to = requireTarget(target);
+      const file = media(source, options?.fileName);
+      return id(await via(accountId, `file to ${target}`, (c) => c.sendFile(to, file)));
+    },
   };
 }
