@@ -5,6 +5,7 @@ import { startHealthWatch } from "./health.js";
 import { handleInbound } from "./inbound.js";
 import { InboundJournal } from "./journal.js";
 import type { LookupAll } from "./net-guard.js";
+import { ReadMarks } from "./read-marks.js";
 import type { AccountRegistry } from "./registry.js";
 import type { InboundChannelRuntime } from "./runtime-types.js";
 import type { SendQueue } from "./send-queue.js";
@@ -88,7 +89,12 @@ export function createGateway(deps: GatewayDeps) {
 
     let replayed = false;
     const retryDelaysMs = deps.inboundRetryDelaysMs ?? [2000, 5000, 15000];
-    const receive = (current: AccountClient, resolved: ResolvedAccount, message: InboundMessage) => {
+    const receive = (
+      current: AccountClient,
+      reads: ReadMarks,
+      resolved: ResolvedAccount,
+      message: InboundMessage,
+    ) => {
       if (!runtime) {
         log.error(
           `[multi-openim] ${resolved.accountId}: OpenClaw gave no channel runtime; inbound message dropped`,
@@ -106,6 +112,7 @@ export function createGateway(deps: GatewayDeps) {
         ...(deps.lookup ? { lookup: deps.lookup } : {}),
         ...(deps.queue ? { queue: deps.queue } : {}),
         mediaRoots: deps.mediaRoots ?? (() => []),
+        markRead: (conversationID: string) => void reads.mark(conversationID),
         onAdmitted: () => journal.received(message),
         onDispatch: () => journal.dispatched(id),
         onReplySent: () => {
@@ -144,6 +151,14 @@ export function createGateway(deps: GatewayDeps) {
       const resolved: ResolvedAccount = deps.registry.withLatestToken(account.resolved as ResolvedAccount);
       const next = deps.createClient(resolved, { tokenRefresher: refresher, logger: log });
       client = next;
+      // One per client: a restarted client starts with no marks in flight.
+      const reads = new ReadMarks({
+        markRead: (conversationID) => next.markRead?.(conversationID) ?? Promise.resolve(),
+        onError: (conversationID, error) =>
+          log.debug?.(
+            `[multi-openim] ${resolved.accountId}: mark read ${conversationID} failed: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+      });
       deps.registry.add({ account: resolved, client: next });
       unsubscribe = [
         next.on("status", (status) => ctx.setStatus(toChannelSnapshot(status))),
@@ -156,7 +171,7 @@ export function createGateway(deps: GatewayDeps) {
             );
             return;
           }
-          receive(next, resolved, message);
+          receive(next, reads, resolved, message);
         }),
       ];
       await next.start();
@@ -168,7 +183,7 @@ export function createGateway(deps: GatewayDeps) {
         log.info(
           `[multi-openim] ${resolved.accountId}: replaying ${message.clientMsgID} interrupted before dispatch`,
         );
-        receive(next, resolved, message);
+        receive(next, reads, resolved, message);
       }
     };
 

@@ -27,6 +27,8 @@ export interface InboundContext {
   onReplySent?: () => void;
   /** Called right before the turn is handed to OpenClaw (the crash journal marks it dispatched). */
   onDispatch?: () => Promise<void> | void;
+  /** Marks a conversation read (the gateway coalesces marks per conversation); default: client.markRead per message. */
+  markRead?: (conversationID: string) => void;
   /** Tests only: DNS for the media guard. */
   lookup?: LookupAll;
   /** Replies during a reconnect wait here (bounded) instead of failing. */
@@ -71,11 +73,13 @@ export async function handleInbound(
   }
   await ctx.onAdmitted?.();
   // Handled messages show as read to the sender (in their own conversation, si_… or sg_…).
-  ctx.client
-    .markRead?.(message.conversationID)
-    .catch((error: unknown) =>
-      ctx.log.debug?.(`[multi-openim] ${message.accountId}: mark read failed: ${errorText(error)}`),
-    );
+  if (ctx.markRead) ctx.markRead(message.conversationID);
+  else
+    ctx.client
+      .markRead?.(message.conversationID)
+      .catch((error: unknown) =>
+        ctx.log.debug?.(`[multi-openim] ${message.accountId}: mark read failed: ${errorText(error)}`),
+      );
   const { runtime, account } = ctx;
   const peerKind = message.kind === "direct" ? "direct" : "group";
   const baseRoute = runtime.routing.resolveAgentRoute({

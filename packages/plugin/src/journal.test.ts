@@ -54,3 +54,23 @@ test("the journal stays bounded, dropping finished entries first", async () => {
   expect(reopened.seen("d0")).toBe(false);
   expect(reopened.seen("d9")).toBe(true);
 });
+
+test("a burst larger than maxEntries keeps every message in flight, so all of them replay after a crash", async () => {
+  const file = join(dir, "journal.d.json");
+  const journal = await InboundJournal.open({ file, log, maxEntries: 10 });
+  for (let i = 0; i < 5; i++) await journal.done(`old${i}`);
+  await Promise.all(Array.from({ length: 30 }, (_, i) => journal.received(message(`m${i}`))));
+  await Promise.all([journal.dispatched("m0"), journal.dispatched("m1")]);
+  // "Crash": reopen from disk without any done.
+  const reopened = await InboundJournal.open({ file, log, maxEntries: 10 });
+  expect(reopened.replayable().map((m) => m.clientMsgID)).toEqual(
+    Array.from({ length: 28 }, (_, i) => `m${i + 2}`),
+  );
+  expect(reopened.stateOf("m0")).toBe("dispatched");
+  // Finished entries went first; in-flight ones were all kept although there are more than 10.
+  expect(reopened.seen("old4")).toBe(false);
+  // Once they finish, the journal shrinks back to its bound.
+  for (let i = 0; i < 30; i++) await reopened.done(`m${i}`);
+  const final = JSON.parse(await readFile(file, "utf8")) as { entries: { id: string }[] };
+  expect(final.entries.map((e) => e.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i + 20}`));
+});

@@ -13,7 +13,7 @@ interface Entry {
 
 export interface JournalOptions {
   file: string;
-  /** Entries kept (oldest finished ones are dropped first). Default 500. */
+  /** Entries kept: the oldest finished ones are dropped beyond it, in-flight ones never. Default 500. */
   maxEntries?: number;
   log: Logger;
 }
@@ -28,7 +28,10 @@ export interface JournalOptions {
  * - done: answered; a re-delivery (catch-up after reconnect) is dropped.
  */
 export class InboundJournal {
-  private entries = new Map<string, Entry>();
+  /** Received, or dispatched by this process: never dropped (a burst may exceed `maxEntries`). */
+  private open = new Map<string, Entry>();
+  /** Done, or dispatched before the last stop (OpenClaw owns those): only kept to drop re-deliveries, oldest first. */
+  private finished = new Map<string, Entry>();
   /** The write on disk now (or last). */
   private writing: Promise<void> = Promise.resolve();
   /** The write queued behind it, shared by every change made since `writing` took its snapshot. */
@@ -40,7 +43,10 @@ export class InboundJournal {
     const journal = new InboundJournal(options);
     try {
       const raw = JSON.parse(await readFile(options.file, "utf8")) as { entries?: Entry[] };
-      for (const entry of raw.entries ?? []) if (entry?.id) journal.entries.set(entry.id, entry);
+      for (const entry of raw.entries ?? []) {
+        if (!entry?.id) continue;
+        (entry.state === "received" ? journal.open : journal.finished).set(entry.id, entry);
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
         options.log.warn(
@@ -52,18 +58,16 @@ export class InboundJournal {
   }
 
   seen(id: string): boolean {
-    return this.entries.has(id);
+    return this.open.has(id) || this.finished.has(id);
   }
 
   stateOf(id: string): State | undefined {
-    return this.entries.get(id)?.state;
+    return (this.open.get(id) ?? this.finished.get(id))?.state;
   }
 
   /** Messages admitted but never handed to OpenClaw before the last stop or crash. */
   replayable(): InboundMessage[] {
-    return [...this.entries.values()].flatMap((e) =>
-      e.state === "received" && e.message ? [e.message] : [],
-    );
+    return [...this.open.values()].flatMap((e) => (e.state === "received" && e.message ? [e.message] : []));
   }
 
   received(message: InboundMessage): Promise<void> {
@@ -84,8 +88,9 @@ export class InboundJournal {
   }
 
   private set(entry: Entry): Promise<void> {
-    this.entries.delete(entry.id);
-    this.entries.set(entry.id, entry);
+    this.open.delete(entry.id);
+    this.finished.delete(entry.id);
+    (entry.state === "done" ? this.finished : this.open).set(entry.id, entry);
     this.trim();
     return this.persist();
   }
@@ -101,7 +106,8 @@ export class InboundJournal {
       .catch(() => {})
       .then(() => {
         this.queued = null;
-        const snapshot = JSON.stringify({ version: 1, entries: [...this.entries.values()] });
+        const entries = [...this.finished.values(), ...this.open.values()];
+        const snapshot = JSON.stringify({ version: 1, entries });
         return writeFileAtomic(this.options.file, snapshot, { mode: 0o600 });
       });
     this.queued = next;
@@ -109,16 +115,15 @@ export class InboundJournal {
     return next;
   }
 
+  /**
+   * Drops the oldest finished entries beyond `maxEntries` (O(1) each). Entries still in flight are
+   * never dropped, whatever their number: dropping one would lose its replay after a crash.
+   */
   private trim(): void {
     const max = this.options.maxEntries ?? 500;
-    if (this.entries.size <= max) return;
-    for (const [id, e] of this.entries) {
-      if (this.entries.size <= max) return;
-      if (e.state !== "received") this.entries.delete(id);
-    }
-    for (const id of this.entries.keys()) {
-      if (this.entries.size <= max) return;
-      this.entries.delete(id);
+    for (const id of this.finished.keys()) {
+      if (this.open.size + this.finished.size <= max) return;
+      this.finished.delete(id);
     }
   }
 }

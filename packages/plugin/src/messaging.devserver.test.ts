@@ -205,6 +205,45 @@ test("quotes and mentions in, quote + @asker out, read marks on the right conver
   expect(lines.filter((l) => l.includes("mark read failed"))).toEqual([]);
 });
 
+test("a burst of DMs: each reaches the agent once, in order, and the conversation ends read with a few marks", {
+  timeout: 40_000,
+}, async () => {
+  const route = "/msg/mark_conversation_as_read";
+  const marksBefore = dev.counters.requests[route] ?? 0;
+  const n = 150;
+  for (let i = 0; i < n; i++) dev.sendAs("alice", "user:bot_a", `BURST-${i}`);
+  const burst = () => env.bodies.filter((b) => b.startsWith("BURST-"));
+  await until(() => burst().length >= n, 30_000);
+  expect(burst()).toEqual(Array.from({ length: n }, (_, i) => `BURST-${i}`));
+  // The bot's read seq in the DM reaches its newest message (asked of the server, with a second token).
+  const token = dev.mintToken("bot_a");
+  const readState = async () => {
+    const res = await fetch(`${dev.apiAddr}/conversation/get_conversations_has_read_and_max_seq`, {
+      method: "POST",
+      headers: { token, operationID: `read-${Date.now()}`, "content-type": "application/json" },
+      body: JSON.stringify({ userID: "bot_a", conversationIDs: ["si_alice_bot_a"] }),
+    });
+    const json = (await res.json()) as {
+      data: { seqs: Record<string, { maxSeq: number; hasReadSeq: number }> };
+    };
+    return json.data.seqs.si_alice_bot_a;
+  };
+  // Every inbound message is read (the bot's own replies after it may still be on their way).
+  const last = dev.messagesFor("alice").find((m) => m.text === `BURST-${n - 1}`);
+  const end = Date.now() + 10_000;
+  let hasReadSeq = (await readState())?.hasReadSeq ?? 0;
+  while (hasReadSeq < (last?.seq ?? 1) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 100));
+    hasReadSeq = (await readState())?.hasReadSeq ?? 0;
+  }
+  expect(last).toBeDefined();
+  expect(hasReadSeq).toBeGreaterThanOrEqual(last?.seq as number);
+  const marks = (dev.counters.requests[route] ?? 0) - marksBefore;
+  console.log(`[numbers] ${n} DMs in a burst: ${marks} read-mark requests`);
+  expect(marks).toBeGreaterThan(0);
+  expect(marks).toBeLessThan(n / 2);
+});
+
 test("a send during a disconnect is queued and delivered exactly once after the reconnect", {
   timeout: 40_000,
 }, async () => {
