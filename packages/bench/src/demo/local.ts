@@ -3,23 +3,36 @@ import { say } from "../quiet-console.ts";
 import { holdOpen } from "./keep.ts";
 import { runLocalSteps } from "./local-steps.ts";
 import type { createNarrator } from "./narrator.ts";
+import { stopOnSignal } from "./signals.ts";
 import { startGatewayStack, startTwoServers } from "./stack.ts";
 
 /** Two devservers, a real gateway with two accounts, the narrated steps, then the summary (or --keep). */
 export async function runLocalDemo(n: ReturnType<typeof createNarrator>, keep: boolean): Promise<boolean> {
   let servers: Awaited<ReturnType<typeof startTwoServers>> | undefined;
   let stack: Awaited<ReturnType<typeof startGatewayStack>> | undefined;
+  let holding = false;
+  let ok = false;
   const cleanup = async () => {
     await stack?.stop();
     await servers?.close();
   };
-  process.once("SIGINT", () => void cleanup().then(() => process.exit(130)));
+  // Ctrl-C stops it all: after --keep's instructions that is the normal end (the steps' result is the
+  // exit code); earlier it is an interruption (130).
+  stopOnSignal(async () => {
+    await cleanup();
+    return holding ? (ok ? 0 : 1) : 130;
+  });
+  // The summary ends every run, a failed start included.
+  const finish = () => {
+    say(`\n${n.summary()}`);
+    return n.results.every((r) => r.ok);
+  };
   try {
     const started = await n.step("start two OpenIM devservers (server A and server B)", async () => {
       servers = await startTwoServers();
       return `A ${servers.a.apiAddr} (bot_a, alice, carol, group "team"); B ${servers.b.apiAddr} (bot_b, bob)`;
     });
-    if (!started || !servers) return false;
+    if (!started || !servers) return finish();
     const { a, b } = servers;
     const issued: string[] = []; // every token the demo hands out, initial and refreshed: none may be printed
     const issue = (server: typeof a, userID: string) => {
@@ -47,7 +60,7 @@ export async function runLocalDemo(n: ReturnType<typeof createNarrator>, keep: b
         return "accounts a (server A) and b (server B) running";
       },
     );
-    if (!up || !stack) return false;
+    if (!up || !stack) return finish();
     await runLocalSteps(n, stack, servers);
     const output = stack.gateway.output;
     await n.step("no token in the gateway's output", async () => {
@@ -55,14 +68,14 @@ export async function runLocalDemo(n: ReturnType<typeof createNarrator>, keep: b
       if (leaked) throw new Error(`${leaked} token(s) appear in the gateway output`);
       return `${output.split("\n").length} lines checked against ${issued.length} tokens (initial and refreshed)`;
     });
-    say(`\n${n.summary()}`);
-    const ok = n.results.every((r) => r.ok);
+    ok = finish();
     if (keep) {
+      holding = true;
       await holdOpen({ stack, servers });
-      return ok;
     }
     return ok;
   } finally {
-    if (!keep) await cleanup();
+    // A run that never reached --keep's hold (a failed start) must not leave a gateway behind.
+    if (!holding) await cleanup();
   }
 }

@@ -1,0 +1,18 @@
+/**
+ * Ctrl-C (SIGINT, from a terminal to the whole foreground group) or SIGTERM: run `stop` once and exit
+ * with the code it returns. The gateway runs in a process group of its own, so only `stop` ends it;
+ * a second signal while stopping is ignored rather than leaving it orphaned.
+ */
+export function stopOnSignal(stop: () => Promise<number>): void {
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    void stop().then(
+      (code) => process.exit(code),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+}
