@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { say } from "../quiet-console.ts";
+import { OPENCLAW_BIN } from "./harness.ts";
 import type { startGatewayStack, startTwoServers } from "./stack.ts";
 
 /** The devserver's bin (its `chat` subcommand talks to a running devserver over the control API). */
@@ -48,7 +49,8 @@ export async function holdOpen(options: {
   say(
     `  openclaw CLI      OPENCLAW_CONFIG_PATH=${sh(stack.configPath)} OPENCLAW_STATE_DIR=${sh(String(stack.env.OPENCLAW_STATE_DIR))} HOME=${sh(String(stack.env.HOME))} \\`,
   );
-  say("                    node packages/plugin/node_modules/openclaw/openclaw.mjs channels status");
+  // OpenClaw needs Node >= 24.16: name the Node running the demo, not whatever `node` is on the PATH.
+  say(`                    ${sh(process.execPath)} ${sh(OPENCLAW_BIN)} channels status`);
   if (servers) {
     const { a, b } = servers;
     say(`  server A          ws ${a.wsAddr}  api ${a.apiAddr}   (bot_a; humans alice, carol; group team)`);
