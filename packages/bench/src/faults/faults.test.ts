@@ -1,13 +1,14 @@
 import { expect, test } from "vitest";
 import { quietConsole } from "../quiet-console.ts";
 import { verdict } from "./report.ts";
-import { ciSubset, runFaults } from "./suite.ts";
+import { gatewayFaults, inProcessFaults, runFaults } from "./suite.ts";
 
-// The CI subset of the reliability suite (the whole one is `pnpm test:faults`): real SDK clients,
-// devservers and a loopback refresh endpoint; every DM counted, every log line searched for tokens.
-test("CI subset of the fault suite: recovered, nothing lost, nothing doubled, no secret in any log", async () => {
+// The whole reliability suite (`pnpm test:faults` runs the same rows and prints the table): real SDK
+// clients, devservers, a loopback refresh endpoint and a real OpenClaw gateway; every DM counted, every
+// log line searched for every token.
+test("in-process faults: recovered, nothing lost, nothing doubled, no secret in any log", async () => {
   const quiet = quietConsole();
-  const rows = await runFaults(ciSubset()).finally(() => quiet.restore());
+  const rows = await runFaults(inProcessFaults()).finally(() => quiet.restore());
   for (const row of rows) {
     expect({ fault: row.fault, verdict: verdict(row), outcome: row.outcome }).toMatchObject({
       verdict: "ok",
@@ -25,10 +26,28 @@ test("CI subset of the fault suite: recovered, nothing lost, nothing doubled, no
     "server drops the connection",
     "server restart",
     "slow server (2 s per reply) + drop",
+    "50 accounts expiring together",
+    "50 accounts expiring together, first DMs from new peers",
     "config with a path-traversal accountId",
   ]);
   // Each token fault goes through the real refresh endpoint; a failing one is called more than once.
   expect(rows.slice(0, 7).every((r) => r.refreshCalls >= 1)).toBe(true);
   expect(rows[4]!.refreshCalls).toBeGreaterThan(1);
-  expect(rows.filter((r) => r.sent > 0).every((r) => r.sent === 7)).toBe(true);
-}, 175_000);
+  expect(rows.slice(0, 10).every((r) => r.sent === 7)).toBe(true);
+  // One refresh per account, a DM per account during the outage.
+  expect(rows.slice(10, 12).map((r) => [r.sent, r.refreshCalls])).toEqual([
+    [50, 50],
+    [50, 50],
+  ]);
+}, 300_000);
+
+// The gateway's process groups are ended inside the run, which keeps to its own 480 s budget.
+test("kill -9 of a real gateway at both crash points: each DM answered exactly once after the restart", async () => {
+  const rows = await runFaults(gatewayFaults());
+  expect(rows.map((r) => [r.fault, verdict(r), r.sent, r.received, r.duplicates, r.secretsInLogs])).toEqual([
+    ["kill -9 after admission, before dispatch", "ok", 1, 1, 0, 0],
+    ["kill -9 after dispatch, before the reply", "ok", 1, 1, 0, 0],
+  ]);
+  for (const row of rows) expect(row.outcome).toMatch(/^kill point hit/);
+  expect(rows[0]!.logLines).toBeGreaterThan(0);
+}, 540_000);

@@ -13,7 +13,10 @@ const BOT = "kill-bot";
  * each DM must be answered exactly once: (a) by the plugin's journal replay, (b) by OpenClaw's own
  * recovery of the interrupted turn (the journal keeps the plugin from answering it a second time).
  */
-export async function killMidReplyFaults(): Promise<FaultRow[]> {
+export async function killMidReplyFaults(budgetMs = 480_000): Promise<FaultRow[]> {
+  // One deadline for every wait below, so the run (and its gateways) ends within the budget.
+  const deadline = performance.now() + budgetMs;
+  const left = (ms: number) => Math.max(1000, Math.min(ms, deadline - performance.now()));
   const stack = await startKillStack();
   const { dev } = stack;
   const answers = (human: string) =>
@@ -21,18 +24,17 @@ export async function killMidReplyFaults(): Promise<FaultRow[]> {
   const notes: string[] = [];
   try {
     const began = performance.now();
-    await stack.start();
+    const first = await stack.start(left(240_000));
     notes.push(`gateway ready ${s(began)}`);
     dev.sendAs("warm", `user:${BOT}`, "hello WARM-1");
-    await dev.waitForMessage((m) => m.sendID === BOT && m.text === "ACK WARM-1", 150_000);
+    await dev.waitForMessage((m) => m.sendID === BOT && m.text === "ACK WARM-1", left(150_000));
 
     const b = dev.sendAs("human-b", `user:${BOT}`, "please answer KILLB-1");
-    const bInTurn = await waitUntil(() => stack.modelCalls("KILLB-1") === 1, 120_000, 50);
+    const bInTurn = await waitUntil(() => stack.modelCalls("KILLB-1") === 1, left(120_000), 50);
     const a = dev.sendAs("human-a", `user:${BOT}`, {
       file: { url: stack.media.url("KILLA-1.txt"), name: "KILLA-1.txt", size: 24 },
     });
-    const aDownloading = await waitUntil(() => stack.media.requested("KILLA-1.txt") === 1, 60_000, 20);
-    const first = stack.gateways[0]!;
+    const aDownloading = await waitUntil(() => stack.media.requested("KILLA-1.txt") === 1, left(60_000), 20);
     await first.kill9();
     const killedAt = performance.now();
     // What the crash left on disk decides who answers: the kill points are checked, not assumed.
@@ -41,9 +43,9 @@ export async function killMidReplyFaults(): Promise<FaultRow[]> {
       aDownloading && states.get(a.clientMsgID) === "received" && answers("human-a").length === 0;
     const pointB = bInTurn && states.get(b.clientMsgID) === "dispatched" && answers("human-b").length === 0;
 
-    await stack.start();
+    await stack.start(left(240_000));
     notes.push(`restarted, ready ${s(killedAt)} after the kill`);
-    const answered = (human: string) => waitUntil(() => answers(human).length > 0, 150_000, 100);
+    const answered = (human: string) => waitUntil(() => answers(human).length > 0, left(150_000), 100);
     const [gotA, gotB] = await Promise.all([answered("human-a"), answered("human-b")]);
     notes.push(`answered ${s(killedAt)} after the kill`);
     await sleep(8000); // a second answer (a replay and OpenClaw's recovery both answering) would land here
@@ -83,6 +85,8 @@ export async function killMidReplyFaults(): Promise<FaultRow[]> {
         `OpenClaw's restart recovery (${orphan ? "logged" : "not logged"}; model asked ${stack.modelCalls("KILLB-1")}×)`,
       ),
     ];
+  } catch (error) {
+    throw new Error(`[faults] kill -9 mid-reply: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     await stack.stop();
   }

@@ -17,6 +17,7 @@ import { startHeldMedia } from "./held-media.ts";
 
 const ACCOUNT = "k";
 const MARKER = /(WARM|KILL[AB])-\w+/;
+const HALF_BUILT = /OpenClaw config is invalid|failed during load|Plugin source changed/;
 
 /**
  * The real path for kill -9: one devserver, a headless OpenClaw gateway with a snapshot of the built
@@ -77,13 +78,30 @@ async function setup(root: string, closers: (() => Promise<unknown>)[]) {
     tokens: [token],
     modelCalls: (marker: string) => calls.get(marker) ?? 0,
     gateways,
-    /** Starts a gateway (in its own process group) and waits until the account runs. */
-    async start(timeoutMs = 170_000): Promise<GatewayProcess> {
-      const [cmd, args] = gatewayRunArgs(port);
-      const gateway = new GatewayProcess(cmd, args, env);
-      gateways.push(gateway);
-      await gateway.waitFor(new RegExp(`\\[multi-openim\\] ${ACCOUNT}: running`), timeoutMs);
-      return gateway;
+    /**
+     * Starts a gateway (in its own process group) and waits until the account runs. A first start
+     * that finds the plugin half-built (packages/plugin rebuilt while it was copied: the config then
+     * names an unknown channel) copies it again, once; a restart reuses that same copy.
+     */
+    async start(timeoutMs: number): Promise<GatewayProcess> {
+      const end = performance.now() + timeoutMs;
+      for (let attempt = 1; ; attempt++) {
+        const [cmd, args] = gatewayRunArgs(port);
+        const gateway = new GatewayProcess(cmd, args, env);
+        gateways.push(gateway);
+        try {
+          await gateway.waitFor(
+            new RegExp(`\\[multi-openim\\] ${ACCOUNT}: running`),
+            end - performance.now(),
+          );
+          return gateway;
+        } catch (error) {
+          if (gateways.length > 1 || attempt > 1 || !HALF_BUILT.test(gateway.output)) throw error;
+          await gateway.stop();
+          await rm(pluginDir, { recursive: true, force: true });
+          await snapshotPlugin(root);
+        }
+      }
     },
     /** The plugin's inbound journal, as packages/plugin's journalPath() places it under the state dir. */
     async journalStates(): Promise<Map<string, string>> {

@@ -8,24 +8,25 @@ import { runTokenFaults } from "./token-faults.ts";
 /** One fault, or one scenario that counts several (the kill -9 run has a row per crash point). */
 export type FaultRun = () => Promise<FaultRow | FaultRow[]>;
 
-/** Every fault of the reliability suite, in order; each starts and stops its own servers. */
-export function fullSuite(): FaultRun[] {
+/** Every fault hosted in this process: one bot (or 50) on devservers, a loopback refresh endpoint. */
+export function inProcessFaults(): FaultRun[] {
   return [
     ...runTokenFaults(),
     ...runNetworkFaults(),
     () => massExpiryFault(50),
     () => massExpiryFault(50, true),
     pathTraversalFault,
-    killMidReplyFaults,
   ];
 }
 
-/**
- * What CI runs (the package's `test`, ~1 min): every single-account token, refresh-endpoint and network
- * fault, and the config check. The 50-account expiry and the kill -9 host stay in `pnpm test:faults`.
- */
-export function ciSubset(): FaultRun[] {
-  return [...runTokenFaults(), ...runNetworkFaults(), pathTraversalFault];
+/** Faults run on a real OpenClaw gateway hosting the plugin (a child process group per gateway). */
+export function gatewayFaults(): FaultRun[] {
+  return [() => killMidReplyFaults()];
+}
+
+/** Every fault of the reliability suite, in order; each starts and stops its own servers. */
+export function fullSuite(): FaultRun[] {
+  return [...inProcessFaults(), ...gatewayFaults()];
 }
 
 /** Runs faults one after another (they share two cores with everything else); a crash is a failed row. */
