@@ -1,12 +1,16 @@
 import {
+  accountIdProblem,
   CHANNEL_ID,
   type ChannelConfig,
+  type ConfigIssue,
   type ResolvedAccount,
   resolveAccounts,
   type SkippedAccount,
   validateChannelConfig,
 } from "@multi-openim/core";
 import type { Logger } from "./types.js";
+
+const CHANNEL_ID_ROOT = `channels.${CHANNEL_ID}`;
 
 export interface ChannelState {
   config: ChannelConfig | null;
@@ -45,6 +49,13 @@ export class ChannelConfigReader {
       const level = skip.reason.startsWith("disabled") ? "info" : "warn";
       this.once(level, `account "${skip.accountId}" skipped: ${skip.reason}`);
     }
+    // Accounts core's validation dropped (a path-traversal id, a bad field) carry core's own reason,
+    // already logged above as an error: status and startAccount name it instead of "not configured".
+    for (const id of listed) {
+      if (config.accounts[id] || skipped.some((s) => s.accountId === id)) continue;
+      const reason = rejectedReason(id, errors);
+      if (reason) skipped.push({ accountId: id, reason });
+    }
     return { config, accounts: new Map(accounts.map((a) => [a.accountId, a])), skipped, listed };
   }
 
@@ -53,4 +64,19 @@ export class ChannelConfigReader {
     this.reported.add(message);
     this.log()?.[level](`[multi-openim] config ${message}`);
   }
+}
+
+/** Core's reason for dropping account `id`: its id problem, or the errors under its path. */
+function rejectedReason(id: string, errors: ConfigIssue[]): string | undefined {
+  const problem = accountIdProblem(id);
+  if (problem) {
+    const shown = JSON.stringify(id.slice(0, 80));
+    const issue = errors.find((e) => e.message.startsWith(`account id ${shown} `));
+    return `invalid account id: ${issue?.message ?? `${shown} ${problem}`}`;
+  }
+  const prefix = `${CHANNEL_ID_ROOT}.accounts.${id}`;
+  const own = errors.filter((e) => e.path === prefix || e.path.startsWith(`${prefix}.`));
+  return own.length > 0
+    ? `invalid config: ${own.map((e) => `${e.path}: ${e.message}`).join("; ")}`
+    : undefined;
 }

@@ -64,6 +64,40 @@ describe("config adapter", () => {
   });
 });
 
+test('an account core rejects (path-traversal id, bad field) carries core\'s reason, not "not configured"', async () => {
+  const { plugin, lines } = setup();
+  const good = { token: "t", wsAddr: "ws://127.0.0.1:1", apiAddr: "http://127.0.0.1:1" };
+  const cfg = twoAccountConfig({}, { "../evil": good, broken: { ...good, platformID: "five" } });
+  const config = plugin.channel.config;
+  expect(config.listAccountIds(cfg)).toEqual(["a", "b", "../evil", "broken"]);
+  const evil = config.resolveAccount(cfg, "../evil");
+  expect(evil.configured).toBe(false);
+  expect(evil.reason).toMatch(
+    /^invalid account id: account id "..\/evil" contains a path separator: rename it/,
+  );
+  expect(config.unconfiguredReason(evil)).toBe(evil.reason);
+  expect(config.describeAccount(evil).lastError).toBe(evil.reason);
+  const broken = config.resolveAccount(cfg, "broken");
+  expect(broken.reason).toMatch(/^invalid config: channels\.multi-openim\.accounts\.broken\.platformID: /);
+  // An id that is simply absent is still "not configured".
+  expect(config.resolveAccount(cfg, "zed").reason).toMatch(/^not configured/);
+  await expect(
+    plugin.channel.gateway.startAccount({
+      cfg,
+      accountId: "../evil",
+      account: evil,
+      abortSignal: new AbortController().signal,
+      setStatus: () => {},
+    }),
+  ).rejects.toThrow(/account "..\/evil" cannot start: invalid account id: .*contains a path separator/);
+  // Logged once, as core's error (no second "skipped" line for the same problem).
+  expect(lines.filter((l) => l.includes("../evil"))).toEqual([
+    expect.stringMatching(
+      /^error \[multi-openim\] config channels\.multi-openim\.accounts: account id "..\/evil" contains a path separator/,
+    ),
+  ]);
+});
+
 describe("gateway lifecycle", () => {
   test("startAccount holds until aborted, then stops only its own client", async () => {
     const env = setup();

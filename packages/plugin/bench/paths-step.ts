@@ -1,0 +1,40 @@
+// The bench's "bare SDK vs client vs plugin (runtime double)" step alone, with the bench's own code
+// (packages/bench/src/bench/paths.ts, read-only) and its default counts:
+//   npx -y pnpm@10 exec node packages/plugin/bench/paths-step.ts [path/to/plugin/dist/index.mjs]
+// A dist path runs the step against that build instead of this package's (before/after comparisons).
+// Loopback only, bounded. Counts: BENCH_LATENCY_ROUNDS, BENCH_BURST, BENCH_INBOUND, BENCH_OUTBOUND.
+import { register } from "node:module";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const dist = process.argv[2];
+if (dist) {
+  const target = pathToFileURL(resolve(dist)).href;
+  const hook = `export async function resolve(spec, ctx, next) {
+    return spec === "multi-openim-channel" ? { url: ${JSON.stringify(target)}, shortCircuit: true } : next(spec, ctx);
+  }`;
+  register(`data:text/javascript,${encodeURIComponent(hook)}`);
+}
+const { guardSdkRejections } = await import("@multi-openim/client");
+const { quietConsole } = await import("../../bench/src/quiet-console.ts");
+const { benchPaths } = await import("../../bench/src/bench/paths.ts");
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const quiet = quietConsole();
+const release = guardSdkRejections(() => undefined);
+const result = await benchPaths({
+  rounds: env("BENCH_LATENCY_ROUNDS", 100),
+  burst: env("BENCH_BURST", 300),
+  inbound: env("BENCH_INBOUND", 1000),
+  outbound: env("BENCH_OUTBOUND", 300),
+});
+release();
+quiet.restore();
+console.log(`plugin: ${dist ?? "this package's dist"}`);
+for (const p of result.paths) {
+  console.log(
+    `${p.path.padEnd(24)} echo p50 ${p.echo.p50.toFixed(1)} ms  p95 ${p.echo.p95.toFixed(1)} ms  burst ${p.burstPerSec.toFixed(0)} msg/s`,
+  );
+}
+const { inboundPerSec, outboundPerSec } = result.plugin;
+console.log(`plugin inbound ${inboundPerSec.toFixed(0)} msg/s, outbound ${outboundPerSec.toFixed(0)} msg/s`);
