@@ -80,7 +80,7 @@ test("chat sends each piped line, prints the answers, and exits 0 at the end of 
   }
 }, 30_000);
 
-test("chat in a group (with --mention) prints every member's message and stops on Ctrl-C; a missing answer is exit 1", async () => {
+test("chat in a group (--mention) prints every member's message, Ctrl-C ends it; a missing answer or a vanished devserver is exit 1", async () => {
   const server = await startServer();
   try {
     const chat = run([
@@ -119,6 +119,18 @@ test("chat in a group (with --mention) prints every member's message and stops o
     unanswered.child.stdin.end("anyone?\n");
     expect(await unanswered.exited).toBe(1);
     expect(unanswered.io.err).toContain("1 of 1 message(s) to user:nobody got no answer within 1 s");
+
+    // The devserver goes away under an open chat (the demo stopped): a clear error, exit 1.
+    const orphan = run(["chat", "--api", server.api, "--as", "alice", "--to", "user:bob"]);
+    // Pinged until it prints one: then it is past its start and polling.
+    for (let i = 0; i < 30 && !orphan.io.out.includes("bob: ping"); i++) {
+      await server.control("sendAs", { userID: "bob", target: "user:alice", content: "ping" });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await orphan.until(/bob: ping\n/);
+    await server.stop();
+    expect(await orphan.exited).toBe(1);
+    expect(orphan.io.err).toContain(`no devserver answers at ${server.api}`);
 
     const bad = run(["chat", "--api", server.api, "--as", "alice", "--to", "bob"]);
     expect(await bad.exited).toBe(1);

@@ -42,11 +42,10 @@ async function control<T>(api: string, name: string, body: unknown, signal?: Abo
     );
   });
   const answer = (await res.json().catch(() => ({}))) as { errCode?: number; errMsg?: string; data?: T };
-  if (answer.errCode !== 0)
-    throw new DevServerError(
-      "DEVSERVER_BAD_INPUT",
-      `${name}: ${answer.errMsg?.replace(/^\[devserver\] /, "") ?? `HTTP ${res.status}`}`,
-    );
+  if (answer.errCode !== 0) {
+    const why = answer.errMsg?.replace(/^\[devserver\] /, "") ?? `HTTP ${res.status}`;
+    throw new DevServerError("DEVSERVER_BAD_INPUT", why.startsWith(`${name}:`) ? why : `${name}: ${why}`);
+  }
   return answer.data as T;
 }
 
