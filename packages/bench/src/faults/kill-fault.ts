@@ -52,6 +52,8 @@ export async function killMidReplyFaults(budgetMs = 480_000): Promise<FaultRow[]
     const output = stack.output();
     const replay = new RegExp(`replaying ${a.clientMsgID} interrupted before dispatch`).test(output);
     const orphan = /startup-orphaned|interrupted main session/.test(output);
+    // The plugin retries a hand-off that failed before any reply (e.g. OpenClaw still starting up).
+    const retries = output.split(`inbound ${a.clientMsgID} failed`).length - 1;
     const logs = createLogCapture();
     const leaks = logs.leaks(stack.tokens, [output]).length;
     const row = (point: "a" | "b", hit: boolean, got: boolean, count: number, how: string): FaultRow => ({
@@ -75,7 +77,7 @@ export async function killMidReplyFaults(budgetMs = 480_000): Promise<FaultRow[]
         pointA,
         gotA,
         answers("human-a").length,
-        `the plugin's journal replay (${replay ? "logged" : "NOT logged"}; file fetched ${stack.media.requested("KILLA-1.txt")}×)`,
+        `the plugin's journal replay (${replay ? "logged" : "NOT logged"}; file fetched ${stack.media.requested("KILLA-1.txt")}×, ${retries} hand-off retr${retries === 1 ? "y" : "ies"})`,
       ),
       row(
         "b",

@@ -4,16 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startDevServer } from "@multi-openim/devserver";
 import { type ChatMessage, startFakeModel, textOf } from "../../../plugin/src/e2e/fake-model.ts";
-import {
-  gatewayConfig,
-  gatewayRunArgs,
-  snapshotPlugin,
-  writeGatewayConfig,
-} from "../../../plugin/src/e2e/gateway-config.ts";
+import { gatewayConfig, gatewayRunArgs, writeGatewayConfig } from "../../../plugin/src/e2e/gateway-config.ts";
 import { freePort, GatewayProcess } from "../../../plugin/src/e2e/gateway-process.ts";
 import { openclawEnv } from "../../../plugin/src/e2e/openclaw-env.ts";
 import { freshToken } from "../fixtures.ts";
 import { startHeldMedia } from "./held-media.ts";
+import { stablePluginCopy } from "./plugin-copy.ts";
 
 const ACCOUNT = "k";
 const MARKER = /(WARM|KILL[AB])-\w+/;
@@ -56,7 +52,7 @@ async function setup(root: string, closers: (() => Promise<unknown>)[]) {
     return { text: `ACK ${marker || "(no marker)"}` };
   });
   closers.push(() => model.close());
-  const pluginDir = await snapshotPlugin(root);
+  const pluginDir = await stablePluginCopy(root);
   const port = await freePort();
   const env = await openclawEnv(root);
   const config = gatewayConfig({
@@ -80,8 +76,8 @@ async function setup(root: string, closers: (() => Promise<unknown>)[]) {
     gateways,
     /**
      * Starts a gateway (in its own process group) and waits until the account runs. A first start
-     * that finds the plugin half-built (packages/plugin rebuilt while it was copied: the config then
-     * names an unknown channel) copies it again, once; a restart reuses that same copy.
+     * that finds the plugin half-built (packages/plugin rebuilt right after it was copied: the config
+     * then names an unknown channel) copies it again, once; a restart reuses that same copy.
      */
     async start(timeoutMs: number): Promise<GatewayProcess> {
       const end = performance.now() + timeoutMs;
@@ -98,8 +94,7 @@ async function setup(root: string, closers: (() => Promise<unknown>)[]) {
         } catch (error) {
           if (gateways.length > 1 || attempt > 1 || !HALF_BUILT.test(gateway.output)) throw error;
           await gateway.stop();
-          await rm(pluginDir, { recursive: true, force: true });
-          await snapshotPlugin(root);
+          await stablePluginCopy(root);
         }
       }
     },
