@@ -20,9 +20,10 @@ export interface DemoProcess {
   kill(): Promise<void>;
 }
 
-export function startDemo(args: string[]): DemoProcess {
+export function startDemo(args: string[], env: NodeJS.ProcessEnv = {}): DemoProcess {
   const child = spawn(process.execPath, ["packages/bench/src/demo/main.ts", ...args], {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,5 +1,6 @@
 // `pnpm demo`: the plugin in a real OpenClaw gateway, narrated. Against two local devservers by default;
-// `--ws <url> --api <url> --token <jwt>` points one account at a real OpenIM server instead.
+// `--ws <url> --api <url> --token <jwt>` points one account at a real OpenIM server instead (the token
+// may come from $MULTI_OPENIM_TOKEN instead, which keeps it out of `ps`).
 // `--keep` leaves everything running and says how to talk to the bot.
 import { parseArgs } from "node:util";
 import { ensureBuilt } from "../ensure-built.ts";
@@ -17,12 +18,14 @@ const { values: flags } = parseArgs({
 });
 if (flags.help) {
   say("pnpm demo [--keep] [--ws ws://host:10001 --api http://host:10002 --token <bot JWT>]");
+  say("  the token may come from $MULTI_OPENIM_TOKEN instead of --token (kept out of `ps`)");
   process.exit(0);
 }
+const token = flags.token ?? (flags.ws || flags.api ? process.env.MULTI_OPENIM_TOKEN : undefined);
 const real = flags.ws || flags.api || flags.token;
-if (real && !(flags.ws && flags.api && flags.token)) {
+if (real && !(flags.ws && flags.api && token)) {
   say(
-    "[demo] --ws, --api and --token go together: the real server's gateway URL, its API URL and the bot's token.",
+    "[demo] --ws, --api and --token (or $MULTI_OPENIM_TOKEN) go together: the real server's gateway URL, its API URL and the bot's token.",
   );
   process.exit(2);
 }
@@ -32,8 +35,7 @@ const { createNarrator } = await import("./narrator.ts");
 const n = createNarrator();
 const { runDemo } = real
   ? await import("./real-server.ts").then((m) => ({
-      runDemo: () =>
-        m.runRealServerDemo(n, { ws: flags.ws!, api: flags.api!, token: flags.token! }, flags.keep!),
+      runDemo: () => m.runRealServerDemo(n, { ws: flags.ws!, api: flags.api!, token: token! }, flags.keep!),
     }))
   : await import("./local.ts").then((m) => ({ runDemo: () => m.runLocalDemo(n, flags.keep!) }));
 const ok = await runDemo();

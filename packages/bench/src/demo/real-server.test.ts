@@ -40,11 +40,11 @@ test("pnpm demo --ws --api --token: checks what one token can over the protocol 
   expect(await isListening(port)).toBe(false);
 }, 420_000);
 
-test("pnpm demo --ws --api --token with a token the server refuses: a clear failed step, no gateway, exit 1", async () => {
+test("pnpm demo --ws --api with a token ($MULTI_OPENIM_TOKEN) the server refuses: a clear failed step, no gateway, exit 1", async () => {
   server = await startDevServer();
   const token = server.mintToken("bot");
   server.invalidateToken("bot");
-  demo = startDemo(["--ws", server.wsAddr, "--api", server.apiAddr, "--token", token]);
+  demo = startDemo(["--ws", server.wsAddr, "--api", server.apiAddr], { MULTI_OPENIM_TOKEN: token });
   expect(await within(demo.exited, 60_000)).toBe(1);
   expect(demo.output()).toMatch(/✘ \[demo\] the server refused the token: 1502/);
   expect(demo.output()).toMatch(/0\/1 steps ok/);
