@@ -38,3 +38,5 @@ for (const p of result.paths) {
 }
 const { inboundPerSec, outboundPerSec } = result.plugin;
 console.log(`plugin inbound ${inboundPerSec.toFixed(0)} msg/s, outbound ${outboundPerSec.toFixed(0)} msg/s`);
+// A registered resolve hook keeps the loader thread alive: leave explicitly.
+process.exit(0);

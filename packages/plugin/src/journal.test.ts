@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
@@ -46,7 +46,7 @@ test("a change made while a write is on disk lands in the next write", async () 
 
 test("the journal stays bounded, dropping finished entries first", async () => {
   const file = join(dir, "journal.c.json");
-  const journal = await InboundJournal.open({ file, log, maxEntries: 5 });
+  const journal = await InboundJournal.open({ file, log, maxEntries: 5, doneDelayMs: 1 });
   await journal.received(message("pending"));
   for (let i = 0; i < 10; i++) await journal.done(`d${i}`);
   const reopened = await InboundJournal.open({ file, log });
@@ -57,12 +57,12 @@ test("the journal stays bounded, dropping finished entries first", async () => {
 
 test("a burst larger than maxEntries keeps every message in flight, so all of them replay after a crash", async () => {
   const file = join(dir, "journal.d.json");
-  const journal = await InboundJournal.open({ file, log, maxEntries: 10 });
+  const journal = await InboundJournal.open({ file, log, maxEntries: 10, doneDelayMs: 1 });
   for (let i = 0; i < 5; i++) await journal.done(`old${i}`);
   await Promise.all(Array.from({ length: 30 }, (_, i) => journal.received(message(`m${i}`))));
   await Promise.all([journal.dispatched("m0"), journal.dispatched("m1")]);
   // "Crash": reopen from disk without any done.
-  const reopened = await InboundJournal.open({ file, log, maxEntries: 10 });
+  const reopened = await InboundJournal.open({ file, log, maxEntries: 10, doneDelayMs: 1 });
   expect(reopened.replayable().map((m) => m.clientMsgID)).toEqual(
     Array.from({ length: 28 }, (_, i) => `m${i + 2}`),
   );
@@ -73,4 +73,45 @@ test("a burst larger than maxEntries keeps every message in flight, so all of th
   for (let i = 0; i < 30; i++) await reopened.done(`m${i}`);
   const final = JSON.parse(await readFile(file, "utf8")) as { entries: { id: string }[] };
   expect(final.entries.map((e) => e.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i + 20}`));
+});
+
+test("done rides on the next write, or its own after doneDelayMs, or the flush at stop", async () => {
+  const file = join(dir, "journal.e.json");
+  const journal = await InboundJournal.open({ file, log, doneDelayMs: 60_000 });
+  await journal.received(message("a"));
+  await journal.dispatched("a");
+  const doneA = journal.done("a");
+  // The next admitted message's write carries it: one write, both changes.
+  await journal.received(message("b"));
+  await doneA;
+  let reopened = await InboundJournal.open({ file, log });
+  expect([reopened.stateOf("a"), reopened.stateOf("b")]).toEqual(["done", "received"]);
+
+  void journal.done("b");
+  await journal.flush();
+  reopened = await InboundJournal.open({ file, log });
+  expect(reopened.stateOf("b")).toBe("done");
+  expect(reopened.replayable()).toEqual([]);
+
+  const quick = await InboundJournal.open({ file, log, doneDelayMs: 5 });
+  await quick.received(message("c"));
+  await quick.done("c");
+  expect((await InboundJournal.open({ file, log })).stateOf("c")).toBe("done");
+});
+
+test("a write that fails rejects with the file named, and the next one still works", async () => {
+  const file = join(dir, "sub", "journal.f.json");
+  const journal = await InboundJournal.open({ file, log });
+  await journal.received(message("a"));
+  await rm(join(dir, "sub"), { recursive: true });
+  await writeFile(join(dir, "sub"), "a file where the folder was");
+  await expect(journal.received(message("b"))).rejects.toThrow(
+    /\[journal\] could not write .*journal\.f\.json \(ENOTDIR\)/,
+  );
+  await rm(join(dir, "sub"));
+  await mkdir(join(dir, "sub"));
+  await journal.received(message("c"));
+  const reopened = await InboundJournal.open({ file, log });
+  expect(reopened.replayable().map((m) => m.clientMsgID)).toEqual(["a", "b", "c"]);
+  expect((await readdir(join(dir, "sub"))).filter((f) => f.endsWith(".tmp"))).toEqual([]);
 });

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { writeFileAtomic } from "@multi-openim/core";
+import { replaceFile } from "./journal-file.js";
 import type { InboundMessage, Logger } from "./types.js";
 
 type State = "received" | "dispatched" | "done";
@@ -15,17 +15,22 @@ export interface JournalOptions {
   file: string;
   /** Entries kept: the oldest finished ones are dropped beyond it, in-flight ones never. Default 500. */
   maxEntries?: number;
+  /** How long a `done` mark may wait to share a later write instead of its own. Default 1000 ms. */
+  doneDelayMs?: number;
   log: Logger;
 }
 
 /**
  * The per-account inbound crash journal, one small JSON file under OpenClaw's state dir, written
- * atomically (core's writeFileAtomic). A message is recorded when admitted, marked dispatched right
+ * atomically (journal-file.ts). A message is recorded when admitted, marked dispatched right
  * before OpenClaw gets the turn, and done after. After a crash:
  * - received (never dispatched): OpenClaw never saw it, so the plugin replays it;
  * - dispatched: OpenClaw's own startup recovery re-runs the interrupted turn ("startup-orphaned
  *   main session"), so the plugin must not: it only drops re-deliveries of that id;
  * - done: answered; a re-delivery (catch-up after reconnect) is dropped.
+ * `received` and `dispatched` are on disk before the caller goes on; `done` rides on the next write
+ * (or its own after `doneDelayMs`, or the flush at stop): lost in a crash, the entry stays
+ * `dispatched`, which recovery treats the same (re-deliveries dropped, nothing replayed).
  */
 export class InboundJournal {
   /** Received, or dispatched by this process: never dropped (a burst may exceed `maxEntries`). */
@@ -36,6 +41,13 @@ export class InboundJournal {
   private writing: Promise<void> = Promise.resolve();
   /** The write queued behind it, shared by every change made since `writing` took its snapshot. */
   private queued: Promise<void> | null = null;
+  /** A `done` waiting for a write to share. */
+  private lazy: {
+    timer: NodeJS.Timeout;
+    resolve: (write: Promise<void>) => void;
+    promise: Promise<void>;
+  } | null = null;
+  private dirReady = false;
 
   private constructor(private readonly options: JournalOptions) {}
 
@@ -71,28 +83,42 @@ export class InboundJournal {
   }
 
   received(message: InboundMessage): Promise<void> {
-    return this.set({ id: message.clientMsgID, state: "received", at: Date.now(), message });
+    this.set({ id: message.clientMsgID, state: "received", at: Date.now(), message });
+    return this.persist();
   }
 
   dispatched(id: string): Promise<void> {
-    return this.set({ id, state: "dispatched", at: Date.now() });
+    this.set({ id, state: "dispatched", at: Date.now() });
+    return this.persist();
   }
 
+  /** Resolves once a write holding it is on disk (not awaited on the inbound path). */
   done(id: string): Promise<void> {
-    return this.set({ id, state: "done", at: Date.now() });
+    this.set({ id, state: "done", at: Date.now() });
+    if (this.queued) return this.queued;
+    if (!this.lazy) {
+      let resolve!: (write: Promise<void>) => void;
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      const timer = setTimeout(() => this.persist(), this.options.doneDelayMs ?? 1000);
+      timer.unref();
+      this.lazy = { timer, resolve, promise };
+    }
+    return this.lazy.promise;
   }
 
-  /** Resolves when every write so far is on disk. */
+  /** Resolves when every change so far is on disk. */
   flush(): Promise<void> {
+    if (this.lazy) this.persist();
     return this.writing;
   }
 
-  private set(entry: Entry): Promise<void> {
+  private set(entry: Entry): void {
     this.open.delete(entry.id);
     this.finished.delete(entry.id);
     (entry.state === "done" ? this.finished : this.open).set(entry.id, entry);
     this.trim();
-    return this.persist();
   }
 
   /**
@@ -108,10 +134,19 @@ export class InboundJournal {
         this.queued = null;
         const entries = [...this.finished.values(), ...this.open.values()];
         const snapshot = JSON.stringify({ version: 1, entries });
-        return writeFileAtomic(this.options.file, snapshot, { mode: 0o600 });
+        const createDir = !this.dirReady;
+        return replaceFile(this.options.file, snapshot, { createDir }).then(() => {
+          this.dirReady = true;
+        });
       });
     this.queued = next;
     this.writing = next;
+    if (this.lazy) {
+      // This write carries the waiting `done` marks too.
+      clearTimeout(this.lazy.timer);
+      this.lazy.resolve(next);
+      this.lazy = null;
+    }
     return next;
   }
 
