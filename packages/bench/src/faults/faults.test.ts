@@ -9,12 +9,9 @@ import { gatewayFaults, inProcessFaults, runFaults } from "./suite.ts";
 test("in-process faults: recovered, nothing lost, nothing doubled, no secret in any log", async () => {
   const quiet = quietConsole();
   const rows = await runFaults(inProcessFaults()).finally(() => quiet.restore());
-  for (const row of rows) {
-    expect({ fault: row.fault, verdict: verdict(row), outcome: row.outcome }).toMatchObject({
-      verdict: "ok",
-    });
-    expect(row.received).toBe(row.sent);
-  }
+  // A failing row is shown whole: which fault, what happened, the counts.
+  expect(rows.filter((r) => verdict(r) !== "ok")).toEqual([]);
+  expect(rows.every((r) => r.received === r.sent)).toBe(true);
   expect(rows.map((r) => r.fault)).toEqual([
     "token expired (1501)",
     "token invalid (1502)",
