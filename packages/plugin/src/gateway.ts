@@ -156,7 +156,7 @@ export function createGateway(deps: GatewayDeps) {
         markRead: (conversationID) => next.markRead?.(conversationID) ?? Promise.resolve(),
         onError: (conversationID, error) =>
           log.debug?.(
-            `[multi-openim] ${resolved.accountId}: mark read ${conversationID} failed: ${error instanceof Error ? error.message : String(error)}`,
+            `[multi-openim] ${resolved.accountId}: mark read failed (${conversationID}): ${error instanceof Error ? error.message : String(error)}`,
           ),
       });
       deps.registry.add({ account: resolved, client: next });
