@@ -54,6 +54,9 @@ export async function killMidReplyFaults(budgetMs = 480_000): Promise<FaultRow[]
     const orphan = /startup-orphaned|interrupted main session/.test(output);
     // The plugin retries a hand-off that failed before any reply (e.g. OpenClaw still starting up).
     const retries = output.split(`inbound ${a.clientMsgID} failed`).length - 1;
+    // Anything else the bot sent them (a notice, an error) is shown, not counted as an answer.
+    const others = (human: string) =>
+      dev.messagesFor(human).filter((m) => m.sendID === BOT && !m.text.startsWith("ACK")).length;
     const logs = createLogCapture();
     const leaks = logs.leaks(stack.tokens, [output]).length;
     const row = (point: "a" | "b", hit: boolean, got: boolean, count: number, how: string): FaultRow => ({
@@ -62,7 +65,7 @@ export async function killMidReplyFaults(budgetMs = 480_000): Promise<FaultRow[]
           ? "kill -9 after admission, before dispatch"
           : "kill -9 after dispatch, before the reply",
       recovered: hit && got && count === 1,
-      outcome: `${hit ? "kill point hit" : "KILL POINT MISSED"} (journal: ${states.get(point === "a" ? a.clientMsgID : b.clientMsgID) ?? "no entry"}); answered ${count}× by ${how}; ${notes.join(", ")}`,
+      outcome: `${hit ? "kill point hit" : "KILL POINT MISSED"} (journal: ${states.get(point === "a" ? a.clientMsgID : b.clientMsgID) ?? "no entry"}); answered ${count}× by ${how}; other bot messages ${others(point === "a" ? "human-a" : "human-b")}; ${notes.join(", ")}`,
       sent: 1,
       received: Math.min(count, 1),
       duplicates: Math.max(0, count - 1),
