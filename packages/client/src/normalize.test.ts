@@ -57,6 +57,25 @@ test("group @-mentions: self, AtAllTag, others", () => {
   expect(at(["carol"])).toMatchObject({ mentionsSelf: false, mentionedUserIDs: ["carol"] });
 });
 
+test("the names a client wrote after each @ (atUsersInfo) come along by userID", () => {
+  const message = normalizeMessage(
+    {
+      ...base,
+      sessionType: 3,
+      groupID: "g1",
+      contentType: 106,
+      atTextElem: {
+        text: "@Bot Prime hello",
+        atUserList: ["bot"],
+        atUsersInfo: [{ atUserID: "bot", groupNickname: "Bot Prime" }, { atUserID: "x" }],
+      },
+    } as unknown as MessageItem,
+    ctx,
+  );
+  expect(message.mentionNames).toEqual({ bot: "Bot Prime" });
+  expect(normalizeMessage({ ...base, sessionType: 1 }, ctx).mentionNames).toBeUndefined();
+});
+
 test("quote and media descriptors", () => {
   const quote = normalizeMessage(
     {

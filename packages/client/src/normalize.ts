@@ -41,6 +41,21 @@ export function isChatMessage(item: MessageItem): boolean {
   return item.contentType < 1000 && item.contentType !== TYPE.typing;
 }
 
+function mentionNamesOf(info: unknown): { mentionNames?: Record<string, string> } {
+  if (!Array.isArray(info)) return {};
+  const names: Record<string, string> = {};
+  for (const entry of info as { atUserID?: unknown; groupNickname?: unknown }[]) {
+    if (
+      typeof entry?.atUserID === "string" &&
+      typeof entry.groupNickname === "string" &&
+      entry.groupNickname
+    ) {
+      names[entry.atUserID] = entry.groupNickname;
+    }
+  }
+  return Object.keys(names).length > 0 ? { mentionNames: names } : {};
+}
+
 /** MessageItem (live push or history, same shape) → InboundMessage. */
 export function normalizeMessage(
   item: MessageItem,
@@ -68,6 +83,7 @@ export function normalizeMessage(
     mentionsSelf: mentionsAll || mentioned.includes(context.selfUserID),
     mentionsAll,
     mentionedUserIDs: mentioned.filter((id) => id !== AT_ALL_TAG),
+    ...mentionNamesOf(at?.atUsersInfo),
     ...(quote ? { quote } : {}),
     media: mediaOf(item),
     serverTime: Number(item.sendTime) || 0,

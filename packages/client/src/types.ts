@@ -71,6 +71,8 @@ export interface InboundMessage {
   mentionsSelf: boolean;
   mentionsAll: boolean;
   mentionedUserIDs: string[];
+  /** The names the sender's client wrote after each "@" (atUsersInfo), by userID: strip "@<name>". */
+  mentionNames?: Record<string, string>;
   quote?: QuotedMessage;
   media: MediaDescriptor[];
   /** The server's clock, ms epoch. */

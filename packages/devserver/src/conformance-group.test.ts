@@ -34,12 +34,15 @@ describe("real SDK: groups and mentions", () => {
   test("mentions arrive as atTextElem.atUserList, AtAllTag included; the SDK's own @-message reaches the server", async () => {
     server = await startDevServer();
     server.createGroup("g2", ["alice", "bot"]);
+    server.registerUser("bot", { nickname: "The Bot" });
     const bot = await loginClient(server, "bot");
     server.sendAs("alice", "group:g2", { text: "@bot look", atUserIDs: ["bot"] });
     server.sendAs("alice", "group:g2", { text: "@everyone look", atAll: true });
     const [one, all] = await bot.waitMessages((m) => m.sendID === "alice", 2);
     expect(one.contentType).toBe(106);
     expect(one.atTextElem.atUserList).toEqual(["bot"]);
+    // As a real client writes it: the name shown after the @, here the registered nickname.
+    expect(one.atTextElem.atUsersInfo).toEqual([{ atUserID: "bot", groupNickname: "The Bot" }]);
     expect(one.atTextElem.text).toBe("@bot look");
     expect(all.atTextElem.atUserList).toEqual([AT_ALL_TAG]);
 

@@ -61,7 +61,11 @@ export interface BuiltContent {
 }
 
 /** Builds the element JSON the SDK expects for each content type; `quoted` is the SDK-shaped quoted message. */
-export function buildContent(content: SendContent, quoted?: (clientMsgID: string) => unknown): BuiltContent {
+export function buildContent(
+  content: SendContent,
+  quoted?: (clientMsgID: string) => unknown,
+  nickname: (userID: string) => string = (userID) => userID,
+): BuiltContent {
   if (typeof content === "string") return { contentType: ContentType.Text, elem: { content }, atUserIDs: [] };
   if (!content || typeof content !== "object") {
     throw new DevServerError("DEVSERVER_BAD_INPUT", "content: expected a string or an object like {text}");
@@ -128,7 +132,8 @@ export function buildContent(content: SendContent, quoted?: (clientMsgID: string
   if (atUserIDs.length > 0) {
     const atUsersInfo = atUserIDs.map((atUserID) => ({
       atUserID,
-      groupNickname: atUserID === AT_ALL_TAG ? "everyone" : atUserID,
+      // What a real client puts here: the name it showed after the @ in the text.
+      groupNickname: atUserID === AT_ALL_TAG ? "everyone" : nickname(atUserID),
     }));
     return {
       contentType: ContentType.AtText,

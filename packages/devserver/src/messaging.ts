@@ -94,10 +94,14 @@ export function sendAsUser(
       );
   }
   // Content first: bad input must leave the state as it was.
-  const built = buildContent(content, (id) => {
-    const found = ctx.state.findByClientMsgID(id);
-    return found ? sdkShape(found.msg) : undefined;
-  });
+  const built = buildContent(
+    content,
+    (id) => {
+      const found = ctx.state.findByClientMsgID(id);
+      return found ? sdkShape(found.msg) : undefined;
+    },
+    (id) => ctx.state.users.get(id)?.nickname ?? id,
+  );
   if (t.recvID) ctx.state.ensureUser(t.recvID);
   const sender = ctx.state.ensureUser(userID);
   const now = Date.now();

@@ -142,6 +142,27 @@ describe("inbound media, quotes and mentions", () => {
     );
     await a.stop();
   });
+
+  test("the @name the sender's client wrote for the bot (atUsersInfo) is stripped too; others' stay", async () => {
+    const env = setup();
+    const a = await start(env);
+    a.client.push(
+      {
+        kind: "group",
+        groupID: "g1",
+        text: "@Bot A: /status please, @Carol Ng",
+        mentionsSelf: true,
+        mentionNames: { bot_a: "Bot A", carol: "Carol Ng" },
+      },
+      "alice",
+    );
+    await until(() => env.contexts.length === 1);
+    expect(bodyOf(env.contexts[0])).toBe("/status please, @Carol Ng");
+    expect((env.contexts[0]?.message as { commandBody?: string } | undefined)?.commandBody).toBe(
+      "/status please, @Carol Ng",
+    );
+    await a.stop();
+  });
 });
 
 describe("crash journal", () => {

@@ -102,7 +102,8 @@ export async function handleInbound(
     log: ctx.log,
     ...(ctx.lookup ? { lookup: ctx.lookup } : {}),
   });
-  const selfNames = [account.userID];
+  // "@<userID>" and "@<the name the sender's client showed for the bot>" (OpenIM clients write the nickname).
+  const selfNames = [account.userID, message.mentionNames?.[account.userID] ?? ""];
   const body = inboundBody(message, { selfNames, mediaLines: media.lines });
   const command = stripSelfMentions(message.text, selfNames);
   const ingress = await runtime.inbound.ingress.resolveStable({

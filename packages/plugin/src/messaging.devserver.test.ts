@@ -185,8 +185,9 @@ test("quotes and mentions in, quote + @asker out, read marks on the right conver
 }, async () => {
   const route = "/msg/mark_conversation_as_read";
   const reads = dev.counters.requests[route] ?? 0;
-  // Group: the bot's own @name is stripped; the reply quotes the question and @-mentions the asker.
-  const asked = dev.sendAs("alice", "group:g1", { text: "@bot_a the deploy failed", atUserIDs: ["bot_a"] });
+  // Group: the bot's own @name (its nickname, as clients write it) is stripped; the reply quotes the
+  // question and @-mentions the asker.
+  const asked = dev.sendAs("alice", "group:g1", { text: "@Bot A the deploy failed", atUserIDs: ["bot_a"] });
   expect(await bodyWith("the deploy failed")).toBe("the deploy failed");
   const reply = await dev.waitForMessage((m) => m.sendID === "bot_a" && m.groupID === "g1", 10_000);
   expect(reply.contentType).toBe(106);

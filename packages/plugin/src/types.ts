@@ -32,6 +32,8 @@ export interface InboundMessage {
   mentionsSelf: boolean;
   mentionsAll: boolean;
   mentionedUserIDs?: string[];
+  /** The names the sender's client wrote after each "@", by userID. */
+  mentionNames?: Record<string, string>;
   quote?: { clientMsgID?: string; senderID?: string; text: string };
   media: { kind: string; url: string; name?: string; size?: number; mimeType?: string }[];
   serverTime: number;
