@@ -55,8 +55,13 @@ export async function killMidReplyFaults(budgetMs = 480_000): Promise<FaultRow[]
     // The plugin retries a hand-off that failed before any reply (e.g. OpenClaw still starting up).
     const retries = output.split(`inbound ${a.clientMsgID} failed`).length - 1;
     // Anything else the bot sent them (a notice, an error) is shown, not counted as an answer.
-    const others = (human: string) =>
-      dev.messagesFor(human).filter((m) => m.sendID === BOT && !m.text.startsWith("ACK")).length;
+    const others = (human: string) => {
+      const texts = dev
+        .messagesFor(human)
+        .filter((m) => m.sendID === BOT && !m.text.startsWith("ACK"))
+        .map((m) => JSON.stringify(m.text.slice(0, 80)));
+      return texts.length ? `${texts.length} (${texts.join(", ")})` : "0";
+    };
     const logs = createLogCapture();
     const leaks = logs.leaks(stack.tokens, [output]).length;
     const row = (point: "a" | "b", hit: boolean, got: boolean, count: number, how: string): FaultRow => ({
