@@ -62,12 +62,24 @@ async function answer(
   }
 }
 
+/** `chat` as alice to `to` on the devserver at `api`, with any extra flags. */
+const aliceChat = (api: string, to: string, ...extra: string[]) => [
+  "chat",
+  "--api",
+  api,
+  "--as",
+  "alice",
+  "--to",
+  to,
+  ...extra,
+];
+
 test("chat sends each piped line, prints the answers, and exits 0 at the end of the input", async () => {
   const server = await startServer();
   try {
     await server.control("sendAs", { userID: "bob", target: "user:alice", content: "old news" });
     const bob = answer(server.control, { userID: "bob", from: "alice", times: 2 });
-    const chat = run(["chat", "--api", server.api, "--as", "alice", "--to", "user:bob", "--wait", "20"]);
+    const chat = run(aliceChat(server.api, "user:bob", "--wait", "20"));
     chat.child.stdin.end("hi bob\n\nsecond line\n");
     expect(await chat.exited).toBe(0);
     await bob;
@@ -83,17 +95,7 @@ test("chat sends each piped line, prints the answers, and exits 0 at the end of 
 test("chat in a group (--mention) prints every member's message, Ctrl-C ends it; a missing answer or a vanished devserver is exit 1", async () => {
   const server = await startServer();
   try {
-    const chat = run([
-      "chat",
-      "--api",
-      server.api,
-      "--as",
-      "alice",
-      "--to",
-      "group:team",
-      "--mention",
-      "carol",
-    ]);
+    const chat = run(aliceChat(server.api, "group:team", "--mention", "carol"));
     const carol = answer(server.control, { userID: "carol", from: "alice", groupID: "team", times: 1 });
     chat.child.stdin.write("lunch?\n"); // stdin stays open: only Ctrl-C ends this chat
     await chat.until(/\[group:team\] carol: re: lunch\?\n/);
@@ -105,23 +107,13 @@ test("chat in a group (--mention) prints every member's message, Ctrl-C ends it;
     chat.child.kill("SIGINT");
     expect(await chat.exited).toBe(0);
 
-    const unanswered = run([
-      "chat",
-      "--api",
-      server.api,
-      "--as",
-      "alice",
-      "--to",
-      "user:nobody",
-      "--wait",
-      "1",
-    ]);
+    const unanswered = run(aliceChat(server.api, "user:nobody", "--wait", "1"));
     unanswered.child.stdin.end("anyone?\n");
     expect(await unanswered.exited).toBe(1);
     expect(unanswered.io.err).toContain("1 of 1 message(s) to user:nobody got no answer within 1 s");
 
     // The devserver goes away under an open chat (the demo stopped): a clear error, exit 1.
-    const orphan = run(["chat", "--api", server.api, "--as", "alice", "--to", "user:bob"]);
+    const orphan = run(aliceChat(server.api, "user:bob"));
     // Pinged until it prints one: then it is past its start and polling.
     for (let i = 0; i < 30 && !orphan.io.out.includes("bob: ping"); i++) {
       await server.control("sendAs", { userID: "bob", target: "user:alice", content: "ping" });
@@ -132,7 +124,7 @@ test("chat in a group (--mention) prints every member's message, Ctrl-C ends it;
     expect(await orphan.exited).toBe(1);
     expect(orphan.io.err).toContain(`no devserver answers at ${server.api}`);
 
-    const bad = run(["chat", "--api", server.api, "--as", "alice", "--to", "bob"]);
+    const bad = run(aliceChat(server.api, "bob"));
     expect(await bad.exited).toBe(1);
     expect(bad.io.err).toContain("--to: expected user:<userID> or group:<groupID>");
   } finally {
