@@ -1,9 +1,8 @@
 import { type Target, tokenExpiresAt } from "@multi-openim/core";
 import type { AccountClient, AccountClientEvents } from "./account-client.js";
-import { backoffDelay } from "./backoff.js";
+import { CatchUpRunner } from "./catch-up-runner.js";
 import { ConnectionWaiters } from "./connected-wait.js";
 import { Emitter } from "./emitter.js";
-import { createHistoryApi, type HistoryApi } from "./history.js";
 import { InboundPipeline } from "./inbound.js";
 import { normalizeMessage } from "./normalize.js";
 import {
@@ -35,9 +34,7 @@ class Client implements AccountClient {
   private readonly proactive: ProactiveRefresh;
   private readonly opts: ResolvedClientOptions;
   private releaseGuard: (() => void) | undefined;
-  private history: { session: SdkSession; api: HistoryApi } | undefined;
-  private catchUpRetry: ReturnType<typeof setTimeout> | undefined;
-  private catchUpFailures = 0;
+  private readonly catchUps: CatchUpRunner;
   private token: string;
   private userID: string;
   private session: SdkSession | undefined;
@@ -74,7 +71,7 @@ class Client implements AccountClient {
       queueTimeoutMs: this.opts.queueTimeoutMs,
       onError: (what, error) =>
         what === "catch-up"
-          ? this.retryCatchUp(error)
+          ? this.catchUps.failed(error)
           : this.log("warn", `${what} failed: ${String((error as Error)?.message ?? error)}`),
       deliver: (item, fromCatchUp) => {
         this.tracker.touch("lastInboundAt");
@@ -84,6 +81,13 @@ class Client implements AccountClient {
           normalizeMessage(item, { accountId: this.accountId, selfUserID: this.userID, fromCatchUp }),
         );
       },
+    });
+    this.catchUps = new CatchUpRunner({
+      inbound: this.inbound,
+      historyTimeoutMs: this.opts.historyTimeoutMs,
+      session: () => this.session,
+      running: () => this.abort !== undefined,
+      warn: (m) => this.log("warn", m),
     });
     this.proactive = new ProactiveRefresh({
       marginMs: this.opts.proactiveRefreshMarginMs,
@@ -133,7 +137,7 @@ class Client implements AccountClient {
     abort.abort();
     clearInterval(this.ticker);
     this.ticker = undefined;
-    clearTimeout(this.catchUpRetry);
+    this.catchUps.stop();
     this.proactive.stop();
     this.retireSession();
     this.releaseGuard?.();
@@ -213,7 +217,7 @@ class Client implements AccountClient {
     const session = this.session;
     if (!session) return;
     this.session = undefined;
-    this.history = undefined;
+    this.catchUps.forget();
     this.inbound.setApi(undefined);
     session.retire();
     if (this.tracker.current.connected) this.tracker.update({ connected: false });
@@ -233,10 +237,10 @@ class Client implements AccountClient {
           kicked: event === "OnKickedOffline",
         });
       },
-      onSyncFinish: () => this.catchUp(),
+      onSyncFinish: () => this.catchUps.run(),
       onSyncFailed: (code, msg) => {
         this.log("warn", `SDK sync failed (errCode=${code} ${msg}); catching up through history anyway`);
-        this.catchUp();
+        this.catchUps.run();
       },
       onMessages: (items) => this.inbound.live(items),
       onFrame: () => this.tracker.touch("lastTransportActivityAt"),
@@ -245,48 +249,13 @@ class Client implements AccountClient {
     };
   }
 
-  private catchUp(): void {
-    const session = this.session;
-    if (!session?.connected) return;
-    clearTimeout(this.catchUpRetry);
-    void this.inbound.catchUpAll(this.historyFor(session)).then((done) => {
-      if (done) this.catchUpFailures = 0;
-    });
-  }
-
-  /**
-   * Any failed catch-up (full, or a gap in one conversation) leaves the queue held; a full catch-up
-   * covers both, so that is what is retried, with backoff, while the session lives.
-   */
-  private retryCatchUp(error: unknown): void {
-    const session = this.session;
-    if (!session?.connected || !this.abort) return;
-    const delay = backoffDelay(++this.catchUpFailures, 1000, 15_000);
-    this.log(
-      "warn",
-      `catch-up failed (${String((error as Error)?.message ?? error)}); retrying in ${delay} ms`,
-    );
-    clearTimeout(this.catchUpRetry);
-    this.catchUpRetry = setTimeout(() => {
-      if (this.session === session) this.catchUp();
-    }, delay);
-  }
-
-  /** One history API per instance: it tracks the instance's single history cursor. */
-  private historyFor(session: SdkSession): HistoryApi {
-    if (this.history?.session !== session) {
-      this.history = { session, api: createHistoryApi(session.sdk, this.opts.historyTimeoutMs) };
-    }
-    return this.history.api;
-  }
-
   private markConnected(): void {
     const session = this.session;
     if (!session) return;
     const reconnect = this.connectedOnce;
     this.connectedOnce = true;
     this.disconnectedSince = undefined;
-    this.inbound.setApi(this.historyFor(session));
+    this.inbound.setApi(this.catchUps.historyFor(session));
     this.tracker.update({
       connected: true,
       lastConnectedAt: Date.now(),
