@@ -7,9 +7,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { twoAccountConfig } from "./fixtures.js";
 import { journalPath } from "./gateway.js";
-import { createMultiOpenimPlugin } from "./plugin.js";
 import type { ChannelSnapshot } from "./status.js";
-import { FakeClient, fakeRuntime, memoryLogger, until } from "./test-doubles.js";
+import { type FakeClient, pluginWithDoubles, until } from "./test-doubles.js";
 
 let server: Server;
 let base = "";
@@ -28,21 +27,7 @@ beforeAll(async () => {
 afterAll(() => new Promise((r) => server.close(r)));
 
 function setup(stateDir = mkdtempSync(join(tmpdir(), "mo-inbound-"))) {
-  const clients: FakeClient[] = [];
-  const { logger, lines } = memoryLogger();
-  const plugin = createMultiOpenimPlugin({
-    createClient: (account) => {
-      const client = new FakeClient(account);
-      clients.push(client);
-      return client;
-    },
-    createRefresher: () => ({ refresh: async () => ({ ok: false, code: "REFRESH_DISABLED" }) }),
-    stateDir: () => stateDir,
-    inboundRetryDelaysMs: [20, 20],
-  });
-  const fake = fakeRuntime("ok");
-  plugin.setApi({ logger, runtime: { channel: fake.runtime } });
-  return { plugin, clients, lines, stateDir, ...fake };
+  return pluginWithDoubles({ stateDir, reply: "ok", options: { inboundRetryDelaysMs: [20, 20] } });
 }
 
 // Account "a" has apiAddr http://127.0.0.1:1: its OpenIM host is 127.0.0.1, where the test server runs.

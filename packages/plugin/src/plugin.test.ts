@@ -1,28 +1,11 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { twoAccountConfig } from "./fixtures.js";
 import { createMultiOpenimPlugin } from "./plugin.js";
 import type { ChannelSnapshot } from "./status.js";
-import { FakeClient, fakeRuntime, memoryLogger, until } from "./test-doubles.js";
+import { FakeClient, memoryLogger, pluginWithDoubles, until } from "./test-doubles.js";
 
 function setup(reply = "pong") {
-  const stateDir = mkdtempSync(join(tmpdir(), "mo-plugin-state-"));
-  const clients: FakeClient[] = [];
-  const { logger, lines } = memoryLogger();
-  const plugin = createMultiOpenimPlugin({
-    createClient: (account) => {
-      const client = new FakeClient(account);
-      clients.push(client);
-      return client;
-    },
-    createRefresher: () => ({ refresh: async () => ({ ok: false, code: "REFRESH_DISABLED" }) }),
-    stateDir: () => stateDir,
-  });
-  const { runtime, dispatched, contexts } = fakeRuntime(reply);
-  plugin.setApi({ logger, runtime: { channel: runtime } });
-  return { plugin, clients, lines, dispatched, contexts, runtime };
+  return pluginWithDoubles({ reply });
 }
 
 async function start(env: ReturnType<typeof setup>, cfg: unknown, accountId: string) {

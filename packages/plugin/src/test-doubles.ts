@@ -4,6 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MultiOpenimError, type ResolvedAccount, type Target } from "@multi-openim/core";
+import { createMultiOpenimPlugin, type PluginOptions } from "./plugin.js";
 import type { DispatchParams, InboundChannelRuntime } from "./runtime-types.js";
 import type {
   AccountClient,
@@ -205,4 +206,29 @@ export async function until(check: () => boolean, timeoutMs = 2000): Promise<voi
     if (Date.now() > end) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * The plugin over FakeClients (collected in `clients`), a refresher that never succeeds, a temp
+ * state dir and the fake OpenClaw runtime answering `reply`; `options` adds or replaces plugin options.
+ */
+export function pluginWithDoubles(
+  setup: { stateDir?: string; reply?: string; options?: Partial<PluginOptions> } = {},
+) {
+  const stateDir = setup.stateDir ?? mkdtempSync(join(tmpdir(), "mo-plugin-state-"));
+  const clients: FakeClient[] = [];
+  const { logger, lines } = memoryLogger();
+  const plugin = createMultiOpenimPlugin({
+    createClient: (account) => {
+      const client = new FakeClient(account);
+      clients.push(client);
+      return client;
+    },
+    createRefresher: () => ({ refresh: async () => ({ ok: false, code: "REFRESH_DISABLED" }) }),
+    stateDir: () => stateDir,
+    ...setup.options,
+  });
+  const fake = fakeRuntime(setup.reply ?? "pong");
+  plugin.setApi({ logger, runtime: { channel: fake.runtime } });
+  return { plugin, clients, lines, logger, stateDir, ...fake };
 }
