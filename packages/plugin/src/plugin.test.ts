@@ -169,29 +169,9 @@ describe("gateway lifecycle", () => {
 });
 
 test("a connected account whose transport went silent is replaced by a fresh client, alone", async () => {
-  const clients: FakeClient[] = [];
-  const plugin = createMultiOpenimPlugin({
-    createClient: (account) => {
-      const client = new FakeClient(account);
-      clients.push(client);
-      return client;
-    },
-    createRefresher: () => ({ refresh: async () => ({ ok: false, code: "X" }) }),
-    healthIntervalMs: 50,
-    publishEveryMs: 10,
-  });
-  plugin.setApi({ logger: memoryLogger().logger });
-  const cfg = twoAccountConfig();
-  const abort = new AbortController();
-  const statuses: ChannelSnapshot[] = [];
-  const running = plugin.channel.gateway.startAccount({
-    cfg,
-    accountId: "a",
-    account: plugin.channel.config.resolveAccount(cfg, "a"),
-    abortSignal: abort.signal,
-    setStatus: (s) => statuses.push(s),
-  });
-  await until(() => clients.length === 1 && statuses.some((s) => s.connected));
+  const env = pluginWithDoubles({ options: { healthIntervalMs: 50, publishEveryMs: 10 } });
+  const { clients, plugin } = env;
+  const { abort, running } = await start(env, twoAccountConfig(), "a");
   const first = clients[0] as FakeClient;
   first.setStatus({ lastTransportActivityAt: Date.now() - 60_000 });
   await until(() => clients.length === 2);
