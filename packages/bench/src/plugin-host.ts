@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { multiOpenim } from "multi-openim-channel";
 import { createEchoRuntime } from "./echo-runtime.ts";
 
@@ -11,6 +14,10 @@ type Snapshot = Parameters<StartContext["setStatus"]>[0];
  * the echo runtime double standing in for OpenClaw's inbound runtime and agent.
  */
 export function createPluginHost(cfg: unknown, logLines: string[] = []) {
+  // The plugin keeps its crash journal under OpenClaw's state dir: a temp one, never the user's ~/.openclaw.
+  const stateDir = mkdtempSync(join(tmpdir(), "mo-bench-state-"));
+  const previousStateDir = process.env.OPENCLAW_STATE_DIR;
+  process.env.OPENCLAW_STATE_DIR = stateDir;
   const echo = createEchoRuntime();
   const log = (level: string) => (m: string) => logLines.push(`${level} ${m}`);
   const logger = { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
@@ -45,6 +52,9 @@ export function createPluginHost(cfg: unknown, logLines: string[] = []) {
     for (const entry of running.values()) entry.abort.abort();
     await Promise.all([...running.values()].map((e) => e.done.catch(() => undefined)));
     running.clear();
+    if (previousStateDir === undefined) delete process.env.OPENCLAW_STATE_DIR;
+    else process.env.OPENCLAW_STATE_DIR = previousStateDir;
+    rmSync(stateDir, { recursive: true, force: true });
   };
 
   const sendText = (accountId: string, to: string, text: string): Promise<{ messageId: string }> =>
