@@ -1,11 +1,7 @@
-import { defineConfig } from "tsdown";
+import { packageBuild } from "../../tsdown.base.ts";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: "esm",
-  dts: true,
-  clean: true,
-  platform: "node",
+// Node 24: OpenClaw's own minimum (the plugin's engines say >=24.16).
+export default packageBuild(["src/index.ts"], {
   target: "node24",
   deps: {
     // openclaw is the host: the loader resolves openclaw/plugin-sdk/* for installed plugins.
