@@ -65,6 +65,16 @@ const totalSec = (performance.now() - began) / 1000;
 
 const [bare, client, plugin] = paths.paths;
 const ratio = (x: number, base: number) => (Number.isFinite(x / base) ? `${(x / base).toFixed(2)}×` : "–");
+/** One message path's row: one-way rates, echo latency, burst rate and its ratio to the bare SDK's. */
+const pathRow = (name: string, inbound: number, outbound: number, path: NonNullable<typeof bare>) => [
+  name,
+  fmt(inbound),
+  fmt(outbound),
+  fmt(path.echo.p50),
+  fmt(path.echo.p95),
+  fmt(path.burstPerSec),
+  ratio(path.burstPerSec, bare!.burstPerSec),
+];
 say("\nMessage paths (one devserver; echo = a human's DM until the bot's reply is stored)");
 say(
   renderTable(
@@ -78,33 +88,9 @@ say(
       "burst vs bare",
     ],
     [
-      [
-        "bare SDK",
-        fmt(clientBench.inbound.bare),
-        fmt(clientBench.outbound.bare),
-        fmt(bare!.echo.p50),
-        fmt(bare!.echo.p95),
-        fmt(bare!.burstPerSec),
-        "1.00×",
-      ],
-      [
-        "client",
-        fmt(clientBench.inbound.client),
-        fmt(clientBench.outbound.client),
-        fmt(client!.echo.p50),
-        fmt(client!.echo.p95),
-        fmt(client!.burstPerSec),
-        ratio(client!.burstPerSec, bare!.burstPerSec),
-      ],
-      [
-        "plugin + runtime double",
-        fmt(paths.plugin.inboundPerSec),
-        fmt(paths.plugin.outboundPerSec),
-        fmt(plugin!.echo.p50),
-        fmt(plugin!.echo.p95),
-        fmt(plugin!.burstPerSec),
-        ratio(plugin!.burstPerSec, bare!.burstPerSec),
-      ],
+      pathRow("bare SDK", clientBench.inbound.bare, clientBench.outbound.bare, bare!),
+      pathRow("client", clientBench.inbound.client, clientBench.outbound.client, client!),
+      pathRow("plugin + runtime double", paths.plugin.inboundPerSec, paths.plugin.outboundPerSec, plugin!),
       ...(gateway
         ? [["plugin in a real gateway", "", "", fmt(gateway.echo.p50), fmt(gateway.echo.p95), "", ""]]
         : []),
