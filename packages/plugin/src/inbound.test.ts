@@ -55,6 +55,8 @@ async function start(env: ReturnType<typeof setup>, accountId = "a", config: unk
 
 const bodyOf = (ctx: Record<string, unknown> | undefined) =>
   (ctx?.message as { bodyForAgent?: string } | undefined)?.bodyForAgent ?? "";
+const commandOf = (ctx: Record<string, unknown> | undefined) =>
+  (ctx?.message as { commandBody?: string } | undefined)?.commandBody;
 
 describe("inbound media, quotes and mentions", () => {
   test("images and videos from the OpenIM host reach the agent as saved media; media-only messages get text", async () => {
@@ -122,9 +124,7 @@ describe("inbound media, quotes and mentions", () => {
     );
     await until(() => env.contexts.length === 1);
     expect(bodyOf(env.contexts[0])).toBe('[Quoting bob: "the build is red"]\nwhat about this? cc @carol');
-    expect((env.contexts[0]?.message as { commandBody?: string } | undefined)?.commandBody).toBe(
-      "what about this? cc @carol",
-    );
+    expect(commandOf(env.contexts[0])).toBe("what about this? cc @carol");
     await a.stop();
   });
 
@@ -143,9 +143,7 @@ describe("inbound media, quotes and mentions", () => {
     );
     await until(() => env.contexts.length === 1);
     expect(bodyOf(env.contexts[0])).toBe("/status please, @Carol Ng");
-    expect((env.contexts[0]?.message as { commandBody?: string } | undefined)?.commandBody).toBe(
-      "/status please, @Carol Ng",
-    );
+    expect(commandOf(env.contexts[0])).toBe("/status please, @Carol Ng");
     await a.stop();
   });
 });
