@@ -1,8 +1,8 @@
 import { createOpenClawTools, MULTI_OPENIM_TOOL_NAMES } from "@multi-openim/mcp-tools";
 import { expect, test } from "vitest";
 import { twoAccountConfig } from "./fixtures.js";
-import { createMultiOpenimPlugin, type ToolFactoryContext } from "./plugin.js";
-import { FakeClient, memoryLogger, until } from "./test-doubles.js";
+import type { ToolFactoryContext } from "./plugin.js";
+import { type FakeClient, memoryLogger, pluginWithDoubles, until } from "./test-doubles.js";
 
 type Tool = {
   name: string;
@@ -10,16 +10,8 @@ type Tool = {
 };
 
 test("the four tools are registered in factory form and send through the named account only", async () => {
-  const clients: FakeClient[] = [];
-  const plugin = createMultiOpenimPlugin({
-    createClient: (account) => {
-      const c = new FakeClient(account);
-      clients.push(c);
-      return c;
-    },
-    createRefresher: () => ({ refresh: async () => ({ ok: false, code: "X" }) }),
-    createTools: (sender) => createOpenClawTools(sender),
-    toolNames: MULTI_OPENIM_TOOL_NAMES,
+  const { plugin, clients } = pluginWithDoubles({
+    options: { createTools: (sender) => createOpenClawTools(sender), toolNames: MULTI_OPENIM_TOOL_NAMES },
   });
   const cfg = twoAccountConfig();
   let factory: ((ctx: ToolFactoryContext) => unknown) | undefined;
