@@ -4,16 +4,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startDevServer } from "@multi-openim/devserver";
 import { type ChatMessage, startFakeModel, textOf } from "../../../plugin/src/e2e/fake-model.ts";
-import { gatewayConfig, gatewayRunArgs, writeGatewayConfig } from "../../../plugin/src/e2e/gateway-config.ts";
+import {
+  gatewayConfig,
+  gatewayRunArgs,
+  snapshotPlugin,
+  writeGatewayConfig,
+} from "../../../plugin/src/e2e/gateway-config.ts";
 import { freePort, GatewayProcess } from "../../../plugin/src/e2e/gateway-process.ts";
 import { openclawEnv } from "../../../plugin/src/e2e/openclaw-env.ts";
 import { freshToken } from "../fixtures.ts";
 import { startHeldMedia } from "./held-media.ts";
-import { stablePluginCopy } from "./plugin-copy.ts";
 
 const ACCOUNT = "k";
 const MARKER = /(WARM|KILL[AB])-\w+/;
-const HALF_BUILT = /OpenClaw config is invalid|failed during load|Plugin source changed/;
 
 /**
  * The real path for kill -9: one devserver, a headless OpenClaw gateway with a snapshot of the built
@@ -52,7 +55,7 @@ async function setup(root: string, closers: (() => Promise<unknown>)[]) {
     return { text: `ACK ${marker || "(no marker)"}` };
   });
   closers.push(() => model.close());
-  const pluginDir = await stablePluginCopy(root);
+  const pluginDir = await snapshotPlugin(root);
   const port = await freePort();
   const env = await openclawEnv(root);
   const config = gatewayConfig({
@@ -74,29 +77,13 @@ async function setup(root: string, closers: (() => Promise<unknown>)[]) {
     tokens: [token],
     modelCalls: (marker: string) => calls.get(marker) ?? 0,
     gateways,
-    /**
-     * Starts a gateway (in its own process group) and waits until the account runs. A first start
-     * that finds the plugin half-built (packages/plugin rebuilt right after it was copied: the config
-     * then names an unknown channel) copies it again, once; a restart reuses that same copy.
-     */
+    /** Starts a gateway (in its own process group) and waits until the account runs. */
     async start(timeoutMs: number): Promise<GatewayProcess> {
-      const end = performance.now() + timeoutMs;
-      for (let attempt = 1; ; attempt++) {
-        const [cmd, args] = gatewayRunArgs(port);
-        const gateway = new GatewayProcess(cmd, args, env);
-        gateways.push(gateway);
-        try {
-          await gateway.waitFor(
-            new RegExp(`\\[multi-openim\\] ${ACCOUNT}: running`),
-            end - performance.now(),
-          );
-          return gateway;
-        } catch (error) {
-          if (gateways.length > 1 || attempt > 1 || !HALF_BUILT.test(gateway.output)) throw error;
-          await gateway.stop();
-          await stablePluginCopy(root);
-        }
-      }
+      const [cmd, args] = gatewayRunArgs(port);
+      const gateway = new GatewayProcess(cmd, args, env);
+      gateways.push(gateway);
+      await gateway.waitFor(new RegExp(`\\[multi-openim\\] ${ACCOUNT}: running`), timeoutMs);
+      return gateway;
     },
     /** The plugin's inbound journal, as packages/plugin's journalPath() places it under the state dir. */
     async journalStates(): Promise<Map<string, string>> {
