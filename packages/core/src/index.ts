@@ -18,7 +18,7 @@ export { type AtomicWriteOptions, readJson5File, readJsonFile, writeFileAtomic }
 export { type PatchResult, patchAccountToken, patchJson5File } from "./json5-patch.js";
 export { decodeJwtClaims, type OpenImClaims, tokenExpiresAt } from "./jwt.js";
 export { expandHome, markerPathFor, resolveOpenClawConfigPath, resolveOpenClawStateDir } from "./paths.js";
-export { REDACTED, redactSecrets, redactTokensInText } from "./redact.js";
+export { REDACTED, redactedPreview, redactSecrets, redactTokensInText, secretEncodings } from "./redact.js";
 export {
   type AccountConfig,
   accountConfigSchema,

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { redactSecrets, redactTokensInText } from "./redact.js";
+import { redactedPreview, redactSecrets, redactTokensInText } from "./redact.js";
 import { fakeJwt } from "./test-jwt.js";
 
 test("removes every occurrence of each secret", () => {
@@ -15,4 +15,30 @@ test("masks anything shaped like a JWT even when not listed", () => {
 
 test("a secret that contains another is removed whole", () => {
   expect(redactSecrets("tok=abcdefgh", ["abcd", "abcdefgh"])).toBe("tok=[redacted]");
+});
+
+test("a secret echoed JSON-escaped, with \\/ or URL-encoded is redacted too", () => {
+  const secret = 'rt/a+b c"d=e&f';
+  const echoes = [
+    JSON.stringify({ rt: secret }),
+    JSON.stringify({ rt: secret }).replaceAll("/", "\\/"),
+    `GET /refresh?rt=${encodeURIComponent(secret)}`,
+    `GET /refresh?${new URLSearchParams({ rt: secret })}`,
+    `rt=${encodeURIComponent(secret).toLowerCase()}`,
+  ];
+  for (const echo of echoes) {
+    const out = redactSecrets(echo, [secret]);
+    expect(out, echo).toContain("[redacted]");
+    for (const piece of ["rt/a", "rt\\/a", "rt%2Fa", "rt%2fa", "b c", "b+c", "b%20c"]) {
+      expect(out, echo).not.toContain(piece);
+    }
+  }
+});
+
+test("a preview is cut after redaction, so a secret straddling the cut leaves nothing behind", () => {
+  const secret = "S3CRET-REFRESH-TOKEN-0123456789";
+  const text = `${"x".repeat(290)}${secret}${"y".repeat(100)}`;
+  const preview = redactedPreview(text, [secret], 300);
+  expect(preview).not.toContain("S3CRET");
+  expect(preview.length).toBeLessThanOrEqual(301);
 });

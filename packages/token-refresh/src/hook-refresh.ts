@@ -33,10 +33,10 @@ export async function hookRefresh(
   try {
     result = await hook(accountId, reason);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // A hook's message may quote the credential it failed with: only its code or class name is reported.
     throw refreshError(
       "REFRESH_HOOK_FAILED",
-      `__multiOpenimTokenRefresher threw: ${secrets.redact(message)}`,
+      `__multiOpenimTokenRefresher threw ${describeThrown(error)}; see the hook's own logs for why`,
       {
         cause: error,
       },
@@ -59,4 +59,11 @@ export async function hookRefresh(
   return userID === undefined
     ? { token: result.token, clearPaths: [] }
     : { token: result.token, userID, clearPaths: [] };
+}
+
+function describeThrown(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === "string" && /^[A-Za-z0-9_.-]{1,64}$/.test(code)) return `(code ${code})`;
+  if (error instanceof Error && /^[A-Za-z0-9_]{1,64}$/.test(error.name)) return `(${error.name})`;
+  return `(a ${typeof error})`;
 }

@@ -12,6 +12,8 @@ export interface HttpRefreshInput {
   fetch: typeof globalThis.fetch;
   secrets: SecretRegistry;
   warn: (message: string) => void;
+  /** Gets a redacted preview of a refused response body; optional. */
+  debug?: (message: string) => void;
   /** Aborted when the refresher is disposed. */
   signal?: AbortSignal;
 }
@@ -31,30 +33,30 @@ export async function httpRefresh(input: HttpRefreshInput): Promise<RefreshedTok
   for (const [field, value] of Object.entries(state)) if (isSensitiveField(field)) secrets.add(value);
 
   const missing = new Set<string>();
-  const context = (secretValues: boolean): TemplateContext => ({
+  // Whatever the state file holds is put where the endpoint wants a credential: every substituted value is a secret.
+  const context: TemplateContext = {
     accountId,
     state,
     onMissing: (field) => missing.add(field),
-    onStateValue: (field, value) => {
-      if (secretValues || isSensitiveField(field)) secrets.add(value);
-    },
-  });
-  const url = renderTemplate(config.endpoint ?? "", context(false));
+    onStateValue: (_field, value) => secrets.add(value),
+  };
+  const url = renderTemplate(config.endpoint ?? "", context);
+  addUrlSecrets(url, secrets);
   const headers: Record<string, string> = {};
   for (const [name, template] of Object.entries(config.headers ?? {})) {
-    const value = renderTemplate(template, context(true));
+    const value = renderTemplate(template, context);
     if (value !== template || isSensitiveHeader(name)) secrets.add(value);
     headers[name] = value;
   }
   let body: string | undefined;
-  if (typeof config.body === "string") body = renderTemplate(config.body, context(true));
+  if (typeof config.body === "string") body = renderTemplate(config.body, context);
   else if (config.body !== undefined) {
-    body = JSON.stringify(renderDeep(config.body, context(true)));
+    body = JSON.stringify(renderDeep(config.body, context));
     if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) {
       headers["content-type"] = "application/json";
     }
   }
-  const clearPaths = (config.clearOnSuccess ?? []).map((p) => expandHome(renderTemplate(p, context(false))));
+  const clearPaths = (config.clearOnSuccess ?? []).map((p) => expandHome(renderTemplate(p, context)));
   if (missing.size > 0) {
     const fields = [...missing].map((f) => `{state.${f}}`).join(", ");
     input.warn(`[token-refresh] account "${accountId}": ${fields} has no value in stateFile; rendered as ""`);
@@ -67,8 +69,18 @@ export async function httpRefresh(input: HttpRefreshInput): Promise<RefreshedTok
     timeoutMs: config.timeoutMs,
     secrets,
     signal: input.signal,
+    ...(input.debug ? { debug: input.debug } : {}),
   });
   return extract(input, json, clearPaths, stateFile);
+}
+
+/** Query values (a literal `?access_token=…` too) and a password in the URL are credentials, whoever wrote them. */
+function addUrlSecrets(url: string, secrets: SecretRegistry): void {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (!parsed) return;
+  for (const value of parsed.searchParams.values()) secrets.add(value);
+  if (parsed.password) secrets.add(decodeURIComponent(parsed.password));
+  if (parsed.username) secrets.add(decodeURIComponent(parsed.username));
 }
 
 async function extract(

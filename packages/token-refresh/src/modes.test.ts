@@ -46,7 +46,7 @@ describe("mode hook", () => {
         throw new Error("store offline");
       },
       "REFRESH_HOOK_FAILED",
-      /threw: store offline/,
+      /threw \(Error\);/,
     ],
     ["returns no string token", () => ({ token: 42 }), "REFRESH_NO_TOKEN", /without a string/],
   ];

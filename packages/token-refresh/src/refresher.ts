@@ -64,6 +64,7 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
         fetch: fetchImpl,
         secrets,
         warn,
+        debug: log.debug,
         signal: lifetime.signal,
       });
     }

@@ -1,4 +1,4 @@
-import { redactSecrets } from "@multi-openim/core";
+import { redactedPreview, redactSecrets } from "@multi-openim/core";
 
 /** The logger shape the engine writes to; `console` fits. */
 export interface RefreshLogger {
@@ -31,6 +31,11 @@ export class SecretRegistry {
 
   redact(text: string): string {
     return redactSecrets(text, this.#values);
+  }
+
+  /** Redacts, then cuts to maxChars (cutting first could leave a secret's first characters behind). */
+  preview(text: string, maxChars: number): string {
+    return redactedPreview(text, this.#values, maxChars);
   }
 }
 
