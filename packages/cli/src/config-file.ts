@@ -59,7 +59,8 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
 }
 
 export function existingAccounts(config: LoadedConfig): Record<string, unknown> {
-  return asObject(config.channel?.accounts) ?? {};
+  // Null prototype: `"constructor" in accounts` must not find Object.prototype's member.
+  return Object.assign(Object.create(null), asObject(config.channel?.accounts));
 }
 
 /** Every token already in the channel block, so a diff can mask them all. */

@@ -14,6 +14,12 @@ test.each([
   ["a\0b", "NUL"],
   ["", "empty"],
   ["x".repeat(65), "longer than 64"],
+  ["__proto__", "reserved"],
+  ["constructor", "reserved"],
+  ["prototype", "reserved"],
+  ["a:b", "other than letters"],
+  ["a b", "other than letters"],
+  ["tëam", "other than letters"],
 ])("rejects %j", (id, why) => {
   expect(accountIdProblem(id)).toContain(why.replace(/^contains /, ""));
   try {

@@ -40,6 +40,29 @@ export async function writeFileAtomic(
   }
 }
 
+const warnedReadable = new Set<string>();
+
+/**
+ * A warning, once per file and process, when a file that holds tokens can be read by other users.
+ * Its mode is the owner's choice and is kept; the warning names the file and the fix.
+ */
+export async function readableByOthersWarning(file: string): Promise<string | undefined> {
+  let mode: number;
+  try {
+    mode = (await fs.stat(file)).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+  if ((mode & 0o044) === 0 || warnedReadable.has(file)) return undefined;
+  warnedReadable.add(file);
+  return `${file} holds tokens and other users can read it (mode 0${mode.toString(8)}): run chmod 600 ${file}`;
+}
+
+/** Writes a new private (0600) file, failing with EEXIST rather than writing through anything already there. */
+export async function createPrivateFile(file: string, data: string): Promise<void> {
+  await fs.writeFile(file, data, { flag: "wx", mode: 0o600 });
+}
+
 async function readText(file: string): Promise<string | undefined> {
   try {
     return await fs.readFile(file, "utf8");

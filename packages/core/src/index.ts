@@ -1,4 +1,4 @@
-export { accountIdProblem, assertValidAccountId, isValidAccountId } from "./account-id.js";
+export { accountIdProblem, assertValidAccountId, isValidAccountId, ownEntry } from "./account-id.js";
 export {
   type ResolvedAccount,
   type ResolvedAccounts,
@@ -14,7 +14,13 @@ export {
   PLUGIN_ID,
 } from "./constants.js";
 export { isMultiOpenimError, MultiOpenimError, type MultiOpenimErrorCode } from "./errors.js";
-export { type AtomicWriteOptions, readJson5File, readJsonFile, writeFileAtomic } from "./files.js";
+export {
+  type AtomicWriteOptions,
+  readableByOthersWarning,
+  readJson5File,
+  readJsonFile,
+  writeFileAtomic,
+} from "./files.js";
 export { type PatchResult, patchAccountToken, patchJson5File } from "./json5-patch.js";
 export { decodeJwtClaims, type OpenImClaims, tokenExpiresAt } from "./jwt.js";
 export { expandHome, markerPathFor, resolveOpenClawConfigPath, resolveOpenClawStateDir } from "./paths.js";

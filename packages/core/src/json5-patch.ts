@@ -1,10 +1,10 @@
 import { promises as fs } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import JSON5 from "json5";
-import { assertValidAccountId } from "./account-id.js";
+import { assertValidAccountId, ownEntry } from "./account-id.js";
 import { CHANNEL_ID } from "./constants.js";
 import { MultiOpenimError } from "./errors.js";
-import { readJson5File, writeFileAtomic } from "./files.js";
+import { createPrivateFile, readableByOthersWarning, readJson5File, writeFileAtomic } from "./files.js";
 import { type ObjectSpan, scanJson5Object } from "./json5-scan.js";
 
 export interface PatchResult {
@@ -19,7 +19,7 @@ function setIn(data: Json, keyPath: string[], value: unknown): Json {
   const root: Json = structuredClone(data);
   let node = root;
   for (const key of keyPath.slice(0, -1)) {
-    const next = node[key];
+    const next = Object.hasOwn(node, key) ? node[key] : undefined;
     if (typeof next !== "object" || next === null || Array.isArray(next)) node[key] = {};
     node = node[key] as Json;
   }
@@ -68,6 +68,12 @@ function editText(text: string, keyPath: string[], value: unknown): string | nul
 export async function patchJson5File(file: string, keyPath: string[], value: unknown): Promise<PatchResult> {
   if (keyPath.length === 0)
     throw new MultiOpenimError("CONFIG_PATCH", "patchJson5File needs a non-empty key path");
+  if (keyPath.some((key) => key === "__proto__" || key === "constructor" || key === "prototype")) {
+    throw new MultiOpenimError(
+      "CONFIG_PATCH",
+      `patchJson5File: key path ${keyPath.join(".")} names a reserved key; use another name`,
+    );
+  }
   let text: string;
   try {
     text = await fs.readFile(file, "utf8");
@@ -111,12 +117,14 @@ export async function patchJson5File(file: string, keyPath: string[], value: unk
     ],
     backupPath,
   };
+  // The backup holds the old tokens: created exclusively and private; one left by an older version is made private.
   try {
-    await fs.copyFile(file, backupPath, fs.constants.COPYFILE_EXCL);
-    await fs.chmod(backupPath, 0o600);
+    await createPrivateFile(backupPath, text);
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code !== "EEXIST")
       throw MultiOpenimError.from(cause, "CONFIG_PATCH");
+    const existing = await fs.lstat(backupPath);
+    if (existing.isFile() && (existing.mode & 0o077) !== 0) await fs.chmod(backupPath, 0o600);
   }
   await writeFileAtomic(file, `${JSON.stringify(expected, null, 2)}\n`);
   return result;
@@ -131,8 +139,8 @@ export async function patchAccountToken(
 ): Promise<PatchResult> {
   assertValidAccountId(accountId);
   const config = await readJson5File<Json>(configPath);
-  const account = (config?.channels as Json | undefined)?.[CHANNEL_ID] as Json | undefined;
-  if (!(account?.accounts as Json | undefined)?.[accountId]) {
+  const channel = ownEntry(ownEntry(config, "channels") as Json | undefined, CHANNEL_ID) as Json | undefined;
+  if (!ownEntry(ownEntry(channel, "accounts") as Json | undefined, accountId)) {
     throw new MultiOpenimError(
       "CONFIG_PATCH",
       `${configPath} has no channels.${CHANNEL_ID}.accounts.${accountId}: add the account before persisting its token`,
@@ -145,5 +153,7 @@ export async function patchAccountToken(
     result.warnings.push(...second.warnings);
     result.backupPath ??= second.backupPath;
   }
+  const readable = await readableByOthersWarning(configPath);
+  if (readable) result.warnings.push(readable);
   return result;
 }

@@ -43,7 +43,8 @@ export async function serveMcp(options: ServeOptions): Promise<void> {
   const tokenRefresher = createTokenRefresher({
     tokenRefresh: loaded.config.tokenRefresh,
     persistToken: async (accountId, token, userID) => {
-      await patchAccountToken(configPath, accountId, token, userID);
+      const { warnings } = await patchAccountToken(configPath, accountId, token, userID);
+      for (const warning of warnings) logger.warn(warning);
     },
     logger,
     secrets,

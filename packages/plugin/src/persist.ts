@@ -27,7 +27,7 @@ export function createPersistToken(options: PersistTokenOptions) {
           const channels = (draft.channels ?? {}) as Record<string, Record<string, unknown>>;
           const block = channels[CHANNEL_ID];
           const accounts = block?.accounts as Record<string, Record<string, unknown>> | undefined;
-          const account = accounts?.[accountId];
+          const account = accounts && Object.hasOwn(accounts, accountId) ? accounts[accountId] : undefined;
           // Never invent an account: a removed one stays removed.
           if (!account) return;
           account.token = token;
@@ -41,7 +41,8 @@ export function createPersistToken(options: PersistTokenOptions) {
       return;
     }
     const path = resolveOpenClawConfigPath(options.env ?? process.env);
-    await patchAccountToken(path, accountId, token, userID);
+    const { warnings } = await patchAccountToken(path, accountId, token, userID);
+    for (const warning of warnings) options.log.warn(`[multi-openim] ${warning}`);
     options.log.info(`[multi-openim] ${accountId}: refreshed token saved to ${path}`);
   };
 }

@@ -20,14 +20,15 @@ async function readStateFile(path: string): Promise<StateFile> {
       },
     );
   }
-  if (data === undefined) return {};
+  if (data === undefined) return Object.create(null);
   if (!isRecord(data)) {
     throw refreshError(
       "REFRESH_STATE_READ",
       `tokenRefresh.http.stateFile ${path} must hold a JSON object keyed by accountId`,
     );
   }
-  return data;
+  // Keyed by account id: a null prototype means no id ever reads or writes Object.prototype.
+  return Object.assign(Object.create(null), data);
 }
 
 /** `stateFile[accountId]`, or {} when the file or the entry is missing (the state is optional context). */
