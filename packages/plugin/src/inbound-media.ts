@@ -1,6 +1,6 @@
 import type { ChannelConfig, ResolvedAccount } from "@multi-openim/core";
 import { fetchMedia } from "./media-fetch.js";
-import { type LookupAll, openimHostsOf } from "./net-guard.js";
+import { type LookupAll, openimEndpointsOf } from "./net-guard.js";
 import type { SaveMediaBuffer } from "./runtime-types.js";
 import type { InboundMessage, Logger } from "./types.js";
 
@@ -47,7 +47,7 @@ export async function resolveInboundMedia(
     try {
       if (!options.save) throw new Error("OpenClaw's media store is not available");
       const got = await fetchMedia(media.url, {
-        trustedHosts: openimHostsOf(options.account),
+        trustedEndpoints: openimEndpointsOf(options.account),
         allowHosts: options.channel?.mediaAllowHosts ?? [],
         maxBytes,
         timeoutMs: options.timeoutMs ?? 30_000,
@@ -66,10 +66,18 @@ export async function resolveInboundMedia(
       });
       lines.push(`[${label}] (attached)`);
     } catch (error) {
-      const reason = (error instanceof Error ? error.message : String(error)).replace(/^\[media\] /, "");
-      options.log.warn(`[multi-openim] ${message.accountId}: ${media.kind} not downloaded: ${reason}`);
-      lines.push(`[${label}] (not downloaded: ${reason})`);
+      const detail = (error instanceof Error ? error.message : String(error)).replace(/^\[media\] /, "");
+      options.log.warn(`[multi-openim] ${message.accountId}: ${media.kind} not downloaded: ${detail}`);
+      // The agent gets a generic reason: hosts, ports and addresses would let a sender probe the network.
+      lines.push(`[${label}] (not downloaded: ${agentReason(error)})`);
     }
   }
   return { facts, lines };
+}
+
+function agentReason(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  if (code === "MEDIA_REFUSED" && /too large/.test((error as Error).message)) return "larger than mediaMaxMb";
+  if (code === "MEDIA_REFUSED") return "not from an allowed host";
+  return "download failed";
 }

@@ -23,6 +23,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  cfg.channels["multi-openim"].accounts.a.apiAddr = base;
 });
 afterAll(() => new Promise((r) => server.close(r)));
 
@@ -30,7 +31,7 @@ function setup(stateDir = mkdtempSync(join(tmpdir(), "mo-inbound-"))) {
   return pluginWithDoubles({ stateDir, reply: "ok", options: { inboundRetryDelaysMs: [20, 20] } });
 }
 
-// Account "a" has apiAddr http://127.0.0.1:1: its OpenIM host is 127.0.0.1, where the test server runs.
+// Account "a"'s apiAddr becomes the test server: media is trusted from the OpenIM server's own host:port.
 const cfg = twoAccountConfig({ mediaMaxMb: 1 });
 
 async function start(env: ReturnType<typeof setup>, accountId = "a", config: unknown = cfg) {
@@ -83,14 +84,10 @@ describe("inbound media, quotes and mentions", () => {
     const env = setup();
     const a = await start(env);
     const cases = [
-      [
-        "meta",
-        "http://169.254.169.254/latest/meta-data",
-        /169\.254\.169\.254 is not the account's OpenIM host/,
-      ],
-      ["file", "file:///etc/passwd", /scheme file: refused/],
-      ["big", `${base}/big.bin`, /too large/],
-      ["missing", `${base}/nope.png`, /HTTP 404/],
+      ["meta", "http://169.254.169.254/latest/meta-data", /not from an allowed host/],
+      ["file", "file:///etc/passwd", /not from an allowed host/],
+      ["big", `${base}/big.bin`, /larger than mediaMaxMb/],
+      ["missing", `${base}/nope.png`, /download failed/],
     ] as const;
     for (const [tag, url] of cases)
       a.client.push({

@@ -2,7 +2,7 @@ import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { fetchMedia, type MediaFetchOptions } from "./media-fetch.js";
-import { isBlockedAddress, openimHostsOf } from "./net-guard.js";
+import { isBlockedAddress, openimEndpointsOf } from "./net-guard.js";
 
 const servers: Server[] = [];
 const hits: string[] = [];
@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 const policy = (extra: Partial<MediaFetchOptions> = {}): MediaFetchOptions => ({
-  trustedHosts: ["127.0.0.2"],
+  trustedEndpoints: [openim.replace("http://", "")],
   allowHosts: [],
   maxBytes: 1_000_000,
   timeoutMs: 3000,
@@ -62,15 +62,15 @@ describe("fetchMedia", () => {
   test("refuses other hosts, private addresses, metadata IPs and file:// without a request", async () => {
     const before = hits.length;
     await expect(fetchMedia(`${other}/x`, policy())).rejects.toThrow(
-      /127\.0\.0\.1 is not the account's OpenIM host/,
+      /127\.0\.0\.1:\d+ is not the account's OpenIM server/,
     );
     // Even when listed in mediaAllowHosts, loopback is refused unless it is the OpenIM host itself.
     await expect(fetchMedia(`${other}/x`, policy({ allowHosts: ["127.0.0.1"] }))).rejects.toThrow(
-      /private\/loopback/,
+      /non-public/,
     );
     await expect(
       fetchMedia("http://169.254.169.254/latest/meta-data", policy({ allowHosts: ["169.254.169.254"] })),
-    ).rejects.toThrow(/private\/loopback\/link-local/);
+    ).rejects.toThrow(/non-public/);
     await expect(fetchMedia("file:///etc/passwd", policy())).rejects.toThrow(/scheme file: refused/);
     await expect(fetchMedia("gopher://127.0.0.2/", policy())).rejects.toMatchObject({
       code: "MEDIA_REFUSED",
@@ -100,7 +100,7 @@ describe("fetchMedia", () => {
     const lookup = async () => [{ address: "127.0.0.2", family: 4 }];
     const got = await fetchMedia(
       `http://openim.test:${port}/img.png`,
-      policy({ trustedHosts: ["openim.test"], lookup }),
+      policy({ trustedEndpoints: [`openim.test:${port}`], lookup }),
     );
     expect(got.buffer.length).toBe(payload.length);
   });
@@ -123,6 +123,6 @@ test("blocked ranges and OpenIM hosts", () => {
   for (const a of ["93.184.216.34", "172.32.0.1", "2606:4700::1111"])
     expect(isBlockedAddress(a), a).toBe(false);
   expect(
-    openimHostsOf({ apiAddr: "http://IM.example.com:10002", wsAddr: "wss://ws.example.com/ws" }),
-  ).toEqual(["im.example.com", "ws.example.com"]);
+    openimEndpointsOf({ apiAddr: "http://IM.example.com:10002", wsAddr: "wss://ws.example.com/ws" }),
+  ).toEqual(["im.example.com:10002", "ws.example.com:443"]);
 });

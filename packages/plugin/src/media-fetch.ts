@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
 import { MultiOpenimError } from "@multi-openim/core";
-import { checkUrl, type HostPolicy } from "./net-guard.js";
+import { checkUrl, endpointOf, type HostPolicy, normalizeHost } from "./net-guard.js";
 
 export interface MediaFetchOptions extends HostPolicy {
   maxBytes: number;
@@ -37,13 +37,22 @@ export async function fetchMedia(rawUrl: string, options: MediaFetchOptions): Pr
   }
   const deadline = AbortSignal.timeout(options.timeoutMs);
   const maxRedirects = options.maxRedirects ?? 5;
+  // The OpenIM API hands out its object storage by redirect (/object/<name> → the bucket). Where a
+  // trusted endpoint redirects to another port of its own host, that port is trusted for this
+  // download; another host it names is allowed on public addresses only.
+  const trustedEndpoints = [...options.trustedEndpoints];
+  const allowHosts = [...options.allowHosts];
   for (let hop = 0; hop <= maxRedirects; hop++) {
-    const target = await checkUrl(url, options);
+    const target = await checkUrl(url, { ...options, trustedEndpoints, allowHosts });
     const res = await get(url, target, deadline);
     const status = res.statusCode ?? 0;
     if (status >= 300 && status < 400 && res.headers.location) {
       res.resume();
       url = new URL(res.headers.location, url);
+      if (target.trusted && (url.protocol === "http:" || url.protocol === "https:")) {
+        const sameHost = trustedEndpoints.some((e) => e.startsWith(`${normalizeHost(url.hostname)}:`));
+        (sameHost ? trustedEndpoints : allowHosts).push(endpointOf(url));
+      }
       continue;
     }
     if (status < 200 || status >= 300) {

@@ -1,8 +1,17 @@
-import { realpath } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { isAbsolute, join, relative, resolve } from "node:path";
-import { MultiOpenimError, resolveOpenClawStateDir, type Target } from "@multi-openim/core";
+import { realpath, stat } from "node:fs/promises";
+import { isAbsolute, relative, resolve } from "node:path";
+import { MultiOpenimError, type Target } from "@multi-openim/core";
+import { trustedMediaRoots } from "./media-roots.js";
 import type { AccountClient, MediaSource, SendResult } from "./types.js";
+
+export { defaultMediaRoots } from "./media-roots.js";
+
+/** The schema's default `mediaMaxMb` (20), in bytes. */
+export const DEFAULT_MEDIA_MAX_BYTES = 20 * 1024 * 1024;
+
+export function mediaMaxBytesOf(channel: { mediaMaxMb?: number } | undefined): number {
+  return Math.floor((channel?.mediaMaxMb ?? 20) * 1024 * 1024);
+}
 
 const IMAGE = /\.(png|jpe?g|gif|webp|bmp)$/i;
 const VIDEO = /\.(mp4|mov|m4v|webm|mkv|avi)$/i;
@@ -42,29 +51,43 @@ export function mediaSourceOf(location: string, localRoots: readonly string[] = 
   return { path };
 }
 
-/** OpenClaw's media store (`<stateDir>/media`) and its temp dir: where agent-made files land. */
-export function defaultMediaRoots(stateDir: string = resolveOpenClawStateDir()): string[] {
-  return [join(stateDir, "media"), "/tmp/openclaw", join(tmpdir(), "openclaw")];
-}
-
 function inside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
 }
 
 /**
- * Like mediaSourceOf, with the containment check done on real paths: a symlink inside an allowed
- * folder that points elsewhere (or a `..` trick) is refused, and the file must exist.
+ * Like mediaSourceOf, with the containment check done on real paths against trusted roots only
+ * (see checkMediaRoot): a symlink inside an allowed folder that points elsewhere, a `..` trick, a
+ * root that is a symlink or writable by others, a file that is not a regular file or is larger than
+ * `maxBytes` (mediaMaxMb) are all refused before anything is read.
  */
-export async function resolveMediaSource(location: string, roots: readonly string[]): Promise<MediaSource> {
+export async function resolveMediaSource(
+  location: string,
+  roots: readonly string[],
+  maxBytes: number = DEFAULT_MEDIA_MAX_BYTES,
+): Promise<MediaSource> {
   const source = mediaSourceOf(location, roots);
   if ("url" in source) return source;
   const real = await realpath(source.path).catch(() => undefined);
-  const realRoots = await Promise.all(roots.map((r) => realpath(resolve(r)).catch(() => undefined)));
-  if (!real || !realRoots.some((root) => root && inside(root, real))) {
+  const realRoots = await trustedMediaRoots(roots);
+  if (!real || !realRoots.some((root) => inside(root, real))) {
     throw new MultiOpenimError(
       "MEDIA_REFUSED",
       `[multi-openim] local media ${JSON.stringify(location)} is missing or resolves outside the allowed media folders`,
+    );
+  }
+  const stats = await stat(real);
+  if (!stats.isFile()) {
+    throw new MultiOpenimError(
+      "MEDIA_REFUSED",
+      `[multi-openim] local media ${JSON.stringify(location)} is not a regular file`,
+    );
+  }
+  if (stats.size > maxBytes) {
+    throw new MultiOpenimError(
+      "MEDIA_REFUSED",
+      `[multi-openim] local media ${JSON.stringify(location)} is ${stats.size} bytes, over the mediaMaxMb limit of ${maxBytes} bytes`,
     );
   }
   return { path: real };

@@ -15,8 +15,9 @@ import type { AccountClient } from "./types.js";
 /**
  * The plugin with the real client and the real SDK against a devserver on 127.0.0.2 (the account's
  * OpenIM host); OpenClaw's runtime is the double from test-doubles (records what the agent would
- * read, answers with a scripted payload). Media files are served from the OpenIM host (any port,
- * like OpenIM's MinIO next to its API) and from 127.0.0.1, which is NOT the OpenIM host here.
+ * read, answers with a scripted payload). Media files are served from another port of the OpenIM host
+ * (like OpenIM's MinIO next to its API, listed in mediaAllowHosts as host:port) and from 127.0.0.1,
+ * which is NOT the OpenIM host here.
  */
 let dev: DevServer;
 const servers: Server[] = [];
@@ -90,6 +91,7 @@ beforeAll(async () => {
     channels: {
       "multi-openim": {
         mediaMaxMb: 1,
+        mediaAllowHosts: [new URL(media).host],
         replyToMode: "first",
         accounts: { a: { token: dev.mintToken("bot_a"), wsAddr: dev.wsAddr, apiAddr: dev.apiAddr } },
       },
@@ -146,16 +148,33 @@ test("the SSRF guard refuses 127.0.0.1, 169.254.169.254, file://, a redirect to 
   timeout: 30_000,
 }, async () => {
   const cases = [
-    ["loop", `${loopback}/secret`, "127.0.0.1 is not the account's OpenIM host"],
-    ["meta", "http://169.254.169.254/latest/meta-data", "169.254.169.254 is not the account's OpenIM host"],
-    ["local", "file:///etc/passwd", "scheme file: refused"],
-    ["redirect", `${media}/to-loopback`, "127.0.0.1 is not the account's OpenIM host"],
-    ["big", `${media}/big.bin`, "too large"],
+    [
+      "loop",
+      `${loopback}/secret`,
+      "not from an allowed host",
+      /127\.0\.0\.1:\d+ is not the account's OpenIM/,
+    ],
+    [
+      "meta",
+      "http://169.254.169.254/latest/meta-data",
+      "not from an allowed host",
+      /169\.254\.169\.254:80 is not/,
+    ],
+    ["local", "file:///etc/passwd", "not from an allowed host", /scheme file: refused/],
+    [
+      "redirect",
+      `${media}/to-loopback`,
+      "not from an allowed host",
+      /127\.0\.0\.1:\d+ is not the account's OpenIM/,
+    ],
+    ["big", `${media}/big.bin`, "larger than mediaMaxMb", /too large/],
   ] as const;
   for (const [tag, url] of cases) dev.sendAs("alice", "user:bot_a", { file: { url, name: `${tag}.bin` } });
-  for (const [tag, , why] of cases) {
+  for (const [tag, , why, logged] of cases) {
+    // The agent reads a generic reason; the details (host, port, address) are in the log only.
     const body = await bodyWith(`${tag}.bin] (not downloaded`);
     expect(body).toContain(why);
+    expect(lines.some((l) => l.includes(`not downloaded`) && logged.test(l))).toBe(true);
   }
   expect(loopbackHits).toEqual([]);
   // Each was answered (the text reached the agent, and its reply went back).

@@ -1,6 +1,6 @@
 import { CHANNEL_ID, MultiOpenimError } from "@multi-openim/core";
 import { chunkText, TEXT_CHUNK_LIMIT } from "./chunk.js";
-import { mediaKindOf, resolveMediaSource, sendMediaTo } from "./media.js";
+import { mediaKindOf, mediaMaxBytesOf, resolveMediaSource, sendMediaTo } from "./media.js";
 import type { AccountRegistry } from "./registry.js";
 import type { SendQueue } from "./send-queue.js";
 import { requireTarget } from "./targets.js";
@@ -13,6 +13,8 @@ export interface OutboundTextContext {
 export interface OutboundMediaContext extends OutboundTextContext {
   mediaUrl?: string;
   mediaLocalRoots?: readonly string[];
+  /** OpenClaw's config, for this channel's mediaMaxMb. */
+  cfg?: { channels?: Record<string, { mediaMaxMb?: number } | undefined> };
 }
 export interface OutboundResult {
   channel: typeof CHANNEL_ID;
@@ -57,7 +59,8 @@ export function createOutbound({ registry, queue, mediaRoots }: OutboundDeps) {
     const accountId = accountOf(ctx.accountId);
     if (!ctx.mediaUrl) return sendText(ctx);
     const url = ctx.mediaUrl;
-    const source = await resolveMediaSource(url, [...(ctx.mediaLocalRoots ?? []), ...mediaRoots()]);
+    const roots = [...(ctx.mediaLocalRoots ?? []), ...mediaRoots()];
+    const source = await resolveMediaSource(url, roots, mediaMaxBytesOf(ctx.cfg?.channels?.[CHANNEL_ID]));
     const sent = await queue.run(accountId, `${mediaKindOf(url)} to ${ctx.to}`, (client) =>
       sendMediaTo(client, target, mediaKindOf(url), source),
     );

@@ -1,6 +1,6 @@
 import type { ChannelConfig } from "@multi-openim/core";
 import { chunkText, TEXT_CHUNK_LIMIT } from "./chunk.js";
-import { mediaKindOf, resolveMediaSource, sendMediaTo } from "./media.js";
+import { mediaKindOf, mediaMaxBytesOf, resolveMediaSource, sendMediaTo } from "./media.js";
 import type { ReplyPayloadLike } from "./runtime-types.js";
 import type { SendQueue } from "./send-queue.js";
 import type { AccountClient, InboundMessage, Logger, SendResult, TextOptions } from "./types.js";
@@ -8,7 +8,7 @@ import type { AccountClient, InboundMessage, Logger, SendResult, TextOptions } f
 export interface ReplyContext {
   client: AccountClient;
   log: Logger;
-  channel?: Pick<ChannelConfig, "replyToMode"> | undefined;
+  channel?: Pick<ChannelConfig, "replyToMode" | "mediaMaxMb"> | undefined;
   queue?: SendQueue;
   mediaRoots: () => string[];
 }
@@ -46,7 +46,7 @@ export function createReplier(ctx: ReplyContext, message: InboundMessage) {
     const media = [...(payload.mediaUrls ?? []), ...(payload.mediaUrl ? [payload.mediaUrl] : [])];
     for (const url of new Set(media)) {
       try {
-        const source = await resolveMediaSource(url, ctx.mediaRoots());
+        const source = await resolveMediaSource(url, ctx.mediaRoots(), mediaMaxBytesOf(ctx.channel));
         await send(`reply ${mediaKindOf(url)}`, (client) =>
           sendMediaTo(client, message.target, mediaKindOf(url), source),
         );
