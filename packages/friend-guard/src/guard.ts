@@ -1,5 +1,6 @@
 import { FriendApiDisabledError } from "./errors.js";
-import { friendMethodNames } from "./methods.js";
+import { findDescriptor, friendMethodNames } from "./methods.js";
+import { isGuardedFriendRequest } from "./routes.js";
 
 export interface GuardFriendApiOptions {
   /** Named in every error so logs say which account's code tried a friend call. */
@@ -46,6 +47,7 @@ export function guardFriendApi(sdk: object, options: GuardFriendApiOptions): () 
       },
     });
   }
+  guardGenericRequests(sdk, state, options.guardInternal === true);
   state.restore = () => {
     if (guarded.get(sdk) !== state) return;
     for (const [name, descriptor] of state.saved) {
@@ -61,4 +63,32 @@ export function guardFriendApi(sdk: object, options: GuardFriendApiOptions): () 
 /** True while `guardFriendApi` is in effect on this instance. */
 export function isFriendApiGuarded(sdk: object): boolean {
   return guarded.has(sdk);
+}
+
+/** Wraps the SDK's generic `sendHttpRequest` so it refuses friend routes (by reqFuncName or replaceURL). */
+function guardGenericRequests(sdk: object, state: GuardState, guardInternal: boolean): void {
+  const original = findDescriptor(sdk, "sendHttpRequest")?.value;
+  if (typeof original !== "function") return;
+  state.saved.set("sendHttpRequest", Reflect.getOwnPropertyDescriptor(sdk, "sendHttpRequest"));
+  Reflect.defineProperty(sdk, "sendHttpRequest", {
+    configurable: true,
+    enumerable: true,
+    writable: true,
+    value: function guardedSendHttpRequest(
+      this: unknown,
+      request: unknown,
+      ...rest: unknown[]
+    ): Promise<unknown> {
+      if (isGuardedFriendRequest(request, { guardInternal })) {
+        const name = (request as { reqFuncName?: unknown })?.reqFuncName;
+        return Promise.reject(
+          new FriendApiDisabledError(
+            `sendHttpRequest(${typeof name === "string" ? name : "…"})`,
+            state.accountId,
+          ),
+        );
+      }
+      return original.call(this, request, ...rest);
+    },
+  });
 }

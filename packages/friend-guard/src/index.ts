@@ -6,3 +6,4 @@ export {
   SDK_INTERNAL_FRIEND_METHODS,
   SEED_FRIEND_METHODS,
 } from "./methods.js";
+export { isGuardedFriendRequest } from "./routes.js";
