@@ -33,7 +33,11 @@ async function startServer() {
   await server.until(/running/);
   const api = /apiAddr (\S+)/.exec(server.io.out)![1]!;
   const control = async (name: string, body: unknown) => {
-    const res = await fetch(`${api}/devserver/${name}`, { method: "POST", body: JSON.stringify(body) });
+    const res = await fetch(`${api}/devserver/${name}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     return ((await res.json()) as { data: any }).data;
   };
   await control("createGroup", { groupID: "team", memberIDs: ["alice", "bob", "carol"] });

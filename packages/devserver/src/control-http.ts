@@ -46,6 +46,34 @@ export function isLoopback(address: string | undefined): boolean {
   return address === "::1" || /^(::ffff:)?127\./.test(address ?? "");
 }
 
+/** `localhost`, `127.x.y.z` or `[::1]`, with or without a port: a name a DNS-rebinding page cannot use. */
+export function isLoopbackHost(host: string | undefined): boolean {
+  const name = /^(\[[^\]]*\]|[^:]*)(:\d+)?$/.exec(host ?? "")?.[1]?.toLowerCase();
+  return name === "localhost" || name === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(name ?? "");
+}
+
+/**
+ * Why a browser could have sent this request, or null. A page on another site can reach loopback by
+ * DNS rebinding (its own name, resolving to 127.0.0.1: the Host header keeps that name) or by a plain
+ * form post (no preflight, so only a text/form content type): both are refused.
+ */
+function browserProblem(req: IncomingMessage): string | null {
+  if (!isLoopbackHost(req.headers.host))
+    return "the Host header must be a loopback address (127.0.0.1, localhost, [::1])";
+  const origin = req.headers.origin;
+  if (
+    origin !== undefined &&
+    origin !== "null" &&
+    !isLoopbackHost(URL.canParse(origin) ? new URL(origin).host : "")
+  ) {
+    return "a request from a web page's origin is refused";
+  }
+  if (origin === "null") return "a request from a web page's origin is refused";
+  const type = req.headers["content-type"]?.split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json") return 'send the body as JSON with "content-type: application/json"';
+  return null;
+}
+
 /** POST /devserver/<control> on the API port: the in-process controls for tests in another process (or curl). */
 export async function handleControlHttp(
   server: DevServer,
@@ -59,6 +87,11 @@ export async function handleControlHttp(
   // The controls mint tokens and kick users: only a caller on this machine may use them, whatever the bind address.
   if (!isLoopback(req.socket.remoteAddress)) {
     sendJson(res, 403, { errCode: 403, errMsg: "[devserver] controls answer loopback callers only" });
+    return true;
+  }
+  const problem = browserProblem(req);
+  if (problem) {
+    sendJson(res, 403, { errCode: 403, errMsg: `[devserver] controls: ${problem}` });
     return true;
   }
   const control = controls[m[1]!];

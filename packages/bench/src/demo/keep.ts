@@ -64,13 +64,13 @@ export async function holdOpen(options: {
     say(`    ${chatCommand({ api: a.apiAddr, as: "carol", to: "group:team", mention: "bot_a" })}`);
     say("Or with curl (the devserver's HTTP control API):");
     say(
-      `  curl -s -XPOST ${a.apiAddr}/devserver/sendAs -d '{"userID":"alice","target":"user:bot_a","content":"hi"}'`,
+      `  curl -s -XPOST -H 'content-type: application/json' ${a.apiAddr}/devserver/sendAs -d '{"userID":"alice","target":"user:bot_a","content":"hi"}'`,
     );
     say(
-      `  curl -s -XPOST ${a.apiAddr}/devserver/pollMessagesFor -d '{"userID":"alice","after":0,"timeoutMs":30000}'`,
+      `  curl -s -XPOST -H 'content-type: application/json' ${a.apiAddr}/devserver/pollMessagesFor -d '{"userID":"alice","after":0,"timeoutMs":30000}'`,
     );
     say(
-      `  curl -s -XPOST ${a.apiAddr}/devserver/expireToken -d '{"userID":"bot_a"}'   # refreshed, chat goes on`,
+      `  curl -s -XPOST -H 'content-type: application/json' ${a.apiAddr}/devserver/expireToken -d '{"userID":"bot_a"}'   # refreshed, chat goes on`,
     );
   } else {
     say(
