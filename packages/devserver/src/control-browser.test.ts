@@ -57,7 +57,7 @@ test("a JSON post with a loopback Host (and a loopback Origin) still works", asy
   server = await startDevServer();
   server.registerUser("bot");
   const port = new URL(server.apiAddr).port;
-  for (const headers of [
+  for (const headers of <Record<string, string>[]>[
     { "content-type": "application/json; charset=utf-8" },
     { "content-type": "application/json", host: `localhost:${port}`, origin: `http://localhost:${port}` },
   ]) {
