@@ -4,6 +4,7 @@ import path from "node:path";
 import { patchJson5File } from "@multi-openim/core";
 import { structuredPatch } from "diff";
 import type { LoadedConfig } from "./config-file.js";
+import { configTextSecrets } from "./secret-values.js";
 import { maskToken } from "./token-info.js";
 
 export interface ConfigPatch {
@@ -52,8 +53,12 @@ export function maskSecrets(text: string, secrets: string[]): string {
   return out;
 }
 
-/** A unified diff of the config file with secrets masked; empty when nothing changes. */
-export function renderDiff(file: string, before: string, after: string, secrets: string[]): string {
+/**
+ * A unified diff of the config file with secrets masked: the ones given, and every account token,
+ * tokenRefresh header and body value and URL query value in either text; empty when nothing changes.
+ */
+export function renderDiff(file: string, before: string, after: string, given: string[]): string {
+  const secrets = [...given, ...configTextSecrets(before), ...configTextSecrets(after)];
   const patch = structuredPatch(
     file,
     file,

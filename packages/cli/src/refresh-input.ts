@@ -33,7 +33,8 @@ export function refreshFromJson(value: unknown): RefreshBlock {
 
 function parseHeader(raw: string): [string, string] {
   const at = raw.indexOf(":");
-  if (at <= 0) throw usageError(`--refresh-header "${raw.slice(0, 40)}" must look like "name: value"`);
+  // The value is not echoed: it is a credential more often than not.
+  if (at <= 0) throw usageError(`--refresh-header must look like "name: value" (the value given has no ":")`);
   return [raw.slice(0, at).trim(), raw.slice(at + 1).trim()];
 }
 

@@ -3,12 +3,15 @@ import {
   type ConfigIssue,
   MultiOpenimError,
   type ResolvedAccount,
+  redactTokensInText,
   resolveAccounts,
   validateChannelConfig,
 } from "@multi-openim/core";
 import { configPathFrom, type LoadedConfig, loadConfig } from "./config-file.js";
 import { EXIT_ERROR, EXIT_OK } from "./exit-codes.js";
 import { type CliIo, writeLine } from "./io.js";
+import { maskSecrets } from "./preview.js";
+import { channelSecrets, channelValues } from "./secret-values.js";
 
 export interface ValidateFlags {
   config?: string;
@@ -41,7 +44,30 @@ export async function checkConfigFile(flag: string | undefined, io: CliIo): Prom
       message: `skipped: ${skipped.reason}`,
     });
   }
-  return { config, errors: result.errors, warnings, result, accounts: resolved.accounts };
+  const mask = issueMasker(config.channel);
+  return {
+    config,
+    errors: result.errors.map(mask),
+    warnings: warnings.map(mask),
+    result,
+    accounts: resolved.accounts,
+  };
+}
+
+/**
+ * Issues never quote a configured value back (a token pasted into wsAddr would be printed): a quoted
+ * value becomes "(the configured value)", secrets and anything JWT-shaped are masked wherever they are.
+ */
+function issueMasker(channel: unknown): (issue: ConfigIssue) => ConfigIssue {
+  const quoted = channelValues(channel)
+    .map((value) => JSON.stringify(value))
+    .sort((a, b) => b.length - a.length);
+  const secrets = channelSecrets(channel);
+  return (issue) => {
+    let message = issue.message;
+    for (const q of quoted) message = message.split(q).join("(the configured value)");
+    return { ...issue, message: redactTokensInText(maskSecrets(message, secrets)) };
+  };
 }
 
 /** `multi-openim validate`: every problem with its full field path; exit 1 when there are errors. */

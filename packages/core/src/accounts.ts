@@ -34,7 +34,8 @@ function urlProblem(value: string, protocols: string[], field: string): string |
   try {
     url = new URL(value);
   } catch {
-    return `${field} ${JSON.stringify(value)} is not a URL: use e.g. ${protocols[0]}//host:port`;
+    // The value is not quoted: a token pasted into the wrong field would end up in logs.
+    return `${field} is not a URL: use e.g. ${protocols[0]}//host:port`;
   }
   if (!protocols.includes(url.protocol)) {
     return `${field} must start with ${protocols.join(" or ")}//, got ${url.protocol}//`;
