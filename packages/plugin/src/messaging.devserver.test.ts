@@ -91,6 +91,7 @@ beforeAll(async () => {
       "multi-openim": {
         mediaMaxMb: 1,
         replyToMode: "first",
+        dmPolicy: "open",
         accounts: { a: { token: dev.mintToken("bot_a"), wsAddr: dev.wsAddr, apiAddr: dev.apiAddr } },
       },
     },
