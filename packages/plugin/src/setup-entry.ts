@@ -25,8 +25,5 @@ export function createReadOnlyChannel() {
   };
 }
 
-type SetupPlugin = Parameters<typeof defineSetupPluginEntry>[0];
-const setupEntry: { plugin: object } = defineSetupPluginEntry(
-  createReadOnlyChannel() as unknown as SetupPlugin,
-);
+const setupEntry = defineSetupPluginEntry(createReadOnlyChannel()) as { plugin: object };
 export default setupEntry;
