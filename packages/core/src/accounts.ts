@@ -1,3 +1,4 @@
+import { type AccessPolicy, resolveAccess } from "./access.js";
 import { DEFAULT_PLATFORM_ID } from "./constants.js";
 import { isMultiOpenimError } from "./errors.js";
 import { decodeJwtClaims, type OpenImClaims } from "./jwt.js";
@@ -15,6 +16,11 @@ export interface ResolvedAccount {
   requireMention: boolean;
   inboundWhitelist: string[];
   disableFriendSdk: boolean;
+  /**
+   * Who may reach the agent (resolveAccounts always sets it). Accounts built by hand without it get the
+   * seed's rules from requireMention / inboundWhitelist (see the plugin's admission).
+   */
+  access?: AccessPolicy;
   /** From the token's `exp`, for proactive refresh. */
   tokenExpiresAt?: number;
 }
@@ -92,9 +98,10 @@ export function resolveAccounts(config: ChannelConfig): ResolvedAccounts {
       apiAddr,
       userID,
       platformID: account.platformID ?? claimPlatform ?? DEFAULT_PLATFORM_ID,
-      requireMention: account.requireMention,
+      requireMention: account.requireMention ?? true,
       inboundWhitelist: account.inboundWhitelist,
       disableFriendSdk: account.disableFriendSdk ?? config.disableFriendSdk,
+      access: resolveAccess(config, account),
     };
     if (typeof claims.exp === "number") resolved.tokenExpiresAt = claims.exp * 1000;
     accounts.push(resolved);

@@ -28,6 +28,7 @@ export type MultiOpenimErrorCode =
   | "MEDIA_FETCH_FAILED"
   | "STOPPED"
   | "TOOL_INPUT_INVALID"
+  | "TOOL_ACCOUNT_REFUSED"
   | "CLI_USAGE";
 
 export class MultiOpenimError extends Error {

@@ -1,3 +1,22 @@
+export {
+  type AccessPolicy,
+  type GroupAccess,
+  listAdmits,
+  resolveAccess,
+  resolveGroupAccess,
+} from "./access.js";
+export {
+  accessFields,
+  CONFIG_DOC,
+  DM_POLICIES,
+  type DmPolicy,
+  GROUP_POLICIES,
+  type GroupConfig,
+  type GroupPolicy,
+  groupConfigSchema,
+  type ToolPolicy,
+  toolPolicySchema,
+} from "./access-schema.js";
 export { accountIdProblem, assertValidAccountId, isValidAccountId, ownEntry } from "./account-id.js";
 export {
   type ResolvedAccount,
@@ -38,5 +57,15 @@ export {
   type TokenRefreshConfig,
   tokenRefreshSchema,
 } from "./schema.js";
-export { formatTarget, parseTarget, sessionKey, type Target, type TargetKind } from "./targets.js";
+export {
+  formatTarget,
+  groupPeerId,
+  groupSessionKey,
+  parseGroupPeerId,
+  parseTarget,
+  sessionKey,
+  sessionKeySegment,
+  type Target,
+  type TargetKind,
+} from "./targets.js";
 export { type ConfigIssue, type ValidationResult, validateChannelConfig } from "./validate.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { accessFields } from "./access-schema.js";
 
 const dotPaths = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
@@ -8,27 +9,50 @@ export const httpRefreshSchema = z.strictObject({
     .min(1)
     .optional()
     .describe("Refresh URL; {accountId} and {state.<field>} are substituted."),
-  method: z.string().min(1).default("POST"),
-  headers: z.record(z.string(), z.string()).optional(),
-  body: z.union([z.record(z.string(), z.unknown()), z.string()]).optional(),
-  timeoutMs: z.number().int().min(1).default(15000),
+  method: z.string().min(1).default("POST").describe("HTTP method of the refresh call."),
+  headers: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe("Request headers; values may use {accountId} and {state.<field>}."),
+  body: z
+    .union([z.record(z.string(), z.unknown()), z.string()])
+    .optional()
+    .describe("Request body: an object is sent as JSON (templates in string leaves), a string verbatim."),
+  timeoutMs: z.number().int().min(1).default(15000).describe("Timeout of one refresh call, in ms."),
   responseTokenPath: dotPaths
     .optional()
     .describe("Dot-path(s) to the new token in the response; first non-empty wins."),
-  responseUserIdPath: dotPaths.optional(),
-  stateWriteBack: z.record(z.string(), dotPaths).optional(),
-  clearOnSuccess: z.array(z.string().min(1)).optional(),
+  responseUserIdPath: dotPaths
+    .optional()
+    .describe("Dot-path(s) to a new userID in the response, when the server rotates it."),
+  stateWriteBack: z
+    .record(z.string(), dotPaths)
+    .optional()
+    .describe("stateFile fields to update from the response: { field: dot-path }."),
+  clearOnSuccess: z
+    .array(z.string().min(1))
+    .optional()
+    .describe("Files deleted after a successful refresh (e.g. a manual-login marker); {accountId} allowed."),
   stateFile: z.string().min(1).optional().describe("JSON file keyed by accountId, read for {state.<field>}."),
 });
 
 export const tokenRefreshSchema = z.strictObject({
-  mode: z.enum(["http", "hook", "off"]).default("hook"),
-  manualLoginMarkerPath: z.string().min(1).optional(),
-  http: httpRefreshSchema.optional(),
+  mode: z
+    .enum(["http", "hook", "off"])
+    .default("hook")
+    .describe(
+      "http: a configured refresh endpoint; hook: globalThis.__multiOpenimTokenRefresher; off: none.",
+    ),
+  manualLoginMarkerPath: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Where the manual-login marker is written; the accountId is inserted before the extension."),
+  http: httpRefreshSchema.optional().describe('The refresh call, for mode "http".'),
 });
 
 export const accountConfigSchema = z.strictObject({
-  enabled: z.boolean().default(true),
+  enabled: z.boolean().default(true).describe("false: the account is configured but not started."),
   token: z.string().optional().describe("OpenIM JWT for this account."),
   wsAddr: z.string().optional().describe("OpenIM WebSocket gateway, e.g. ws://host:10001"),
   apiAddr: z.string().optional().describe("OpenIM REST API, e.g. http://host:10002"),
@@ -39,19 +63,43 @@ export const accountConfigSchema = z.strictObject({
     .min(1)
     .optional()
     .describe("Defaults to the token's PlatformID claim, else 5."),
-  requireMention: z.boolean().default(true),
-  inboundWhitelist: z.array(z.string().min(1)).default([]),
-  disableFriendSdk: z.boolean().optional(),
+  requireMention: z
+    .boolean()
+    .optional()
+    .describe(
+      "The account-wide group default: answer in groups only when @-mentioned (or @all, or the bot is quoted). Default true; groups.<id>.requireMention overrides it.",
+    ),
+  inboundWhitelist: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      "0.1.0's field: when non-empty, only these userIDs reach the agent, in DMs and groups (dmPolicy and groupPolicy allowlist).",
+    ),
+  disableFriendSdk: z
+    .boolean()
+    .optional()
+    .describe("Overrides the channel's disableFriendSdk for this account."),
+  ...accessFields,
 });
 
 /** Fields of the removed single-account fallback: accepted at channel level only to be warned about and ignored. */
 export const LEGACY_CHANNEL_FIELDS = ["token", "wsAddr", "apiAddr", "userID", "platformID"] as const;
 
 const channelBase = {
-  enabled: z.boolean().default(true),
-  healthCheckIntervalMinutes: z.number().int().min(1).default(30),
-  disableFriendSdk: z.boolean().default(true),
-  tokenRefresh: tokenRefreshSchema.default({ mode: "hook" }),
+  enabled: z.boolean().default(true).describe("false: no account of this channel is started."),
+  healthCheckIntervalMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe("How often each account's connection is checked (and restarted when dead), in minutes."),
+  disableFriendSdk: z
+    .boolean()
+    .default(true)
+    .describe("Stub the OpenIM SDK's friend API (MULTI_OPENIM_FRIEND_API_DISABLED); accounts may override."),
+  tokenRefresh: tokenRefreshSchema
+    .default({ mode: "hook" })
+    .describe("How a dead token gets replaced without a human."),
   mediaMaxMb: z
     .number()
     .positive()
@@ -79,6 +127,7 @@ const channelBase = {
   apiAddr: z.string().optional().describe("Ignored: put addresses under accounts.<id>."),
   userID: z.string().optional().describe("Ignored: set userID under accounts.<id>."),
   platformID: z.number().optional().describe("Ignored: set platformID under accounts.<id>."),
+  ...accessFields,
 };
 
 /** The whole `channels.multi-openim` block as users write it. */

@@ -17,7 +17,7 @@ describe("validateChannelConfig", () => {
       mediaLocalRoots: [],
       mediaAllowHosts: [],
       replyToMode: "off",
-      accounts: { primary: { ...account, enabled: true, requireMention: true, inboundWhitelist: [] } },
+      accounts: { primary: { ...account, enabled: true, inboundWhitelist: [] } },
     });
   });
 

@@ -1,4 +1,6 @@
 import type { z } from "zod";
+import { CONFIG_DOC } from "./access-schema.js";
+import { accessWarnings } from "./access-warnings.js";
 import { accountIdProblem } from "./account-id.js";
 import { CHANNEL_ID } from "./constants.js";
 import {
@@ -33,7 +35,10 @@ function issuesOf(error: z.ZodError, prefix: string): ConfigIssue[] {
     const path = pathOf(prefix, issue.path);
     if (issue.code === "unrecognized_keys") {
       const keys = issue.keys.join(", ");
-      return { path, message: `unknown key(s) ${keys}: remove them or check the spelling against SCHEMA.md` };
+      return {
+        path,
+        message: `unknown key(s) ${keys}: remove them or check the spelling against ${CONFIG_DOC}`,
+      };
     }
     return { path, message: issue.message };
   });
@@ -71,9 +76,15 @@ export function validateChannelConfig(input: unknown): ValidationResult {
   }
 
   const accounts: Record<string, AccountConfig> = {};
+  const seenIds = new Map<string, string>();
   for (const [accountId, value] of Object.entries(shell.data.accounts)) {
     const accountPath = `${ROOT}.accounts.${accountId}`;
-    const problem = accountIdProblem(accountId);
+    const twin = seenIds.get(accountId.toLowerCase());
+    seenIds.set(accountId.toLowerCase(), accountId);
+    // OpenClaw lower-cases account ids in session keys and the pairing store: two such ids would share both.
+    const problem = twin
+      ? `differs from account "${twin}" only in letter case (OpenClaw would mix their sessions and pairings)`
+      : accountIdProblem(accountId);
     if (problem) {
       errors.push({
         path: `${ROOT}.accounts`,
@@ -94,6 +105,7 @@ export function validateChannelConfig(input: unknown): ValidationResult {
       continue;
     }
     accounts[accountId] = parsed.data;
+    warnings.push(...accessWarnings(accountPath, parsed.data, shell.data));
   }
   if (Object.keys(shell.data.accounts).length === 0) {
     errors.push({

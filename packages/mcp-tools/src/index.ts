@@ -1,3 +1,4 @@
+export { type BindingOptions, createBoundOpenClawTools } from "./bound-tools.js";
 export { createToolDefinitions, type ToolDefinition, type ToolsOptions } from "./definitions.js";
 export { createMcpServer, type McpServerOptions } from "./mcp-server.js";
 export {

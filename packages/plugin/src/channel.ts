@@ -2,8 +2,10 @@ import { CHANNEL_ALIASES, CHANNEL_ID, CHANNEL_LABEL, channelConfigJsonSchema } f
 import { createConfigAdapter } from "./accounts.js";
 import type { ChannelConfigReader } from "./config.js";
 import { createGateway, type GatewayDeps } from "./gateway.js";
+import { createGroupsAdapter } from "./groups.js";
 import { defaultMediaRoots } from "./media.js";
 import { createOutbound } from "./outbound.js";
+import { createSecurityAdapter, pairingAdapter } from "./security.js";
 import { SendQueue } from "./send-queue.js";
 import { normalizeTarget } from "./targets.js";
 
@@ -40,6 +42,9 @@ export function createChannel(input: ChannelDeps) {
     config: createConfigAdapter(deps.reader),
     gateway: createGateway(deps),
     outbound: createOutbound({ registry: deps.registry, queue, mediaRoots }),
+    security: createSecurityAdapter(deps.reader),
+    pairing: pairingAdapter,
+    groups: createGroupsAdapter(deps.reader),
     messaging: {
       normalizeTarget,
       inferTargetChatType: ({ to }: { to: string }) =>

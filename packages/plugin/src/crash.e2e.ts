@@ -57,6 +57,7 @@ beforeAll(async () => {
     modelBaseUrl: model.baseUrl,
     pluginDir,
     channel: {
+      dmPolicy: "open",
       accounts: { a: { token: dev.mintToken("bot_a"), wsAddr: dev.wsAddr, apiAddr: dev.apiAddr } },
     },
   });

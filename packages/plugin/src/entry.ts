@@ -1,6 +1,6 @@
 import { createAccountClient } from "@multi-openim/client";
 import { CHANNEL_LABEL, PLUGIN_ID } from "@multi-openim/core";
-import { createOpenClawTools, MULTI_OPENIM_TOOL_NAMES } from "@multi-openim/mcp-tools";
+import { createBoundOpenClawTools, MULTI_OPENIM_TOOL_NAMES } from "@multi-openim/mcp-tools";
 import { createTokenRefresher } from "@multi-openim/token-refresh";
 import { registerSetupCommands } from "multi-openim";
 import { createChatChannelPlugin, defineChannelPluginEntry } from "openclaw/plugin-sdk/channel-core";
@@ -29,7 +29,7 @@ export const multiOpenim = createMultiOpenimPlugin({
       logger,
       ...(account.resolved ? { secrets: [account.resolved.token] } : {}),
     }),
-  createTools: (sender) => createOpenClawTools(sender),
+  createTools: (sender, turn) => createBoundOpenClawTools(sender, turn, turn),
   toolNames: MULTI_OPENIM_TOOL_NAMES,
   mountCli: (command) => {
     registerSetupCommands(command as unknown as Parameters<typeof registerSetupCommands>[0]);
@@ -41,8 +41,11 @@ type EntryApi = Parameters<NonNullable<EntryOptions["registerFull"]>>[0];
 const asApi = (api: EntryApi) => api as unknown as PluginApiLike;
 
 /** The channel object OpenClaw registers (typed loosely: the SDK's types are internal chunks). */
+type ChatParams = Parameters<typeof createChatChannelPlugin>[0];
 export const channelPlugin: object = createChatChannelPlugin({
-  base: multiOpenim.channel as unknown as Parameters<typeof createChatChannelPlugin>[0]["base"],
+  base: multiOpenim.channel as unknown as ChatParams["base"],
+  security: multiOpenim.channel.security as unknown as ChatParams["security"],
+  pairing: multiOpenim.channel.pairing,
 });
 
 /** What OpenClaw loads from this package's default export. */

@@ -4,7 +4,10 @@ export function fakeJwt(claims: Record<string, unknown>): string {
   return `${enc({ alg: "HS256", typ: "JWT" })}.${enc(claims)}.c2ln`;
 }
 
-/** An OpenClaw config with two accounts on two servers, plus anything in `extra` merged into the block. */
+/**
+ * An OpenClaw config with two accounts on two servers, plus anything in `extra` merged into the block.
+ * DMs are open (0.1.0's behaviour) so message-path tests need no pairing; admission has its own tests.
+ */
 export function twoAccountConfig(
   extra: Record<string, unknown> = {},
   accounts: Record<string, unknown> = {},
@@ -12,6 +15,7 @@ export function twoAccountConfig(
   return {
     channels: {
       "multi-openim": {
+        dmPolicy: "open",
         accounts: {
           a: {
             token: fakeJwt({ UserID: "bot_a", PlatformID: 5 }),

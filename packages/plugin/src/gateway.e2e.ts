@@ -85,8 +85,11 @@ beforeAll(async () => {
     pluginDir,
     channel: {
       tokenRefresh: { mode: "http", http: { endpoint: refresh.endpoint, responseTokenPath: "token" } },
+      // 0.1.0's open DMs; admission has its own e2e (access.e2e.ts).
+      dmPolicy: "open",
       accounts: {
-        a: { token: tokenA.first, wsAddr: devA.wsAddr, apiAddr: devA.apiAddr },
+        // The tool test below sends as b from a turn on a: the operator's switch allows it.
+        a: { token: tokenA.first, wsAddr: devA.wsAddr, apiAddr: devA.apiAddr, tools: { crossAccount: true } },
         b: {
           token: devB.mintToken("bot_b"),
           wsAddr: devB.wsAddr,

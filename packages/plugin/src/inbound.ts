@@ -2,12 +2,15 @@ import {
   CHANNEL_ID,
   type ChannelConfig,
   formatTarget,
+  groupPeerId,
+  groupSessionKey,
   type ResolvedAccount,
   sessionKey,
 } from "@multi-openim/core";
+import { admitMessage } from "./inbound-admission.js";
 import { resolveInboundMedia } from "./inbound-media.js";
 import type { LookupAll } from "./net-guard.js";
-import { admitInbound, inboundBody, stripSelfMentions } from "./policy.js";
+import { inboundBody, stripSelfMentions } from "./policy.js";
 import { createReplier } from "./reply.js";
 import type { DeliveryInfo, InboundChannelRuntime, ReplyPayloadLike } from "./runtime-types.js";
 import type { SendQueue } from "./send-queue.js";
@@ -54,8 +57,8 @@ export function sessionKeysFor(
   }
   const groupID = message.groupID ?? message.target.id;
   return {
-    session: `agent:${agentId}:${CHANNEL_ID}:group:${groupID}:${message.accountId}`.toLowerCase(),
-    peerId: `${groupID}:${message.accountId}`,
+    session: `agent:${agentId}:${groupSessionKey(groupID, message.accountId)}`,
+    peerId: groupPeerId(groupID, message.accountId),
   };
 }
 
@@ -64,7 +67,7 @@ export async function handleInbound(
   ctx: InboundContext,
   message: InboundMessage,
 ): Promise<"dispatched" | string> {
-  const decision = admitInbound(message, ctx.account);
+  const decision = await admitMessage(ctx, message);
   if (!decision.admit) {
     ctx.log.debug?.(
       `[multi-openim] ${message.accountId}: ignored ${message.kind} message from ${message.sender.userID} (${decision.reason})`,
@@ -119,11 +122,8 @@ export async function handleInbound(
       messageId: message.clientMsgID,
       inboundEventKind: "user_request",
     },
-    // Admission is ours (whitelist and mention rules above); OpenClaw's own gates are opened.
-    dmPolicy: "open",
-    allowFrom: ["*"],
-    groupPolicy: "open",
-    groupAllowFrom: ["*"],
+    // The policy admitMessage decided with, so OpenClaw's own gate agrees (pairing store included).
+    ...decision.ingress,
   });
   const ctxPayload = await runtime.inbound.buildContext({
     channel: CHANNEL_ID,
@@ -152,7 +152,7 @@ export async function handleInbound(
       mentions: {
         canDetectMention: true,
         wasMentioned: message.mentionsSelf,
-        requireMention: account.requireMention,
+        requireMention: decision.requireMention,
       },
     },
     channelIngress: ingress,

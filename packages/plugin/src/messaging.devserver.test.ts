@@ -93,6 +93,7 @@ beforeAll(async () => {
         mediaMaxMb: 1,
         mediaAllowHosts: [new URL(media).host],
         replyToMode: "first",
+        dmPolicy: "open",
         accounts: { a: { token: dev.mintToken("bot_a"), wsAddr: dev.wsAddr, apiAddr: dev.apiAddr } },
       },
     },

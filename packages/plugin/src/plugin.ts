@@ -1,4 +1,5 @@
 import { CHANNEL_ID } from "@multi-openim/core";
+import { accessFor } from "./access-lookup.js";
 import type { PluginAccount } from "./accounts.js";
 import { createChannel } from "./channel.js";
 import { ChannelConfigReader } from "./config.js";
@@ -31,7 +32,14 @@ export interface PluginApiLike {
 export interface ToolFactoryContext {
   config?: unknown;
   getRuntimeConfig?: () => unknown;
+  /** The channel and account of the turn the tools run in (OpenClaw's tool-factory context). */
+  messageChannel?: string;
   agentAccountId?: string;
+}
+
+/** What the tool factory hands `createTools`: the turn, and whether its account may send as others. */
+export interface ToolTurn extends ToolFactoryContext {
+  crossAccountAllowed: (accountId: string) => boolean;
 }
 
 export interface CommanderLike {
@@ -48,8 +56,8 @@ export interface PluginOptions {
     persistToken: (accountId: string, token: string, userID?: string) => Promise<void>;
     logger: Logger;
   }) => TokenRefresherLike;
-  /** The four tools over a sender (from @multi-openim/mcp-tools). */
-  createTools?: (sender: RegistrySender) => unknown[];
+  /** The four tools over a sender, bound to the turn's account (from @multi-openim/mcp-tools). */
+  createTools?: (sender: RegistrySender, turn: ToolTurn) => unknown[];
   toolNames?: readonly string[];
   /** Adds `setup` (and friends) under `openclaw multi-openim` (from the `multi-openim` CLI package). */
   mountCli?: (command: CommanderLike) => void;
@@ -125,8 +133,10 @@ export function createMultiOpenimPlugin(options: PluginOptions) {
       api = next;
       const createTools = options.createTools;
       if (!createTools || !next.registerTool) return;
+      const crossAccountAllowed = (id: string) =>
+        accessFor(reader, currentConfig(), id)?.access.crossAccountTools ?? false;
       next.registerTool(
-        () => createTools(sender),
+        (ctx) => createTools(sender, { ...ctx, crossAccountAllowed }),
         options.toolNames ? { names: [...options.toolNames] } : undefined,
       );
     },

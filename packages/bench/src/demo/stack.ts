@@ -47,6 +47,8 @@ export async function startGatewayStack(options: {
       tokenRefresh: refresh
         ? { mode: "http", http: { endpoint: refresh.endpoint, responseTokenPath: "token" } }
         : { mode: "off" },
+      // Loopback devservers with made-up users: open DMs (the default, pairing, would answer with a code).
+      dmPolicy: "open",
       accounts: Object.fromEntries(
         accounts.map((a) => [a.id, { token: a.token, wsAddr: a.wsAddr, apiAddr: a.apiAddr }]),
       ),

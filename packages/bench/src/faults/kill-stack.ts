@@ -64,6 +64,7 @@ async function setup(root: string, closers: (() => Promise<unknown>)[]) {
     pluginDir,
     channel: {
       tokenRefresh: { mode: "off" },
+      dmPolicy: "open", // 0.1.0's open DMs: the rows count answers, not pairing codes
       accounts: { [ACCOUNT]: { token, wsAddr: dev.wsAddr, apiAddr: dev.apiAddr } },
     },
   });
