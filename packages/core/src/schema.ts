@@ -42,6 +42,13 @@ export const accountConfigSchema = z.strictObject({
   requireMention: z.boolean().default(true),
   inboundWhitelist: z.array(z.string().min(1)).default([]),
   disableFriendSdk: z.boolean().optional(),
+  // Minimal admission fields (OpenClaw's names) so setup can write the operator's choice; the admission
+  // work (issue 17) owns their semantics.
+  dmPolicy: z
+    .enum(["pairing", "allowlist", "open", "disabled"])
+    .optional()
+    .describe("Who may DM the bot: pairing (approve a code), allowlist (allowFrom), open, disabled."),
+  allowFrom: z.array(z.string().min(1)).optional().describe("OpenIM userIDs allowed to DM the bot."),
 });
 
 /** Fields of the removed single-account fallback: accepted at channel level only to be warned about and ignored. */
