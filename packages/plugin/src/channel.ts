@@ -5,6 +5,7 @@ import { createGateway, type GatewayDeps } from "./gateway.js";
 import { defaultMediaRoots } from "./media.js";
 import { createOutbound } from "./outbound.js";
 import { SendQueue } from "./send-queue.js";
+import { createStatusAdapter } from "./status-adapter.js";
 import { normalizeTarget } from "./targets.js";
 
 export const CHANNEL_META = {
@@ -39,6 +40,7 @@ export function createChannel(input: ChannelDeps) {
     configSchema: { schema: channelConfigJsonSchema },
     config: createConfigAdapter(deps.reader),
     gateway: createGateway(deps),
+    status: createStatusAdapter({ registry: deps.registry, reader: deps.reader }),
     outbound: createOutbound({ registry: deps.registry, queue, mediaRoots }),
     messaging: {
       normalizeTarget,
