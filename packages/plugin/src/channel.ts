@@ -1,5 +1,6 @@
 import { CHANNEL_ALIASES, CHANNEL_ID, CHANNEL_LABEL, channelConfigJsonSchema } from "@multi-openim/core";
 import { createConfigAdapter } from "./accounts.js";
+import { createAuthAdapters } from "./auth-adapter.js";
 import type { ChannelConfigReader } from "./config.js";
 import { createGateway, type GatewayDeps } from "./gateway.js";
 import { defaultMediaRoots } from "./media.js";
@@ -31,6 +32,7 @@ export function createChannel(input: ChannelDeps) {
     new SendQueue({ registry: input.registry, configured: () => input.registry.ids(), log: input.logger });
   const mediaRoots = input.mediaRoots ?? (() => defaultMediaRoots(input.stateDir?.()));
   const deps: ChannelDeps = { ...input, queue, mediaRoots };
+  const auth = createAuthAdapters({ reader: deps.reader });
   return {
     id: CHANNEL_ID,
     meta: CHANNEL_META,
@@ -39,7 +41,8 @@ export function createChannel(input: ChannelDeps) {
     reload: { configPrefixes: [`channels.${CHANNEL_ID}`], accountScopedRestart: true },
     configSchema: { schema: channelConfigJsonSchema },
     config: createConfigAdapter(deps.reader),
-    gateway: createGateway(deps),
+    gateway: { ...createGateway(deps), logoutAccount: auth.logoutAccount },
+    auth: auth.auth,
     status: createStatusAdapter({ registry: deps.registry, reader: deps.reader }),
     outbound: createOutbound({ registry: deps.registry, queue, mediaRoots }),
     messaging: {

@@ -57,6 +57,14 @@ export function collectStatusIssues(accounts: StatusSnapshot[], now: number = Da
     const facts = a.openim ?? {};
     const add = (kind: StatusIssue["kind"], message: string, fix: string) =>
       issues.push({ channel: CHANNEL_ID, accountId: a.accountId, kind, message, fix });
+    if (facts.droppedReason?.startsWith("missing token")) {
+      add(
+        "auth",
+        "logged out: the account has no token",
+        `${loginCommand(a.accountId)} (paste a fresh token)`,
+      );
+      continue;
+    }
     if (facts.droppedReason) {
       add(
         "config",
