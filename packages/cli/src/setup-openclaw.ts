@@ -26,7 +26,13 @@ export async function answersFromFlags(
   const input = await collectSetupInput(flags, io);
   assertGivenValid(input);
   assertComplete(input);
-  return gatherAccount(plainUi(io), input, { ...ctx, force: true }, realTestConnection);
+  const run = {
+    ...ctx,
+    force: true,
+    ...(flags.skipTest ? { skipTest: true } : {}),
+    ...(flags.testTimeoutMs ? { testTimeoutMs: flags.testTimeoutMs } : {}),
+  };
+  return gatherAccount(plainUi(io), input, run, realTestConnection);
 }
 
 /** `openclaw channels add` (interactive) and `openclaw onboard`: the same questions on OpenClaw's prompter. */

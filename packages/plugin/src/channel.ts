@@ -6,6 +6,9 @@ import { createGateway, type GatewayDeps } from "./gateway.js";
 import { defaultMediaRoots } from "./media.js";
 import { createOutbound } from "./outbound.js";
 import { SendQueue } from "./send-queue.js";
+import { createSetupContract, PendingSetups } from "./setup-adapter.js";
+import { removeAdapters } from "./setup-remove.js";
+import { createSetupWizard } from "./setup-wizard.js";
 import { createStatusAdapter } from "./status-adapter.js";
 import { normalizeTarget } from "./targets.js";
 
@@ -33,6 +36,7 @@ export function createChannel(input: ChannelDeps) {
   const mediaRoots = input.mediaRoots ?? (() => defaultMediaRoots(input.stateDir?.()));
   const deps: ChannelDeps = { ...input, queue, mediaRoots };
   const auth = createAuthAdapters({ reader: deps.reader });
+  const pendingSetups = new PendingSetups();
   return {
     id: CHANNEL_ID,
     meta: CHANNEL_META,
@@ -40,7 +44,9 @@ export function createChannel(input: ChannelDeps) {
     // Only our block restarts the channel, and only the account that changed (accounts are isolated).
     reload: { configPrefixes: [`channels.${CHANNEL_ID}`], accountScopedRestart: true },
     configSchema: { schema: channelConfigJsonSchema },
-    config: createConfigAdapter(deps.reader),
+    config: { ...createConfigAdapter(deps.reader), ...removeAdapters },
+    setupContract: createSetupContract(pendingSetups),
+    setupWizard: createSetupWizard({ reader: deps.reader, pending: pendingSetups }),
     gateway: { ...createGateway(deps), logoutAccount: auth.logoutAccount },
     auth: auth.auth,
     status: createStatusAdapter({ registry: deps.registry, reader: deps.reader }),
