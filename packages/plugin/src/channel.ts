@@ -2,6 +2,7 @@ import { CHANNEL_ALIASES, CHANNEL_ID, CHANNEL_LABEL, channelConfigJsonSchema } f
 import { createConfigAdapter } from "./accounts.js";
 import { createAuthAdapters } from "./auth-adapter.js";
 import type { ChannelConfigReader } from "./config.js";
+import { createDoctorAdapter } from "./doctor-adapter.js";
 import { createGateway, type GatewayDeps } from "./gateway.js";
 import { defaultMediaRoots } from "./media.js";
 import { createOutbound } from "./outbound.js";
@@ -49,6 +50,7 @@ export function createChannel(input: ChannelDeps) {
     setupWizard: createSetupWizard({ reader: deps.reader, pending: pendingSetups }),
     gateway: { ...createGateway(deps), logoutAccount: auth.logoutAccount },
     auth: auth.auth,
+    doctor: createDoctorAdapter(),
     status: createStatusAdapter({ registry: deps.registry, reader: deps.reader }),
     outbound: createOutbound({ registry: deps.registry, queue, mediaRoots }),
     messaging: {
