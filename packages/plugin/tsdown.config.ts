@@ -1,7 +1,7 @@
 import { packageBuild } from "../../tsdown.base.ts";
 
 // Node 24: OpenClaw's own minimum (the plugin's engines say >=24.16).
-export default packageBuild(["src/index.ts"], {
+export default packageBuild(["src/index.ts", "src/doctor-contract-api.ts"], {
   target: "node24",
   deps: {
     // openclaw is the host: the loader resolves openclaw/plugin-sdk/* for installed plugins.
