@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
 import JSON5 from "json5";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { hasTmux, startInTmux } from "../../cli/src/tmux-driver.js";
 import { startFakeModel } from "./e2e/fake-model.js";
 import { gatewayConfig, gatewayRunArgs, snapshotPlugin } from "./e2e/gateway-config.js";
 import { freePort, GatewayProcess } from "./e2e/gateway-process.js";
@@ -55,6 +56,20 @@ function openclaw(
   });
 }
 
+/**
+ * The plugin where `openclaw plugins install` puts it (`<state>/extensions/<id>`): OpenClaw's channel
+ * catalog, which `channels add` reads for a channel's flags and wizard, only lists installed plugins,
+ * not ones loaded through `plugins.load.paths`.
+ */
+async function installInto(stateDir: string, config: Record<string, unknown>) {
+  const extensions = join(stateDir, "extensions");
+  await mkdir(extensions, { recursive: true });
+  await rename(await snapshotPlugin(extensions), join(extensions, "multi-openim-channel"));
+  const plugins = config.plugins as Record<string, unknown>;
+  delete plugins.load;
+  return config;
+}
+
 /** The config as an operator writes it: JSON5 with comments. */
 function json5WithComments(config: Record<string, unknown>): string {
   return `// openclaw.json, hand-edited: these comments must survive every command\n${JSON.stringify(
@@ -67,9 +82,9 @@ function json5WithComments(config: Record<string, unknown>): string {
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "mo-operations-"));
   dev = await startDevServer();
-  for (const user of ["bot_a", "bot_b", "bot_c", "alice"]) dev.registerUser(user);
+  for (const user of ["bot_a", "bot_b", "bot_c", "bot_d", "alice"]) dev.registerUser(user);
   model = await startFakeModel(() => ({ text: "ACK" }));
-  pluginDir = await snapshotPlugin(root);
+  pluginDir = "unused";
   const port = await freePort();
   env = await openclawEnv(root);
   configPath = env.OPENCLAW_CONFIG_PATH as string;
@@ -85,6 +100,7 @@ beforeAll(async () => {
       },
     },
   });
+  await installInto(env.OPENCLAW_STATE_DIR as string, config);
   await writeFile(configPath, json5WithComments(config), { mode: 0o600 });
   const [cmd, args] = gatewayRunArgs(port);
   gateway = new GatewayProcess(cmd, args, env);
@@ -102,9 +118,8 @@ afterAll(async () => {
 const statusProbe = () => openclaw(["channels", "status", "--channel", "multi-openim", "--probe"]);
 
 describe("operating multi-openim with OpenClaw's own commands", () => {
-  test("channels add --help lists multi-openim and its flags", async () => {
-    const all = await openclaw(["channels", "add", "--help"]);
-    expect(all.stdout).toContain("multi-openim");
+  test("channels add --channel multi-openim --help lists its flags", async () => {
+    // The bare `channels add --help` lists only OpenClaw's precomputed bundled channel ids.
     const ours = await openclaw(["channels", "add", "--channel", "multi-openim", "--help"]);
     for (const flag of ["--ws <url>", "--api <url>", "--token-file <path>", "--dm-policy <policy>"])
       expect(ours.stdout).toContain(flag);
@@ -129,7 +144,9 @@ describe("operating multi-openim with OpenClaw's own commands", () => {
     expect(text).toContain("needs a new login");
     expect(text).toContain("openclaw channels login --channel multi-openim --account a");
     const deep = await openclaw(["status", "--deep"]);
-    expect(`${deep.stdout}\n${deep.stderr}`).toContain("needs a new login");
+    const deepText = `${deep.stdout}\n${deep.stderr}`;
+    expect(deepText).toMatch(/Multi-OpenIM\s*│\s*WARN\s*│\s*blocked/);
+    expect(deepText).toContain("manual login needed (marker");
 
     const runningA = gateway?.count(/\[multi-openim\] a: running/) ?? 0;
     const fresh = dev.mintToken("bot_a");
@@ -183,6 +200,63 @@ describe("operating multi-openim with OpenClaw's own commands", () => {
     console.log(`[operations.e2e] account c running ${Date.now() - started} ms after channels add started`);
     expect(gateway?.count(/\[multi-openim\] b: stopped/)).toBe(0);
   });
+
+  test.skipIf(!hasTmux)("channels add in a terminal asks our questions and writes the account", async () => {
+    const [node, [bin]] = openclawArgs();
+    const session = await startInTmux(["channels", "add", "--channel", "multi-openim"], {
+      home: env.HOME as string,
+      dir: root,
+      command: [node, bin as string],
+      env: Object.fromEntries(
+        Object.entries(env).filter((e): e is [string, string] => typeof e[1] === "string"),
+      ),
+    });
+    try {
+      await session.waitFor("Account id", 150_000);
+      await session.key("C-u");
+      await session.type("d");
+      await session.key("Enter");
+      await session.waitFor("WebSocket address", 30_000);
+      await session.key("C-u");
+      await session.type(dev.wsAddr);
+      await session.key("Enter");
+      await session.waitFor("REST address", 30_000);
+      await session.key("C-u");
+      await session.type(dev.apiAddr);
+      await session.key("Enter");
+      await session.waitFor("OpenIM token", 30_000);
+      await session.type(dev.mintToken("bot_d"));
+      await session.key("Enter");
+      await session.waitFor("OpenIM userID", 30_000);
+      await session.key("Enter");
+      await session.waitFor("OpenIM platformID", 30_000);
+      await session.key("Enter");
+      await session.waitFor("connected as bot_d", 60_000);
+      await session.waitFor("Configure token refresh", 30_000);
+      await session.key("Enter");
+      await session.waitFor("friend APIs disabled", 30_000);
+      await session.key("Enter");
+      await session.waitFor("Who may talk to the bot", 30_000);
+      await session.key("Enter");
+      await session.waitFor("@-mentioned", 30_000);
+      await session.key("Enter");
+      const code = await session.exitCode(120_000).catch(async (e) => {
+        throw new Error(`${e}\n${await session.screen()}`);
+      });
+      console.log(`[operations.e2e] interactive channels add:\n${await session.screen()}`);
+      expect(code).toBe(0);
+    } finally {
+      await session.close();
+    }
+    const saved = JSON5.parse(await readFile(configPath, "utf8")).channels["multi-openim"].accounts.d;
+    expect(saved).toMatchObject({
+      enabled: true,
+      wsAddr: dev.wsAddr,
+      apiAddr: dev.apiAddr,
+      dmPolicy: "pairing",
+      requireMention: true,
+    });
+  });
 });
 
 describe("doctor on a 0.1.0 config", () => {
@@ -199,8 +273,10 @@ describe("doctor on a 0.1.0 config", () => {
     });
     await writeFile(legacyPath, json5WithComments(config), { mode: 0o600 });
     const lint = await openclaw(["doctor", "--lint"], { env: legacyEnv });
+    console.log(`[operations.e2e] doctor --lint:\n${lint.stdout}\n${lint.stderr}`);
     expect(`${lint.stdout}\n${lint.stderr}`).toContain("channels.multi-openim.token");
     const fix = await openclaw(["doctor", "--fix", "--non-interactive"], { env: legacyEnv });
+    console.log(`[operations.e2e] doctor --fix:\n${fix.stdout}\n${fix.stderr}`);
     const after = JSON5.parse(await readFile(legacyPath, "utf8")).channels["multi-openim"];
     expect(after.token, `${fix.stdout}\n${fix.stderr}`).toBeUndefined();
     expect(after.accounts.primary).toEqual({ token, wsAddr: dev.wsAddr, apiAddr: dev.apiAddr });
