@@ -26,7 +26,8 @@ export function moveLegacyAccount(cfg: unknown): { config: Json; changes: string
   if (!block || present.length === 0) return { config: cfg as Json, changes: [] };
   const config = structuredClone(cfg as Json);
   const next = (config.channels as Json)[CHANNEL_ID] as Json;
-  const accounts = (next.accounts ??= {}) as Json;
+  next.accounts ??= {};
+  const accounts = next.accounts as Json;
   const name = targetName(accounts);
   const account: Json = {};
   for (const field of present) {

@@ -52,9 +52,12 @@ export function flowContext(cfg: unknown, configPath: string): FlowContext {
 /** The config with this account (and a tokenRefresh block, when one was given) set; nothing else touched. */
 export function withAccount(cfg: unknown, accountId: string, answers: AccountAnswers): Json {
   const next = structuredClone((cfg ?? {}) as Json);
-  const channels = (next.channels ??= {}) as Json;
-  const block = (channels[CHANNEL_ID] ??= {}) as Json;
-  const accounts = (block.accounts ??= {}) as Json;
+  next.channels ??= {};
+  const channels = next.channels as Json;
+  channels[CHANNEL_ID] ??= {};
+  const block = channels[CHANNEL_ID] as Json;
+  block.accounts ??= {};
+  const accounts = block.accounts as Json;
   accounts[accountId] = answersBlock(answers.fields);
   if (answers.tokenRefresh) block.tokenRefresh = answers.tokenRefresh;
   return next;
