@@ -104,9 +104,9 @@ beforeAll(async () => {
   await writeFile(configPath, json5WithComments(config), { mode: 0o600 });
   const [cmd, args] = gatewayRunArgs(port);
   gateway = new GatewayProcess(cmd, args, env);
-  await gateway.waitFor(/\[multi-openim\] a: running/, 170_000);
+  await gateway.waitFor(/\[multi-openim\] a: running/, 330_000);
   await gateway.waitFor(/\[multi-openim\] b: running/, 30_000);
-}, 240_000);
+}, 420_000);
 
 afterAll(async () => {
   await gateway?.stop();
