@@ -169,7 +169,6 @@ describe("operating multi-openim with OpenClaw's own commands", () => {
   test("channels add (flags) writes a working account with comments kept; the running gateway starts it by itself", async () => {
     const tokenFile = join(root, "c.token");
     await writeFile(tokenFile, dev.mintToken("bot_c"), { mode: 0o600 });
-    const started = Date.now();
     const add = await openclaw([
       "channels",
       "add",
@@ -187,6 +186,7 @@ describe("operating multi-openim with OpenClaw's own commands", () => {
       "pairing",
     ]);
     expect(add.code, `${add.stdout}\n${add.stderr}`).toBe(0);
+    const written = Date.now();
     expect(add.stdout).toContain("connected as bot_c");
     const saved = await readFile(configPath, "utf8");
     expect(saved).toContain("// openclaw.json, hand-edited");
@@ -197,7 +197,7 @@ describe("operating multi-openim with OpenClaw's own commands", () => {
       dmPolicy: "pairing",
     });
     await gateway?.waitFor(/\[multi-openim\] c: running/, 60_000);
-    console.log(`[operations.e2e] account c running ${Date.now() - started} ms after channels add started`);
+    console.log(`[operations.e2e] account c running ${Date.now() - written} ms after channels add exited`);
     expect(gateway?.count(/\[multi-openim\] b: stopped/)).toBe(0);
   });
 
@@ -212,7 +212,7 @@ describe("operating multi-openim with OpenClaw's own commands", () => {
       ),
     });
     try {
-      await session.waitFor("Account id", 150_000);
+      await session.waitFor("Account id", 360_000);
       await session.key("C-u");
       await session.type("d");
       await session.key("Enter");
@@ -271,6 +271,7 @@ describe("doctor on a 0.1.0 config", () => {
       pluginDir,
       channel: { token, wsAddr: dev.wsAddr, apiAddr: dev.apiAddr, accounts: {} },
     });
+    await installInto(legacyEnv.OPENCLAW_STATE_DIR as string, config);
     await writeFile(legacyPath, json5WithComments(config), { mode: 0o600 });
     const lint = await openclaw(["doctor", "--lint"], { env: legacyEnv });
     console.log(`[operations.e2e] doctor --lint:\n${lint.stdout}\n${lint.stderr}`);

@@ -190,6 +190,23 @@ describe("buildAccountSnapshot + collectStatusIssues", () => {
     expect(JSON.stringify(snaps)).not.toMatch(/eyJ/);
   });
 
+  test("a stale needs-login from an earlier publish is not an issue once the live client is connected", () => {
+    const cfg = cfgWith({ a: { token: dev.mintToken("bot"), wsAddr: dev.wsAddr, apiAddr: dev.apiAddr } });
+    const registry = new AccountRegistry();
+    registry.add({
+      account: config.resolveAccount(cfg, "a").resolved!,
+      client: liveClient({ connected: true }),
+    });
+    const status = createStatusAdapter({ registry, reader });
+    const snap = status.buildAccountSnapshot({
+      account: config.resolveAccount(cfg, "a"),
+      cfg,
+      runtime: { running: true, connected: false, statusState: "needs-login" },
+    });
+    expect(snap).toMatchObject({ connected: true, statusState: "ok" });
+    expect(status.collectStatusIssues([snap])).toEqual([]);
+  });
+
   test("a healthy account has no issues", () => {
     expect(
       collectStatusIssues([

@@ -80,8 +80,23 @@ export function createStatusAdapter(deps: { registry: AccountRegistry; reader: C
     }
     const dmPolicy = raw?.dmPolicy ?? channelLevel?.dmPolicy;
     const allowFrom = raw?.allowFrom ?? channelLevel?.allowFrom;
+    // OpenClaw merges published statuses, so a statusState from an earlier publish can outlive the
+    // state it described: in the gateway the live client is the truth.
+    const liveFacts = live
+      ? {
+          running: live.running,
+          connected: live.connected,
+          statusState:
+            live.auth === "needs-login"
+              ? "needs-login"
+              : live.auth === "refreshing"
+                ? "refreshing-token"
+                : "ok",
+        }
+      : {};
     return {
       ...runtime,
+      ...liveFacts,
       accountId: id,
       enabled: account.enabled,
       configured: account.configured,

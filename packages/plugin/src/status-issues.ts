@@ -75,7 +75,8 @@ export function collectStatusIssues(accounts: StatusSnapshot[], now: number = Da
     }
     if (a.enabled === false) continue;
     const tokenError = probeTokenError(a.probe);
-    const needsLogin = a.statusState === "needs-login" || tokenError !== undefined;
+    // A connected account's token works, whatever an older published state said.
+    const needsLogin = (a.statusState === "needs-login" && a.connected !== true) || tokenError !== undefined;
     if (needsLogin) {
       const why = tokenError ?? a.lastError ?? "the token was refused and refresh gave up";
       const marker = facts.marker && facts.markerPath ? `; manual-login marker ${facts.markerPath}` : "";
