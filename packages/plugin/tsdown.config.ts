@@ -2,7 +2,7 @@ import { packageBuild } from "../../tsdown.base.ts";
 
 // Node 24: OpenClaw's own minimum (the plugin's engines say >=24.16).
 // setup-entry: what read-only commands (security audit) load, without connections.
-export default packageBuild(["src/index.ts", "src/setup-entry.ts"], {
+export default packageBuild(["src/index.ts", "src/setup-entry.ts", "src/doctor-contract-api.ts"], {
   target: "node24",
   deps: {
     // openclaw is the host: the loader resolves openclaw/plugin-sdk/* for installed plugins.

@@ -12,7 +12,13 @@ export interface AccountFields {
   requireMention?: boolean;
   inboundWhitelist?: string[];
   disableFriendSdk?: boolean;
+  /** Who may DM the bot (OpenClaw's names); setup writes the operator's choice explicitly. */
+  dmPolicy?: DmPolicy;
+  allowFrom?: string[];
 }
+
+export const DM_POLICIES = ["pairing", "allowlist", "open", "disabled"] as const;
+export type DmPolicy = (typeof DM_POLICIES)[number];
 
 /** The flag that sets each required field, for "missing: --ws <url>" messages. */
 export const REQUIRED_FLAGS = {
@@ -68,5 +74,7 @@ export function accountBlock(fields: AccountFields): Record<string, unknown> {
   if (fields.requireMention !== undefined) block.requireMention = fields.requireMention;
   if (fields.inboundWhitelist !== undefined) block.inboundWhitelist = fields.inboundWhitelist;
   if (fields.disableFriendSdk !== undefined) block.disableFriendSdk = fields.disableFriendSdk;
+  if (fields.dmPolicy !== undefined) block.dmPolicy = fields.dmPolicy;
+  if (fields.allowFrom !== undefined) block.allowFrom = fields.allowFrom;
   return block;
 }

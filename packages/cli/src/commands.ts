@@ -1,8 +1,9 @@
 import type { Command } from "commander";
-import type { ConnectionAccount, ConnectionTester, ConnectionTestOptions } from "./connection-types.js";
-import { reportCliError } from "./exit-codes.js";
+import type { ConnectionTester } from "./connection-types.js";
+import { EXIT_OK, reportCliError } from "./exit-codes.js";
 import { type CliIo, processIo } from "./io.js";
 import { addSetupFlags, type SetupFlags } from "./setup-flags.js";
+import { realTestConnection } from "./setup-openclaw.js";
 import type { StatusFlags } from "./status.js";
 import type { ValidateFlags } from "./validate.js";
 
@@ -12,12 +13,6 @@ export interface CommandContext {
   testConnection?: ConnectionTester;
   /** Receives each command's exit code; default sets process.exitCode. */
   setExitCode?: (code: number) => void;
-}
-
-/** The client (and the OpenIM SDK under it) loads only when a command really connects. */
-async function realTestConnection(account: ConnectionAccount, options?: ConnectionTestOptions) {
-  const { testConnection } = await import("./connection.js");
-  return testConnection(account, options);
 }
 
 /**
@@ -33,7 +28,11 @@ export function registerSetupCommands(program: Command, context: CommandContext 
     try {
       code = await run();
     } catch (error) {
-      code = await reportCliError(error, io);
+      // "No" to a question and Ctrl-C are choices, not failures: a plain line and exit 0.
+      if ((error as { code?: string } | null)?.code === "STOPPED") {
+        io.stdout.write(`${(error as Error).message.replace(/^\[multi-openim\] /, "")}\n`);
+        code = EXIT_OK;
+      } else code = await reportCliError(error, io);
     }
     setExitCode(code);
   };

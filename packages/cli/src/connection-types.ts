@@ -1,6 +1,8 @@
 /** Why a connection test failed; each maps to one fix the user can make. */
 export type ConnectionFailureReason =
   | "unreachable"
+  | "swapped-ports"
+  | "not-openim"
   | "token-expired"
   | "token-invalid"
   | "kicked"
@@ -34,6 +36,10 @@ export type ConnectionTester = (
 /** The next step for each reason, shown under the failure. */
 export const CONNECTION_FIXES: Record<ConnectionFailureReason, string> = {
   unreachable: "check --ws and --api (host, port, scheme) and that the OpenIM server is running",
+  "swapped-ports":
+    "swap the two addresses: --ws takes the WebSocket port (usually 10001), --api the REST port (usually 10002)",
+  "not-openim":
+    "check --api: it must be OpenIM's REST API (scheme, host and port, usually 10002), not the WebSocket or a web page",
   "token-expired":
     "get a fresh token from your OpenIM server (or configure tokenRefresh) and run setup again",
   "token-invalid": "the server rejected the token: check it belongs to this server and was copied whole",

@@ -46,6 +46,20 @@ async function closedPort(): Promise<number> {
 }
 
 describe("setup's connection test against a devserver", () => {
+  test("swapped ws/api ports: said so, naming both addresses, never 'the server refused the login'", async () => {
+    server.registerUser("alice");
+    const token = server.mintToken("alice", { expiresInSec: 3600 });
+    const ws = new URL(server.wsAddr);
+    const api = new URL(server.apiAddr);
+    const swapped = { ws: `ws://127.0.0.1:${api.port}`, api: `http://127.0.0.1:${ws.port}` };
+    const r = await runBin(setupArgs(token, swapped), { home, timeoutMs: 30_000 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("connection test failed (swapped-ports)");
+    expect(r.stderr).toContain(`wsAddr ${swapped.ws} answers OpenIM's REST API`);
+    expect(r.stderr).not.toContain("refused the login");
+    expect(await fs.readFile(file, "utf8")).toBe(SAMPLE_CONFIG);
+  }, 40_000);
+
   test("success: logs in, says who, then writes", async () => {
     server.registerUser("alice");
     const token = server.mintToken("alice", { expiresInSec: 3600 });

@@ -1,5 +1,6 @@
 import { type AccountStatus, createAccountClient, type TokenRefresher } from "@multi-openim/client";
 import { MultiOpenimError, redactSecrets, tokenExpiresAt } from "@multi-openim/core";
+import { checkTokenOverRest, detectSwappedPorts } from "./connection-rest.js";
 import type {
   ConnectionAccount,
   ConnectionFailureReason,
@@ -54,6 +55,8 @@ export async function testConnection(
   }
   const unreachable = await checkReachable(account, Math.min(timeoutMs, 5000));
   if (unreachable) return unreachable;
+  const rest = await restVerdict(account, Math.min(timeoutMs, 5000));
+  if (rest) return fail(rest.reason, rest.message);
 
   const refresher = recordingRefresher();
   const client = createAccountClient(
@@ -90,6 +93,24 @@ export async function testConnection(
     deadline.cancel();
     await client.stop();
   }
+}
+
+/** Token and address problems the REST API already names, before a WebSocket login is tried. */
+async function restVerdict(
+  account: ConnectionAccount,
+  timeoutMs: number,
+): Promise<{ reason: ConnectionFailureReason; message: string } | undefined> {
+  const rest = await checkTokenOverRest(account, timeoutMs);
+  if (rest.ok || rest.kind === "server" || rest.kind === "unreachable") return undefined;
+  if (rest.kind === "token") {
+    const reason =
+      rest.errCode === 1501 ? "token-expired" : rest.errCode === 1506 ? "kicked" : "token-invalid";
+    return { reason, message: `the server refused the token over REST (${rest.message})` };
+  }
+  const swapped = await detectSwappedPorts(account, timeoutMs);
+  return swapped
+    ? { reason: "swapped-ports", message: swapped }
+    : { reason: "not-openim", message: rest.message };
 }
 
 function describe(status: AccountStatus, fallback: string): string {

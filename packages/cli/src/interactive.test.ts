@@ -57,12 +57,17 @@ test.skipIf(!hasTmux)(
     await s.key("Enter"); // no
     await s.waitFor("friend APIs disabled");
     await s.key("Enter"); // yes, the channel default: nothing written for it
+    await s.waitFor("Who may talk to the bot");
+    await s.key("Enter"); // pairing, the recommended default
+    await s.waitFor("answer only when the bot is @-mentioned");
+    await s.key("Enter"); // yes
     const screen = await s.waitFor("Write this to");
     expect(screen).toContain('+        "team-b": {');
     expect(screen).toContain(`"token": "${token.slice(0, 4)}…(redacted)"`);
     expect(screen).toContain("user wizard-user, platform 5, expires");
     await s.key("Enter");
-    await s.waitFor("openclaw gateway restart");
+    await s.waitFor("picks the change up by itself");
+    expect(await s.screen()).not.toContain("gateway restart");
     expect(await s.exitCode()).toBe(0);
     expect(await s.screen()).not.toContain(token);
 
@@ -72,6 +77,8 @@ test.skipIf(!hasTmux)(
       token,
       wsAddr: server.wsAddr,
       apiAddr: server.apiAddr,
+      requireMention: true,
+      dmPolicy: "pairing",
     };
     expect(JSON5.parse(await fs.readFile(file, "utf8"))).toEqual(expected);
   },
@@ -79,17 +86,86 @@ test.skipIf(!hasTmux)(
 );
 
 test.skipIf(!hasTmux)(
-  "declining to replace an existing account leaves the file byte-identical",
+  "declining to replace an existing account is a choice: exit 0, a plain line, the file byte-identical",
   async () => {
     const s = await startInTmux(["setup", "--config", file, "--account", "existing"], { home, dir: home });
     session = s;
     await s.waitFor("already exists. Replace it?");
     await s.key("Enter"); // default: no
-    await s.waitFor("nothing was written");
-    expect(await s.exitCode()).toBe(1);
+    const screen = await s.waitFor('kept the existing account "existing"; nothing was written');
+    expect(screen).not.toContain("error:");
+    expect(await s.exitCode()).toBe(0);
     expect(await fs.readFile(file, "utf8")).toBe(SAMPLE_CONFIG);
   },
   30_000,
+);
+
+test.skipIf(!hasTmux)(
+  "Ctrl-C at a prompt ends with exit 0 and a plain line; nothing written",
+  async () => {
+    const s = await startInTmux(["setup", "--config", file], { home, dir: home });
+    session = s;
+    await s.waitFor("Account id");
+    await s.key("C-c");
+    const screen = await s.waitFor("setup cancelled; nothing was written");
+    expect(screen).not.toContain("error:");
+    expect(await s.exitCode()).toBe(0);
+    expect(await fs.readFile(file, "utf8")).toBe(SAMPLE_CONFIG);
+  },
+  30_000,
+);
+
+test.skipIf(!hasTmux)(
+  "replacing an account: Enter at the token prompt keeps its token; access answers are written",
+  async () => {
+    server.registerUser("keeper");
+    const token = server.mintToken("keeper", { expiresInSec: 7200 });
+    const config = SAMPLE_CONFIG.replace(/token: "[^"]+"/, `token: "${token}"`)
+      .replace("ws://127.0.0.1:1", server.wsAddr)
+      .replace("http://127.0.0.1:2", server.apiAddr);
+    await fs.writeFile(file, config);
+    const s = await startInTmux(["setup", "--config", file, "--account", "existing"], { home, dir: home });
+    session = s;
+    await s.waitFor("already exists. Replace it?");
+    await s.key("Left", "Enter"); // yes
+    await s.waitFor("WebSocket address");
+    await s.key("Enter"); // keeps the current address
+    await s.waitFor("REST address");
+    await s.key("Enter");
+    await s.waitFor("Enter keeps the current one");
+    await s.key("Enter"); // keeps the current token
+    await s.waitFor("OpenIM userID");
+    await s.key("Enter");
+    await s.waitFor("OpenIM platformID");
+    await s.key("Enter");
+    await s.waitFor("connected as keeper", 30_000);
+    await s.waitFor("Configure token refresh");
+    await s.key("Enter");
+    await s.waitFor("friend APIs disabled");
+    await s.key("Enter");
+    await s.waitFor("Who may talk to the bot");
+    await s.key("Down", "Enter"); // allowlist
+    await s.waitFor("allowed to DM the bot");
+    await s.type("alice, bob");
+    await s.key("Enter");
+    await s.waitFor("answer only when the bot is @-mentioned");
+    await s.key("Right", "Enter"); // no: answer every group message
+    await s.waitFor("Write this to");
+    await s.key("Enter");
+    expect(await s.exitCode()).toBe(0);
+    const text = await fs.readFile(file, "utf8");
+    expect(text).toContain("// keep this comment");
+    expect(JSON5.parse(text).channels["multi-openim"].accounts.existing).toEqual({
+      enabled: true,
+      token,
+      wsAddr: server.wsAddr,
+      apiAddr: server.apiAddr,
+      requireMention: false,
+      dmPolicy: "allowlist",
+      allowFrom: ["alice", "bob"],
+    });
+  },
+  60_000,
 );
 
 test.skipIf(!hasTmux)(
@@ -140,6 +216,10 @@ test.skipIf(!hasTmux)(
     await s.key("Enter");
     await s.waitFor("friend APIs disabled");
     await s.key("Right", "Enter"); // no: keep the SDK's friend APIs for this account
+    await s.waitFor("Who may talk to the bot");
+    await s.key("Enter");
+    await s.waitFor("answer only when the bot is @-mentioned");
+    await s.key("Enter");
     await s.waitFor("Write this to");
     await s.key("Enter");
     expect(await s.exitCode()).toBe(0);
@@ -150,7 +230,9 @@ test.skipIf(!hasTmux)(
       wsAddr: "ws://h:1",
       apiAddr: "http://h:2",
       userID: "someone-else",
+      requireMention: true,
       disableFriendSdk: false,
+      dmPolicy: "pairing",
     });
     expect(channel.tokenRefresh).toEqual({
       mode: "http",

@@ -14,6 +14,8 @@ export interface SetupFlags {
   requireMention?: boolean;
   whitelist?: string[];
   disableFriendSdk?: boolean;
+  dmPolicy?: "pairing" | "allowlist" | "open" | "disabled";
+  allowFrom?: string[];
   refreshMode?: "http" | "hook" | "off";
   refreshEndpoint?: string;
   refreshMethod?: string;
@@ -81,6 +83,13 @@ export function addSetupFlags(command: Command): Command {
       "only these userIDs trigger the agent (comma-separated, repeatable)",
       commaList,
     )
+    .addOption(
+      new Option(
+        "--dm-policy <policy>",
+        "who may DM the bot: pairing (recommended), allowlist, open, disabled",
+      ).choices(["pairing", "allowlist", "open", "disabled"]),
+    )
+    .option("--allow-from <ids>", "userIDs allowed to DM the bot (comma-separated, repeatable)", commaList)
     .option("--disable-friend-sdk", "stub the SDK's friend APIs for this account")
     .option("--no-disable-friend-sdk", "keep the SDK's friend APIs for this account")
     .addOption(

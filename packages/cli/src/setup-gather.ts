@@ -56,6 +56,15 @@ export async function completeAccount(
     defaultValue: prior("apiAddr") ?? defaultApiFor(f.wsAddr),
     validate: fieldProblems.apiAddr,
   });
+  const current = prior("token");
+  if (f.token === undefined && current && ui.interactive) {
+    // Replacing an account: Enter keeps the token it already has.
+    const answer = await ui.secret({
+      message: "OpenIM token (hidden; Enter keeps the current one)",
+      validate: (v) => (v === "" ? null : fieldProblems.token(v)),
+    });
+    f.token = answer || current;
+  }
   f.token ??= await ui.secret({ message: "OpenIM token (hidden)", validate: fieldProblems.token });
   const info = inspectToken(f.token);
   ui.info(`token ${describeToken(f.token)}`);

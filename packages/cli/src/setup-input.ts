@@ -1,7 +1,8 @@
 import { promises as fs } from "node:fs";
+import path from "node:path";
 import { accountConfigSchema } from "@multi-openim/core";
 import JSON5 from "json5";
-import type { AccountFields } from "./account-fields.js";
+import { type AccountFields, fieldProblems } from "./account-fields.js";
 import { type CliIo, readAll } from "./io.js";
 import { type RefreshBlock, refreshFromFlags, refreshFromJson } from "./refresh-input.js";
 import type { SetupFlags } from "./setup-flags.js";
@@ -51,9 +52,34 @@ async function fromJson(source: string, io: CliIo): Promise<SetupInput> {
   return input;
 }
 
+/** A token file's problems are the file's: named with the absolute path tried, never as "--token". */
 async function tokenFromFile(source: string, io: CliIo): Promise<string> {
-  const token = (await readSource(source, io, "--token-file")).trim();
-  if (!token) throw usageError(`--token-file ${source} is empty: it must hold the OpenIM token`);
+  const shown = source === "-" ? "- (stdin)" : path.resolve(source);
+  let text: string;
+  if (source === "-") text = await readAll(io.stdin);
+  else {
+    try {
+      text = await fs.readFile(shown, "utf8");
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      const why =
+        code === "ENOENT"
+          ? "no such file"
+          : code === "EACCES"
+            ? "permission denied"
+            : (cause as Error).message;
+      throw usageError(
+        `--token-file: cannot read ${shown} (${why}): give the path of a file holding only the token`,
+      );
+    }
+  }
+  const token = text.trim();
+  if (!token) throw usageError(`--token-file ${shown} is empty: it must hold the OpenIM token`);
+  const problem = fieldProblems.token(token);
+  if (problem)
+    throw usageError(
+      `--token-file ${shown} does not hold an OpenIM token (${problem}): put only the JWT in the file`,
+    );
   return token;
 }
 
@@ -77,6 +103,8 @@ export async function collectSetupInput(flags: SetupFlags, io: CliIo): Promise<S
   if (flags.requireMention !== undefined) f.requireMention = flags.requireMention;
   if (flags.whitelist !== undefined) f.inboundWhitelist = flags.whitelist;
   if (flags.disableFriendSdk !== undefined) f.disableFriendSdk = flags.disableFriendSdk;
+  if (flags.dmPolicy !== undefined) f.dmPolicy = flags.dmPolicy;
+  if (flags.allowFrom !== undefined) f.allowFrom = flags.allowFrom;
   const refresh = refreshFromFlags(flags, input.tokenRefresh);
   if (refresh) input.tokenRefresh = refresh;
   return input;

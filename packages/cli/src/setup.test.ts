@@ -38,7 +38,9 @@ describe("non-interactive setup", () => {
       apiAddr: "http://127.0.0.1:10002",
     };
     expect(JSON5.parse(after)).toEqual(expected);
-    expect(r.stdout).toContain("openclaw gateway restart");
+    // A running gateway picks the account up by itself (verified in the plugin's setup e2e test).
+    expect(r.stdout).toContain("picks the change up by itself");
+    expect(r.stdout).not.toContain("gateway restart");
     expect(r.stdout).toContain("openclaw channels status");
     expect(r.stdout).toContain("user alice");
     expect(r.stdout).toContain(`${token.slice(0, 4)}…(redacted)`);
@@ -221,6 +223,21 @@ describe("bad input: a clear message, exit 2, the file byte-identical", () => {
     expect(r2.code).toBe(0);
     const accounts = JSON5.parse(await fs.readFile(file, "utf8")).channels["multi-openim"].accounts;
     expect([accounts.primary.token, accounts.piped.token]).toEqual([token, token]);
+  });
+
+  test("a bad --token-file is a file problem, named with the absolute path tried", async () => {
+    const missing = `missing-${Date.now()}.txt`;
+    const r1 = await runBin([...base, "--config", file, ...fields, "--token-file", missing], { home });
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toContain(`--token-file: cannot read ${path.resolve(missing)} (no such file)`);
+    const notJwt = path.join(home, "not-a-token.txt");
+    await fs.writeFile(notJwt, "hello\n");
+    const r2 = await runBin([...base, "--config", file, ...fields, "--token-file", notJwt], { home });
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain(`--token-file ${notJwt} does not hold an OpenIM token`);
+    expect(r2.stderr).not.toContain("--token token");
+    await fs.rm(notJwt);
+    await expectUntouched();
   });
 
   test("a config file that is not JSON5 fails with exit 1 and stays as it was", async () => {

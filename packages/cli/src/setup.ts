@@ -14,17 +14,16 @@ import {
   type LoadedConfig,
   loadConfig,
 } from "./config-file.js";
-import { CONNECTION_FIXES, type ConnectionAccount, type ConnectionTester } from "./connection-types.js";
+import type { ConnectionTester } from "./connection-types.js";
 import { EXIT_OK } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { type ConfigPatch, previewPatches, renderDiff } from "./preview.js";
 import type { RefreshBlock } from "./refresh-input.js";
-import { askFriendSdk, askTokenRefresh } from "./setup-extras.js";
 import type { SetupFlags } from "./setup-flags.js";
-import { assertComplete, assertGivenValid, completeAccount } from "./setup-gather.js";
+import { gatherAccount, nextSteps, stopped } from "./setup-flow.js";
+import { assertComplete, assertGivenValid } from "./setup-gather.js";
 import { collectSetupInput } from "./setup-input.js";
 import { plainUi, type SetupUi } from "./ui.js";
-import { usageError } from "./usage.js";
 
 export interface SetupDeps {
   testConnection: ConnectionTester;
@@ -38,50 +37,6 @@ function refreshSecrets(block: RefreshBlock | undefined): string[] {
     .map(([, value]) => value as string);
 }
 
-async function connectionCheck(
-  ui: SetupUi,
-  account: ConnectionAccount,
-  flags: SetupFlags,
-  deps: SetupDeps,
-): Promise<void> {
-  const result = await ui.progress(
-    `Testing the connection to ${account.wsAddr} as ${account.userID}`,
-    () => deps.testConnection(account, { timeoutMs: flags.testTimeoutMs ?? 15000 }),
-    (r) =>
-      r.ok
-        ? { ok: true, message: `connected as ${r.userID}` }
-        : {
-            ok: false,
-            message: `connection test failed (${r.reason}): ${redactSecrets(r.message, [account.token])}`,
-          },
-  );
-  if (result.ok) return;
-  const fix = CONNECTION_FIXES[result.reason];
-  if (ui.interactive) {
-    ui.info(`fix: ${fix}`);
-    if (await ui.confirm("Write the account anyway?", false)) return;
-  }
-  throw new MultiOpenimError(
-    "LOGIN_FAILED",
-    `[multi-openim] connection test failed (${result.reason}): ${fix}. Nothing was written${ui.interactive ? "" : " (--skip-test writes without testing)"}`,
-  );
-}
-
-async function confirmReplace(
-  ui: SetupUi,
-  config: LoadedConfig,
-  accountId: string,
-  flags: SetupFlags,
-): Promise<void> {
-  if (!(accountId in existingAccounts(config)) || flags.force) return;
-  if (!ui.interactive) {
-    throw usageError(`account "${accountId}" already exists in ${config.path}: pass --force to replace it`);
-  }
-  if (!(await ui.confirm(`Account "${accountId}" already exists. Replace it?`, false))) {
-    throw new MultiOpenimError("STOPPED", "[multi-openim] kept the existing account; nothing was written");
-  }
-}
-
 /** `multi-openim setup`: gather, check, test, show the diff, write one account (and tokenRefresh), say what next. */
 export async function runSetup(flags: SetupFlags, io: CliIo, deps: SetupDeps): Promise<number> {
   const interactive = !flags.nonInteractive && io.stdin.isTTY === true;
@@ -93,27 +48,19 @@ export async function runSetup(flags: SetupFlags, io: CliIo, deps: SetupDeps): P
   if (interactive)
     ui.info(`multi-openim setup — config: ${config.path}${config.exists ? "" : " (will be created)"}`);
 
-  const accountId =
-    input.accountId ??
-    (await ui.text({
-      message: "Account id",
-      defaultValue: "primary",
-      validate: (v) => (v ? null : "required"),
-    }));
-  assertGivenValid({ ...input, accountId });
-  await confirmReplace(ui, config, accountId, flags);
-  const existing = existingAccounts(config)[accountId] as Record<string, unknown> | undefined;
-  const { fields, resolved } = await completeAccount(ui, input.fields, existing);
-
-  if (!flags.skipTest) await connectionCheck(ui, { accountId, ...resolved }, flags, deps);
-  let tokenRefresh = input.tokenRefresh;
-  if (interactive) {
-    tokenRefresh ??= await askTokenRefresh(ui, config.channel?.tokenRefresh as RefreshBlock | undefined);
-    if (fields.disableFriendSdk === undefined) {
-      const friend = await askFriendSdk(ui, config.channel?.disableFriendSdk !== false);
-      if (friend !== undefined) fields.disableFriendSdk = friend;
-    }
-  }
+  const { accountId, fields, resolved, tokenRefresh } = await gatherAccount(
+    ui,
+    input,
+    {
+      configPath: config.path,
+      accounts: existingAccounts(config),
+      channel: config.channel,
+      ...(flags.force ? { force: true } : {}),
+      ...(flags.skipTest ? { skipTest: true } : {}),
+      ...(flags.testTimeoutMs ? { testTimeoutMs: flags.testTimeoutMs } : {}),
+    },
+    deps.testConnection,
+  );
 
   const patches: ConfigPatch[] = [
     { keyPath: ["channels", CHANNEL_ID, "accounts", accountId], value: accountBlock(fields) },
@@ -138,13 +85,13 @@ export async function runSetup(flags: SetupFlags, io: CliIo, deps: SetupDeps): P
     return EXIT_OK;
   }
   if (interactive && !(await ui.confirm(`Write this to ${config.path}?`, true))) {
-    throw new MultiOpenimError("STOPPED", "[multi-openim] nothing was written");
+    throw stopped("nothing was written");
   }
   await writePatches(config, patches, preview.warnings.length > 0 ? undefined : ui);
   ui.success(
     `wrote channels.${CHANNEL_ID}.accounts.${accountId}${tokenRefresh ? ` and channels.${CHANNEL_ID}.tokenRefresh` : ""} to ${config.path}`,
   );
-  ui.end(["Next steps:", "  openclaw gateway restart", "  openclaw channels status"].join("\n"));
+  ui.end(nextSteps(accountId));
   return EXIT_OK;
 }
 

@@ -26,10 +26,14 @@ export interface TmuxSession {
   close(): Promise<void>;
 }
 
-/** Starts the built bin inside a detached tmux session on a private socket (never the user's tmux server). */
+/**
+ * Starts the built bin (or `options.command`, e.g. the `openclaw` CLI) inside a detached tmux session on
+ * a private socket (never the user's tmux server). `options.env` is exported first (default: OpenClaw's
+ * config variables unset, so only HOME decides).
+ */
 export async function startInTmux(
   args: string[],
-  options: { home: string; dir: string },
+  options: { home: string; dir: string; command?: string[]; env?: Record<string, string> },
 ): Promise<TmuxSession> {
   const socket = `mo-cli-${process.pid}-${Date.now()}`;
   const exitFile = path.join(options.dir, "exit-code");
@@ -40,8 +44,12 @@ export async function startInTmux(
     [
       "#!/bin/sh",
       `export HOME=${quote(options.home)}`,
-      "unset OPENCLAW_CONFIG_PATH OPENCLAW_STATE_DIR",
-      `${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(" ")}`,
+      options.env
+        ? Object.entries(options.env)
+            .map(([k, v]) => `export ${k}=${quote(v)}`)
+            .join("\n")
+        : "unset OPENCLAW_CONFIG_PATH OPENCLAW_STATE_DIR",
+      [...(options.command ?? [process.execPath, BIN]), ...args].map(quote).join(" "),
       `echo $? > ${quote(exitFile)}`,
       "sleep 30",
     ].join("\n"),

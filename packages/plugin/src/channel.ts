@@ -1,12 +1,18 @@
 import { CHANNEL_ALIASES, CHANNEL_ID, CHANNEL_LABEL, channelConfigJsonSchema } from "@multi-openim/core";
 import { createConfigAdapter } from "./accounts.js";
+import { createAuthAdapters } from "./auth-adapter.js";
 import type { ChannelConfigReader } from "./config.js";
+import { createDoctorAdapter } from "./doctor-adapter.js";
 import { createGateway, type GatewayDeps } from "./gateway.js";
 import { createGroupsAdapter } from "./groups.js";
 import { defaultMediaRoots } from "./media.js";
 import { createOutbound } from "./outbound.js";
 import { createSecurityAdapter, pairingAdapter } from "./security.js";
 import { SendQueue } from "./send-queue.js";
+import { createSetupContract, PendingSetups } from "./setup-adapter.js";
+import { removeAdapters } from "./setup-remove.js";
+import { createSetupWizard } from "./setup-wizard.js";
+import { createStatusAdapter } from "./status-adapter.js";
 import { normalizeTarget } from "./targets.js";
 
 export const CHANNEL_META = {
@@ -32,6 +38,8 @@ export function createChannel(input: ChannelDeps) {
     new SendQueue({ registry: input.registry, configured: () => input.registry.ids(), log: input.logger });
   const mediaRoots = input.mediaRoots ?? (() => defaultMediaRoots(input.stateDir?.()));
   const deps: ChannelDeps = { ...input, queue, mediaRoots };
+  const auth = createAuthAdapters({ reader: deps.reader });
+  const pendingSetups = new PendingSetups();
   return {
     id: CHANNEL_ID,
     meta: CHANNEL_META,
@@ -39,8 +47,13 @@ export function createChannel(input: ChannelDeps) {
     // Only our block restarts the channel, and only the account that changed (accounts are isolated).
     reload: { configPrefixes: [`channels.${CHANNEL_ID}`], accountScopedRestart: true },
     configSchema: { schema: channelConfigJsonSchema },
-    config: createConfigAdapter(deps.reader),
-    gateway: createGateway(deps),
+    config: { ...createConfigAdapter(deps.reader), ...removeAdapters },
+    setupContract: createSetupContract(pendingSetups),
+    setupWizard: createSetupWizard({ reader: deps.reader, pending: pendingSetups }),
+    gateway: { ...createGateway(deps), logoutAccount: auth.logoutAccount },
+    auth: auth.auth,
+    doctor: createDoctorAdapter(),
+    status: createStatusAdapter({ registry: deps.registry, reader: deps.reader }),
     outbound: createOutbound({ registry: deps.registry, queue, mediaRoots }),
     security: createSecurityAdapter(deps.reader),
     pairing: pairingAdapter,
