@@ -1,9 +1,11 @@
 import { CHANNEL_ALIASES, CHANNEL_ID, CHANNEL_LABEL, channelConfigJsonSchema } from "@multi-openim/core";
 import { createConfigAdapter } from "./accounts.js";
 import type { ChannelConfigReader } from "./config.js";
+import { answerDirectory, createDirectory, type DirectoryTransport } from "./directory.js";
 import { createGateway, type GatewayDeps } from "./gateway.js";
 import { defaultMediaRoots } from "./media.js";
 import { createOutbound } from "./outbound.js";
+import { createNameResolver } from "./resolve-names.js";
 import { SendQueue } from "./send-queue.js";
 import { normalizeTarget } from "./targets.js";
 
@@ -18,6 +20,8 @@ export const CHANNEL_META = {
 
 export interface ChannelDeps extends GatewayDeps {
   reader: ChannelConfigReader;
+  /** Directory requests for an account not running in this process (the CLI): the gateway's method. */
+  remoteDirectory?: DirectoryTransport;
 }
 
 /**
@@ -30,6 +34,12 @@ export function createChannel(input: ChannelDeps) {
     new SendQueue({ registry: input.registry, configured: () => input.registry.ids(), log: input.logger });
   const mediaRoots = input.mediaRoots ?? (() => defaultMediaRoots(input.stateDir?.()));
   const deps: ChannelDeps = { ...input, queue, mediaRoots };
+  // Names are looked up where the account is connected: here in the gateway, through it from the CLI.
+  const directory: DirectoryTransport = (req) =>
+    deps.registry.get(req.accountId) || !deps.remoteDirectory
+      ? answerDirectory(deps.registry, req)
+      : deps.remoteDirectory(req);
+  const names = createNameResolver(directory);
   return {
     id: CHANNEL_ID,
     meta: CHANNEL_META,
@@ -40,13 +50,19 @@ export function createChannel(input: ChannelDeps) {
     config: createConfigAdapter(deps.reader),
     gateway: createGateway(deps),
     outbound: createOutbound({ registry: deps.registry, queue, mediaRoots }),
+    directory: createDirectory(directory),
+    resolver: { resolveTargets: names.resolveTargets },
     messaging: {
       normalizeTarget,
-      inferTargetChatType: ({ to }: { to: string }) =>
-        normalizeTarget(to)?.startsWith("group:") ? "group" : "direct",
+      // A name (not user:/group:) has no kind until the directory says which it is.
+      inferTargetChatType: ({ to }: { to: string }) => {
+        const target = normalizeTarget(to);
+        return target ? (target.startsWith("group:") ? "group" : "direct") : undefined;
+      },
       targetResolver: {
         looksLikeId: (raw: string) => normalizeTarget(raw) !== undefined,
-        hint: "user:<userID> | group:<groupID>",
+        hint: "user:<userID> | group:<groupID> | a unique nickname or group name",
+        resolveTarget: names.resolveTarget,
       },
     },
   };

@@ -1,0 +1,133 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createAccountClient } from "@multi-openim/client";
+import { type DevServer, startDevServer } from "@multi-openim/devserver";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { createMultiOpenimPlugin } from "./plugin.js";
+import type { DispatchParams, ReplyPayloadLike } from "./runtime-types.js";
+import type { ChannelSnapshot } from "./status.js";
+import { fakeRuntime, memoryLogger, until } from "./test-doubles.js";
+import type { AccountClient } from "./types.js";
+
+/**
+ * The conversation features with the real client and SDK against a devserver: names (directory and
+ * target resolution), message actions, typing, voice and group context. OpenClaw's runtime is the
+ * double from test-doubles; the gateway e2e proves the same on a real gateway.
+ */
+let dev: DevServer;
+let abort: AbortController;
+let running: Promise<void>;
+let plugin: ReturnType<typeof createMultiOpenimPlugin>;
+let runtime: ReturnType<typeof fakeRuntime>;
+const statuses: ChannelSnapshot[] = [];
+const { logger, lines } = memoryLogger();
+/** What the next dispatch does before answering (e.g. waits, to see typing). */
+const turn = { beforeReply: async (_p: DispatchParams) => {}, reply: { text: "ok" } as ReplyPayloadLike };
+let cfg: Record<string, unknown>;
+
+beforeAll(async () => {
+  dev = await startDevServer({ host: "127.0.0.2" });
+  dev.registerUser("bot_c", { nickname: "Helper" });
+  for (const [id, name] of [
+    ["alice", "Alice"],
+    ["alina", "Alina"],
+    ["sam1", "Sam"],
+    ["sam2", "Sam"],
+  ] as const)
+    dev.registerUser(id, { nickname: name });
+  dev.createGroup("team", ["bot_c", "alice", "alina", "sam1"], {
+    groupName: "Team Room",
+    ownerUserID: "alice",
+  });
+  dev.createGroup("ops", ["bot_c", "sam2"], { groupName: "Ops" });
+  runtime = fakeRuntime();
+  runtime.runtime.inbound.dispatch = async (params) => {
+    runtime.dispatched.push(params);
+    await turn.beforeReply(params);
+    await params.delivery.deliver(turn.reply, { kind: "final" });
+    return { admission: { kind: "dispatch" } };
+  };
+  plugin = createMultiOpenimPlugin({
+    createClient: (account, options) => createAccountClient(account, options) as unknown as AccountClient,
+    createRefresher: () => ({ refresh: async () => ({ ok: false, code: "REFRESH_DISABLED" }) }),
+    stateDir: () => mkdtempSync(join(tmpdir(), "mo-conv-state-")),
+  });
+  plugin.setApi({ logger, runtime: { channel: runtime.runtime } });
+  cfg = {
+    channels: {
+      "multi-openim": {
+        accounts: { c: { token: dev.mintToken("bot_c"), wsAddr: dev.wsAddr, apiAddr: dev.apiAddr } },
+      },
+    },
+  };
+  abort = new AbortController();
+  running = plugin.channel.gateway.startAccount({
+    cfg,
+    accountId: "c",
+    account: plugin.channel.config.resolveAccount(cfg, "c"),
+    abortSignal: abort.signal,
+    setStatus: (s) => statuses.push(s),
+  });
+  await until(() => statuses.some((s) => s.connected), 20_000);
+}, 40_000);
+
+afterAll(async () => {
+  abort?.abort();
+  await running;
+  await dev?.close();
+  if (lines.some((l) => l.startsWith("error")))
+    console.log(lines.filter((l) => l.startsWith("error")).join("\n"));
+});
+
+test("directory: self, peers (members of the account's groups) and groups, by name; members of one group", async () => {
+  const { directory } = plugin.channel;
+  expect(await directory.self({ accountId: "c" })).toEqual({
+    kind: "user",
+    id: "user:bot_c",
+    name: "Helper",
+    handle: "bot_c",
+  });
+  const ali = await directory.listPeers({ accountId: "c", query: "ali" });
+  expect(ali.map((e) => [e.id, e.name])).toEqual([
+    ["user:alice", "Alice"],
+    ["user:alina", "Alina"],
+  ]);
+  const peers = await directory.listPeers({ accountId: "c" });
+  expect(peers.map((e) => e.id).sort()).toEqual(["user:alice", "user:alina", "user:sam1", "user:sam2"]);
+  expect((await directory.listGroups({ accountId: "c", query: "team" })).map((e) => [e.id, e.name])).toEqual([
+    ["group:team", "Team Room"],
+  ]);
+  const members = await directory.listGroupMembers({ accountId: "c", groupId: "group:ops" });
+  expect(members.map((e) => e.id)).toEqual(["user:bot_c", "user:sam2"]);
+  await expect(directory.listPeers({})).rejects.toThrow(/accountId is required/);
+});
+
+test("names to targets: unique names resolve, an ambiguous one is refused with the candidates", async () => {
+  const { resolveTarget } = plugin.channel.messaging.targetResolver;
+  expect(await resolveTarget({ accountId: "c", input: "Alice" })).toMatchObject({
+    to: "user:alice",
+    kind: "user",
+  });
+  expect(await resolveTarget({ accountId: "c", input: "team room" })).toMatchObject({
+    to: "group:team",
+    kind: "group",
+  });
+  expect(await resolveTarget({ accountId: "c", input: "user:zed" })).toBeNull();
+  expect(await resolveTarget({ accountId: "c", input: "Nobody" })).toBeNull();
+  await expect(resolveTarget({ accountId: "c", input: "Sam" })).rejects.toThrow(
+    /ambiguous target "Sam".*user:sam1 \(Sam\), user:sam2 \(Sam\)/,
+  );
+  const results = await plugin.channel.resolver.resolveTargets({
+    accountId: "c",
+    inputs: ["Alina", "Sam", "group:ops", "Zed"],
+    kind: "user",
+  });
+  expect(results).toEqual([
+    { input: "Alina", resolved: true, id: "user:alina", name: "Alina" },
+    { input: "Sam", resolved: false, note: "ambiguous: user:sam1 (Sam), user:sam2 (Sam)" },
+    { input: "group:ops", resolved: true, id: "group:ops" },
+    { input: "Zed", resolved: false, note: 'no user named "Zed"' },
+  ]);
+  expect(plugin.channel.messaging.inferTargetChatType({ to: "Alice" })).toBeUndefined();
+});
