@@ -1,5 +1,6 @@
 import { CHANNEL_ALIASES, CHANNEL_ID, CHANNEL_LABEL, channelConfigJsonSchema } from "@multi-openim/core";
 import { createConfigAdapter } from "./accounts.js";
+import { createActions } from "./actions.js";
 import type { ChannelConfigReader } from "./config.js";
 import { answerDirectory, createDirectory, type DirectoryTransport } from "./directory.js";
 import { createGateway, type GatewayDeps } from "./gateway.js";
@@ -43,7 +44,12 @@ export function createChannel(input: ChannelDeps) {
   return {
     id: CHANNEL_ID,
     meta: CHANNEL_META,
-    capabilities: { chatTypes: ["direct", "group"] as ("direct" | "group")[] },
+    capabilities: {
+      chatTypes: ["direct", "group"] as ("direct" | "group")[],
+      media: true,
+      reply: true,
+      unsend: true,
+    },
     // Only our block restarts the channel, and only the account that changed (accounts are isolated).
     reload: { configPrefixes: [`channels.${CHANNEL_ID}`], accountScopedRestart: true },
     configSchema: { schema: channelConfigJsonSchema },
@@ -51,6 +57,7 @@ export function createChannel(input: ChannelDeps) {
     gateway: createGateway(deps),
     outbound: createOutbound({ registry: deps.registry, queue, mediaRoots }),
     directory: createDirectory(directory),
+    actions: createActions(deps.registry),
     resolver: { resolveTargets: names.resolveTargets },
     messaging: {
       normalizeTarget,

@@ -131,3 +131,43 @@ test("names to targets: unique names resolve, an ambiguous one is refused with t
   ]);
   expect(plugin.channel.messaging.inferTargetChatType({ to: "Alice" })).toBeUndefined();
 });
+
+test("actions: read shows recent messages with names; delete unsends the bot's message for the other side", async () => {
+  const { actions } = plugin.channel;
+  expect(actions.supportsAction({ action: "send" })).toBe(false);
+  expect(actions.describeMessageTool().actions).toEqual(["send", "delete", "unsend", "read"]);
+  dev.sendAs("alice", "user:bot_c", "hello bot");
+  await until(() => runtime.dispatched.length > 0, 10_000);
+  const sent = await plugin.channel.outbound.sendText({ to: "user:alice", text: "a slip", accountId: "c" });
+  await dev.waitForMessage((m) => m.sendID === "bot_c" && m.text === "a slip", 5000);
+  // The SDK learns of its own send's seq from the send's echo, a moment after the send returns.
+  type Read = { messages: { from: string; name?: string; text: string }[] };
+  let messages: Read["messages"] = [];
+  for (const end = Date.now() + 3000; !messages.some((m) => m.text === "a slip") && Date.now() < end; ) {
+    const read = await actions.handleAction({
+      action: "read",
+      params: { to: "user:alice", limit: 10 },
+      accountId: "c",
+    });
+    messages = (read.details as Read).messages;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(messages.map((m) => [m.from, m.name, m.text])).toEqual(
+    expect.arrayContaining([
+      ["user:alice", "Alice", "hello bot"],
+      ["user:bot_c", "Helper", "a slip"],
+    ]),
+  );
+  await actions.handleAction({
+    action: "delete",
+    params: { to: "user:alice", messageId: sent.messageId },
+    accountId: "c",
+  });
+  await until(() => dev.messagesFor("alice").find((m) => m.text === "a slip")?.revoked === true, 5000);
+  await expect(
+    actions.handleAction({ action: "delete", params: { to: "user:alice" }, accountId: "c" }),
+  ).rejects.toThrow(/needs --message-id/);
+  await expect(
+    actions.handleAction({ action: "read", params: { to: "user:alice" }, accountId: "" }),
+  ).rejects.toThrow(/accountId is required/);
+}, 20_000);
