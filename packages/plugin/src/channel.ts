@@ -9,6 +9,7 @@ import { createOutbound } from "./outbound.js";
 import { createNameResolver } from "./resolve-names.js";
 import { SendQueue } from "./send-queue.js";
 import { normalizeTarget } from "./targets.js";
+import { createHeartbeatTyping } from "./typing.js";
 
 export const CHANNEL_META = {
   id: CHANNEL_ID,
@@ -58,6 +59,7 @@ export function createChannel(input: ChannelDeps) {
     outbound: createOutbound({ registry: deps.registry, queue, mediaRoots }),
     directory: createDirectory(directory),
     actions: createActions(deps.registry),
+    heartbeat: createHeartbeatTyping(deps.registry),
     resolver: { resolveTargets: names.resolveTargets },
     messaging: {
       normalizeTarget,

@@ -44,8 +44,13 @@ beforeAll(async () => {
   runtime = fakeRuntime();
   runtime.runtime.inbound.dispatch = async (params) => {
     runtime.dispatched.push(params);
+    // As OpenClaw does with the reply pipeline's typing callbacks: start before the model runs, stop after.
+    const typing = (params.replyPipeline as { typing?: { start(): Promise<void>; stop(): Promise<void> } })
+      ?.typing;
+    await typing?.start();
     await turn.beforeReply(params);
     await params.delivery.deliver(turn.reply, { kind: "final" });
+    await typing?.stop();
     return { admission: { kind: "dispatch" } };
   };
   plugin = createMultiOpenimPlugin({
@@ -171,3 +176,30 @@ test("actions: read shows recent messages with names; delete unsends the bot's m
     actions.handleAction({ action: "read", params: { to: "user:alice" }, accountId: "" }),
   ).rejects.toThrow(/accountId is required/);
 }, 20_000);
+
+test("typing: shown in a DM while the turn runs, cleared after; not in groups; heartbeat typing too", async () => {
+  const seen: boolean[][] = [];
+  turn.beforeReply = async () => {
+    seen.push(dev.inputStates("si_alina_bot_c").map((s) => s.focus));
+  };
+  try {
+    const before = runtime.dispatched.length;
+    dev.sendAs("alina", "user:bot_c", "slow question");
+    await until(() => runtime.dispatched.length > before, 10_000);
+    await dev.waitForMessage((m) => m.sendID === "bot_c" && m.recvID === "alina", 5000);
+    await until(() => dev.inputStates("si_alina_bot_c").length === 2, 3000);
+    expect(seen).toEqual([[true]]);
+    expect(dev.inputStates("si_alina_bot_c").map((s) => [s.sendID, s.focus])).toEqual([
+      ["bot_c", true],
+      ["bot_c", false],
+    ]);
+    dev.sendAs("alice", "group:team", { text: "@Helper hi", atUserIDs: ["bot_c"] });
+    await dev.waitForMessage((m) => m.sendID === "bot_c" && m.groupID === "team", 10_000);
+    expect(dev.inputStates("sg_team")).toEqual([]);
+  } finally {
+    turn.beforeReply = async () => {};
+  }
+  await plugin.channel.heartbeat.sendTyping({ to: "user:sam1", accountId: "c" }).catch((e: unknown) => e);
+  await plugin.channel.heartbeat.sendTyping({ to: "group:team", accountId: "c" });
+  expect(dev.inputStates("sg_team")).toEqual([]);
+}, 30_000);

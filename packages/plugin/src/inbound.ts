@@ -12,6 +12,7 @@ import { createReplier } from "./reply.js";
 import type { DeliveryInfo, InboundChannelRuntime, ReplyPayloadLike } from "./runtime-types.js";
 import type { SendQueue } from "./send-queue.js";
 import type { AccountClient, InboundMessage, Logger } from "./types.js";
+import { typingForTurn } from "./typing.js";
 
 export interface InboundContext {
   cfg: unknown;
@@ -176,10 +177,16 @@ export async function handleInbound(
         ctx.log.error(`[multi-openim] ${account.accountId}: reply failed: ${errorText(error)}`),
     },
     replyOptions: { sourceReplyDeliveryMode: "automatic" },
-    replyPipeline: {},
+    replyPipeline: withTyping(ctx, message),
   });
   if (result.admission && result.admission.kind !== "dispatch") return `declined:${result.admission.kind}`;
   return "dispatched";
+}
+
+/** OpenClaw's typing callbacks around the turn (typing.ts); none for clients without input states. */
+function withTyping(ctx: InboundContext, message: InboundMessage): Record<string, unknown> {
+  const typing = typingForTurn(ctx.client, message, ctx.log);
+  return typing ? { typing } : {};
 }
 
 function errorText(error: unknown): string {
