@@ -10,6 +10,7 @@ import { createNameResolver } from "./resolve-names.js";
 import { SendQueue } from "./send-queue.js";
 import { normalizeTarget } from "./targets.js";
 import { createHeartbeatTyping } from "./typing.js";
+import { VOICE_CAPABILITY } from "./voice.js";
 
 export const CHANNEL_META = {
   id: CHANNEL_ID,
@@ -50,6 +51,7 @@ export function createChannel(input: ChannelDeps) {
       media: true,
       reply: true,
       unsend: true,
+      tts: { voice: VOICE_CAPABILITY },
     },
     // Only our block restarts the channel, and only the account that changed (accounts are isolated).
     reload: { configPrefixes: [`channels.${CHANNEL_ID}`], accountScopedRestart: true },

@@ -1,4 +1,6 @@
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAccountClient } from "@multi-openim/client";
@@ -25,6 +27,9 @@ const { logger, lines } = memoryLogger();
 /** What the next dispatch does before answering (e.g. waits, to see typing). */
 const turn = { beforeReply: async (_p: DispatchParams) => {}, reply: { text: "ok" } as ReplyPayloadLike };
 let cfg: Record<string, unknown>;
+const stateDir = mkdtempSync(join(tmpdir(), "mo-conv-state-"));
+let files: Server;
+let filesUrl = "";
 
 beforeAll(async () => {
   dev = await startDevServer({ host: "127.0.0.2" });
@@ -41,6 +46,14 @@ beforeAll(async () => {
     ownerUserID: "alice",
   });
   dev.createGroup("ops", ["bot_c", "sam2"], { groupName: "Ops" });
+  // Voice files on the OpenIM host (any port, like its object storage).
+  files = createServer((req, res) =>
+    req.url === "/hello.mp3"
+      ? res.writeHead(200, { "content-type": "audio/mpeg" }).end(Buffer.alloc(2048, 7))
+      : res.writeHead(404).end(),
+  );
+  await new Promise<void>((r) => files.listen(0, "127.0.0.2", r));
+  filesUrl = `http://127.0.0.2:${(files.address() as AddressInfo).port}`;
   runtime = fakeRuntime();
   runtime.runtime.inbound.dispatch = async (params) => {
     runtime.dispatched.push(params);
@@ -56,7 +69,7 @@ beforeAll(async () => {
   plugin = createMultiOpenimPlugin({
     createClient: (account, options) => createAccountClient(account, options) as unknown as AccountClient,
     createRefresher: () => ({ refresh: async () => ({ ok: false, code: "REFRESH_DISABLED" }) }),
-    stateDir: () => mkdtempSync(join(tmpdir(), "mo-conv-state-")),
+    stateDir: () => stateDir,
   });
   plugin.setApi({ logger, runtime: { channel: runtime.runtime } });
   cfg = {
@@ -80,6 +93,8 @@ beforeAll(async () => {
 afterAll(async () => {
   abort?.abort();
   await running;
+  files?.closeAllConnections();
+  await new Promise((r) => files?.close(r));
   await dev?.close();
   if (lines.some((l) => l.startsWith("error")))
     console.log(lines.filter((l) => l.startsWith("error")).join("\n"));
@@ -202,4 +217,44 @@ test("typing: shown in a DM while the turn runs, cleared after; not in groups; h
   await plugin.channel.heartbeat.sendTyping({ to: "user:sam1", accountId: "c" }).catch((e: unknown) => e);
   await plugin.channel.heartbeat.sendTyping({ to: "group:team", accountId: "c" });
   expect(dev.inputStates("sg_team")).toEqual([]);
+}, 30_000);
+
+test("voice: an inbound voice message reaches the agent as audio with its duration; a voice reply goes out as a voice message", async () => {
+  const outDir = join(stateDir, "media", "outbound");
+  mkdirSync(outDir, { recursive: true });
+  const reply = join(outDir, "answer.mp3");
+  writeFileSync(reply, Buffer.alloc(3000, 3));
+  turn.reply = { text: "", mediaUrl: reply, audioAsVoice: true };
+  try {
+    const before = runtime.contexts.length;
+    dev.sendAs("sam1", "user:bot_c", { sound: { url: `${filesUrl}/hello.mp3`, duration: 4, size: 2048 } });
+    await until(() => runtime.contexts.length > before, 10_000);
+    const ctx = runtime.contexts.at(-1) as {
+      media?: { kind: string; durationMs?: number; sizeBytes: number; contentType?: string }[];
+      message: { sourceModality?: string; bodyForAgent: string };
+    };
+    expect(ctx.media).toEqual([
+      expect.objectContaining({
+        kind: "audio",
+        durationMs: 4000,
+        sizeBytes: 2048,
+        contentType: "audio/mpeg",
+      }),
+    ]);
+    expect(ctx.message.sourceModality).toBe("voice");
+    expect(ctx.message.bodyForAgent).toContain("[audio, 4 s] (attached)");
+    const voice = await dev.waitForMessage((m) => m.sendID === "bot_c" && m.recvID === "sam1", 10_000);
+    expect(voice.contentType).toBe(103);
+    expect((voice.elem as { sourceUrl: string; dataSize: number }).dataSize).toBe(3000);
+    // The same file without the voice mark is a plain file, as before.
+    await plugin.channel.outbound.sendMedia({ to: "user:sam1", text: "", mediaUrl: reply, accountId: "c" });
+    const file = await dev.waitForMessage(
+      (m) => m.sendID === "bot_c" && m.recvID === "sam1" && m.contentType !== 103,
+      10_000,
+    );
+    expect(file.contentType).toBe(105);
+  } finally {
+    turn.reply = { text: "ok" };
+  }
+  expect(plugin.channel.capabilities.tts.voice.synthesisTarget).toBe("audio-file");
 }, 30_000);

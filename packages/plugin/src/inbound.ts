@@ -147,7 +147,14 @@ export async function handleInbound(
       dispatchSessionKey: route.sessionKey,
     },
     reply: { to: replyTo, originatingTo: replyTo },
-    message: { body, bodyForAgent: body, rawBody: command || body, commandBody: command },
+    message: {
+      body,
+      bodyForAgent: body,
+      rawBody: command || body,
+      commandBody: command,
+      // A voice message: OpenClaw transcribes the audio (where configured) and knows it was spoken.
+      ...(isVoiceMessage(message) ? { sourceModality: "voice" } : {}),
+    },
     ...(media.facts.length > 0 ? { media: media.facts } : {}),
     access: {
       mentions: {
@@ -182,6 +189,9 @@ export async function handleInbound(
   if (result.admission && result.admission.kind !== "dispatch") return `declined:${result.admission.kind}`;
   return "dispatched";
 }
+
+const isVoiceMessage = (message: InboundMessage) =>
+  !message.text && message.media.length === 1 && message.media[0]?.kind === "audio";
 
 /** OpenClaw's typing callbacks around the turn (typing.ts); none for clients without input states. */
 function withTyping(ctx: InboundContext, message: InboundMessage): Record<string, unknown> {

@@ -4,6 +4,7 @@ import { mediaKindOf, resolveMediaSource, sendMediaTo } from "./media.js";
 import type { AccountRegistry } from "./registry.js";
 import type { SendQueue } from "./send-queue.js";
 import { requireTarget } from "./targets.js";
+import { isVoice, sendVoice } from "./voice.js";
 
 export interface OutboundTextContext {
   to: string;
@@ -13,6 +14,7 @@ export interface OutboundTextContext {
 export interface OutboundMediaContext extends OutboundTextContext {
   mediaUrl?: string;
   mediaLocalRoots?: readonly string[];
+  audioAsVoice?: boolean;
 }
 export interface OutboundResult {
   channel: typeof CHANNEL_ID;
@@ -58,8 +60,12 @@ export function createOutbound({ registry, queue, mediaRoots }: OutboundDeps) {
     if (!ctx.mediaUrl) return sendText(ctx);
     const url = ctx.mediaUrl;
     const source = await resolveMediaSource(url, [...(ctx.mediaLocalRoots ?? []), ...mediaRoots()]);
-    const sent = await queue.run(accountId, `${mediaKindOf(url)} to ${ctx.to}`, (client) =>
-      sendMediaTo(client, target, mediaKindOf(url), source),
+    const voice = isVoice(url, ctx.audioAsVoice);
+    const sent = await queue.run(
+      accountId,
+      `${voice ? "voice" : mediaKindOf(url)} to ${ctx.to}`,
+      (client) =>
+        (voice && sendVoice(client, target, source)) || sendMediaTo(client, target, mediaKindOf(url), source),
     );
     if (ctx.text?.trim()) await sendText(ctx);
     return { channel: CHANNEL_ID, messageId: sent.serverMsgID || sent.clientMsgID };

@@ -4,6 +4,7 @@ import { mediaKindOf, resolveMediaSource, sendMediaTo } from "./media.js";
 import type { ReplyPayloadLike } from "./runtime-types.js";
 import type { SendQueue } from "./send-queue.js";
 import type { AccountClient, InboundMessage, Logger, SendResult, TextOptions } from "./types.js";
+import { isVoice, sendVoice } from "./voice.js";
 
 export interface ReplyContext {
   client: AccountClient;
@@ -47,8 +48,13 @@ export function createReplier(ctx: ReplyContext, message: InboundMessage) {
     for (const url of new Set(media)) {
       try {
         const source = await resolveMediaSource(url, ctx.mediaRoots());
-        await send(`reply ${mediaKindOf(url)}`, (client) =>
-          sendMediaTo(client, message.target, mediaKindOf(url), source),
+        // A voice reply (TTS) is an OpenIM voice message (voice.ts), other media by kind.
+        const voice = isVoice(url, payload.audioAsVoice);
+        await send(
+          `reply ${voice ? "voice" : mediaKindOf(url)}`,
+          (client) =>
+            (voice && sendVoice(client, message.target, source)) ||
+            sendMediaTo(client, message.target, mediaKindOf(url), source),
         );
       } catch (error) {
         ctx.log.warn(

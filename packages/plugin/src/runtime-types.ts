@@ -19,6 +19,8 @@ export interface ReplyPayloadLike {
   text?: string;
   mediaUrl?: string;
   mediaUrls?: string[];
+  /** Audio to go out as a voice message (OpenClaw TTS, `[[audio_as_voice]]`). */
+  audioAsVoice?: boolean;
   isError?: boolean;
 }
 

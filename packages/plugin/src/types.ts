@@ -35,7 +35,14 @@ export interface InboundMessage {
   /** The names the sender's client wrote after each "@", by userID. */
   mentionNames?: Record<string, string>;
   quote?: { clientMsgID?: string; senderID?: string; text: string };
-  media: { kind: string; url: string; name?: string; size?: number; mimeType?: string }[];
+  media: {
+    kind: string;
+    url: string;
+    name?: string;
+    size?: number;
+    mimeType?: string;
+    durationSec?: number;
+  }[];
   serverTime: number;
   clientMsgID: string;
   serverMsgID: string;
