@@ -258,3 +258,40 @@ test("voice: an inbound voice message reaches the agent as audio with its durati
   }
   expect(plugin.channel.capabilities.tts.voice.synthesisTarget).toBe("audio-file");
 }, 30_000);
+
+test("group context: unanswered messages come with the next mention; a quote of the bot is answered without an @", async () => {
+  const before = runtime.contexts.length;
+  dev.sendAs("alina", "group:team", "the build broke on main");
+  dev.sendAs("sam1", "group:team", { image: { url: `${filesUrl}/missing.png` } });
+  await new Promise((r) => setTimeout(r, 300));
+  expect(runtime.contexts.length).toBe(before);
+  dev.sendAs("alice", "group:team", { text: "@Helper what do you think?", atUserIDs: ["bot_c"] });
+  await until(() => runtime.contexts.length === before + 1, 10_000);
+  type Ctx = {
+    conversation: { label?: string };
+    message: { bodyForAgent: string; inboundHistory?: { sender: string; body: string }[] };
+    access: { mentions: { wasMentioned: boolean } };
+  };
+  const asked = runtime.contexts.at(-1) as Ctx;
+  expect(asked.message.bodyForAgent).toBe("what do you think?");
+  expect(asked.conversation.label).toBe("Team Room");
+  expect(asked.message.inboundHistory?.map((h) => [h.sender, h.body])).toEqual([
+    ["Alina (alina)", "the build broke on main"],
+    ["Sam (sam1)", "[image]"],
+  ]);
+  const answer = await dev.waitForMessage(
+    (m) => m.sendID === "bot_c" && m.groupID === "team" && m.text === "ok",
+    10_000,
+  );
+  // A reply to (quote of) the bot, no @: answered, and the history was handed over once.
+  dev.sendAs("alice", "group:team", { text: "why?", quoteClientMsgID: answer.clientMsgID });
+  await until(() => runtime.contexts.length === before + 2, 10_000);
+  const quoted = runtime.contexts.at(-1) as Ctx;
+  expect(quoted.access.mentions.wasMentioned).toBe(true);
+  expect(quoted.message.inboundHistory).toBeUndefined();
+  // Quoting someone else is not addressing the bot.
+  const other = dev.messagesFor("alina").find((m) => m.text === "the build broke on main");
+  dev.sendAs("sam1", "group:team", { text: "same here", quoteClientMsgID: other?.clientMsgID ?? "" });
+  await new Promise((r) => setTimeout(r, 300));
+  expect(runtime.contexts.length).toBe(before + 2);
+}, 30_000);

@@ -5,6 +5,8 @@ import {
   type ResolvedAccount,
   sessionKey,
 } from "@multi-openim/core";
+import { DEFAULT_HISTORY_LIMIT, groupHistoryOf } from "./group-history.js";
+import { groupNameOf } from "./group-names.js";
 import { resolveInboundMedia } from "./inbound-media.js";
 import type { LookupAll } from "./net-guard.js";
 import { admitInbound, inboundBody, stripSelfMentions } from "./policy.js";
@@ -67,6 +69,15 @@ export async function handleInbound(
 ): Promise<"dispatched" | string> {
   const decision = admitInbound(message, ctx.account);
   if (!decision.admit) {
+    // Unanswered group talk is kept (bounded) as context for the next message the bot answers there.
+    if (decision.reason === "no-mention") {
+      const selfNames = [ctx.account.userID, message.mentionNames?.[ctx.account.userID] ?? ""];
+      groupHistoryOf(ctx.client).record(
+        message,
+        inboundBody(message, { selfNames }),
+        ctx.channel?.historyLimit ?? DEFAULT_HISTORY_LIMIT,
+      );
+    }
     ctx.log.debug?.(
       `[multi-openim] ${message.accountId}: ignored ${message.kind} message from ${message.sender.userID} (${decision.reason})`,
     );
@@ -107,6 +118,11 @@ export async function handleInbound(
   const selfNames = [account.userID, message.mentionNames?.[account.userID] ?? ""];
   const body = inboundBody(message, { selfNames, mediaLines: media.lines });
   const command = stripSelfMentions(message.text, selfNames);
+  const history = groupHistoryOf(ctx.client).take(message);
+  const groupName =
+    message.kind === "group"
+      ? await groupNameOf(ctx.client, message.groupID ?? message.target.id)
+      : undefined;
   const ingress = await runtime.inbound.ingress.resolveStable({
     channelId: CHANNEL_ID,
     accountId: account.accountId,
@@ -137,7 +153,7 @@ export async function handleInbound(
     conversation: {
       kind: peerKind,
       id: keys.peerId,
-      label: message.kind === "group" ? message.groupID : message.sender.nickname,
+      label: message.kind === "group" ? (groupName ?? message.groupID) : message.sender.nickname,
     },
     route: {
       agentId: route.agentId,
@@ -152,6 +168,7 @@ export async function handleInbound(
       bodyForAgent: body,
       rawBody: command || body,
       commandBody: command,
+      ...(history.length > 0 ? { inboundHistory: history } : {}),
       // A voice message: OpenClaw transcribes the audio (where configured) and knows it was spoken.
       ...(isVoiceMessage(message) ? { sourceModality: "voice" } : {}),
     },
@@ -159,7 +176,7 @@ export async function handleInbound(
     access: {
       mentions: {
         canDetectMention: true,
-        wasMentioned: message.mentionsSelf,
+        wasMentioned: message.mentionsSelf || message.quotesSelf === true,
         requireMention: account.requireMention,
       },
     },

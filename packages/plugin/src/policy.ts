@@ -15,7 +15,8 @@ export function admitInbound(
   const whitelist = account.inboundWhitelist;
   if (whitelist.length > 0 && !whitelist.includes(message.sender.userID))
     return { admit: false, reason: "whitelist" };
-  if (message.kind === "group" && account.requireMention && !message.mentionsSelf) {
+  // Quoting (replying to) the bot's own message addresses it like an @ does.
+  if (message.kind === "group" && account.requireMention && !message.mentionsSelf && !message.quotesSelf) {
     return { admit: false, reason: "no-mention" };
   }
   if (!message.text.trim() && message.media.length === 0) return { admit: false, reason: "empty" };

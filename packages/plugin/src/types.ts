@@ -35,6 +35,8 @@ export interface InboundMessage {
   /** The names the sender's client wrote after each "@", by userID. */
   mentionNames?: Record<string, string>;
   quote?: { clientMsgID?: string; senderID?: string; text: string };
+  /** The message quotes one of this account's own messages (a reply to the bot). */
+  quotesSelf?: boolean;
   media: {
     kind: string;
     url: string;
