@@ -1,6 +1,7 @@
 import { CHANNEL_ALIASES, CHANNEL_ID, CHANNEL_LABEL, channelConfigJsonSchema } from "@multi-openim/core";
 import { createConfigAdapter } from "./accounts.js";
 import { createActions } from "./actions.js";
+import { agentPrompt } from "./agent-prompt.js";
 import type { ChannelConfigReader } from "./config.js";
 import { answerDirectory, createDirectory, type DirectoryTransport } from "./directory.js";
 import { createGateway, type GatewayDeps } from "./gateway.js";
@@ -9,6 +10,7 @@ import { createOutbound } from "./outbound.js";
 import { createNameResolver } from "./resolve-names.js";
 import { SendQueue } from "./send-queue.js";
 import { normalizeTarget } from "./targets.js";
+import { createThreading } from "./threading.js";
 import { createHeartbeatTyping } from "./typing.js";
 import { VOICE_CAPABILITY } from "./voice.js";
 
@@ -62,6 +64,8 @@ export function createChannel(input: ChannelDeps) {
     directory: createDirectory(directory),
     actions: createActions(deps.registry),
     heartbeat: createHeartbeatTyping(deps.registry),
+    threading: createThreading(deps.reader),
+    agentPrompt,
     resolver: { resolveTargets: names.resolveTargets },
     messaging: {
       normalizeTarget,

@@ -295,3 +295,38 @@ test("group context: unanswered messages come with the next mention; a quote of 
   await new Promise((r) => setTimeout(r, 300));
   expect(runtime.contexts.length).toBe(before + 2);
 }, 30_000);
+
+test("threading and prompt hints: replyToMode for OpenClaw, an explicit reply quotes even with off", async () => {
+  const { threading, agentPrompt } = plugin.channel;
+  expect(threading.resolveReplyToMode({ cfg, chatType: "group" })).toBe("off");
+  expect(
+    threading.resolveReplyToMode({
+      cfg: {
+        channels: {
+          "multi-openim": {
+            ...(cfg.channels as Record<string, Record<string, unknown>>)["multi-openim"],
+            replyToMode: "all",
+          },
+        },
+      },
+      chatType: "group",
+    }),
+  ).toBe("all");
+  expect(threading.resolveReplyToMode({ cfg, chatType: "direct" })).toBe("off");
+  const hints = agentPrompt.messageToolHints().join("\n");
+  expect(hints).toContain("user:<userID>");
+  expect(hints).toContain("group:<groupID>");
+  expect(hints).toContain("names its account");
+  turn.reply = { text: "on it", replyToId: "current" };
+  try {
+    const asked = dev.sendAs("alina", "group:team", { text: "@Helper please check", atUserIDs: ["bot_c"] });
+    const answer = await dev.waitForMessage((m) => m.sendID === "bot_c" && m.text.endsWith("on it"), 10_000);
+    expect(answer.contentType).toBe(106);
+    expect(answer.text).toBe("@Alina on it");
+    expect((answer.elem as { quoteMessage?: { clientMsgID: string } }).quoteMessage?.clientMsgID).toBe(
+      asked.clientMsgID,
+    );
+  } finally {
+    turn.reply = { text: "ok" };
+  }
+}, 20_000);

@@ -27,8 +27,9 @@ export function createReplier(ctx: ReplyContext, message: InboundMessage) {
   const send = <T>(what: string, op: (client: AccountClient) => Promise<T>): Promise<T> =>
     ctx.queue ? ctx.queue.run(message.accountId, what, op) : op(ctx.client);
 
-  const optionsFor = (): TextOptions | undefined => {
-    if (message.kind !== "group" || mode === "off" || (mode === "first" && quoted > 0)) return undefined;
+  const optionsFor = (explicit: boolean): TextOptions | undefined => {
+    if (message.kind !== "group") return undefined;
+    if (!explicit && (mode === "off" || (mode === "first" && quoted > 0))) return undefined;
     quoted += 1;
     return {
       quote: {
@@ -63,7 +64,8 @@ export function createReplier(ctx: ReplyContext, message: InboundMessage) {
       }
     }
     for (const piece of chunkText(payload.text ?? "", TEXT_CHUNK_LIMIT)) {
-      const options = optionsFor();
+      // OpenClaw's threading (threading.ts) marks payloads that answer a message with replyToId.
+      const options = optionsFor(Boolean(payload.replyToId));
       const name = message.sender.nickname ?? message.sender.userID;
       // The visible "@name" goes in the text; the mention itself is in atUserIDs.
       const text = options ? `@${name} ${piece}` : piece;
