@@ -1,4 +1,5 @@
 import type { Target } from "@multi-openim/core";
+import type { DirectoryGroup, DirectoryUser } from "./directory.js";
 import type { AccountStatus, InboundMessage, MediaSource, SendResult, TextOptions } from "./types.js";
 
 export interface AccountClientEvents extends Record<string, unknown> {
@@ -27,6 +28,19 @@ export interface AccountClient {
   sendImage(target: string | Target, source: MediaSource): Promise<SendResult>;
   sendVideo(target: string | Target, source: MediaSource): Promise<SendResult>;
   sendFile(target: string | Target, source: MediaSource): Promise<SendResult>;
+  /** A native voice message (content type 103), with its duration in seconds when known. */
+  sendSound(target: string | Target, source: MediaSource, durationSec?: number): Promise<SendResult>;
+  selfInfo(): Promise<DirectoryUser>;
+  joinedGroups(): Promise<DirectoryGroup[]>;
+  groupMembers(groupID: string): Promise<DirectoryUser[]>;
+  /** Empty while the friend guard is on (the default). */
+  friends(): Promise<DirectoryUser[]>;
+  /** Unsends one of the account's own messages for everyone. */
+  revokeMessage(conversationID: string, clientMsgID: string): Promise<void>;
+  /** The newest messages of a conversation (at most 100), oldest first. */
+  recentMessages(conversationID: string, count: number): Promise<InboundMessage[]>;
+  /** Shows / clears "typing…" in a conversation (online only, never stored). */
+  setTyping(conversationID: string, focus: boolean): Promise<void>;
   /** Logs in with a token obtained by hand (e.g. after `needs-login`). */
   setToken(token: string): Promise<AccountStatus>;
 }

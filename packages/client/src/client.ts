@@ -2,6 +2,8 @@ import { type Target, tokenExpiresAt } from "@multi-openim/core";
 import type { AccountClient, AccountClientEvents } from "./account-client.js";
 import { CatchUpRunner } from "./catch-up-runner.js";
 import { ConnectionWaiters } from "./connected-wait.js";
+import { recentMessages, revokeMessage, setTyping } from "./conversation-actions.js";
+import { friends, groupMembers, joinedGroups, selfInfo } from "./directory.js";
 import { Emitter } from "./emitter.js";
 import { InboundPipeline } from "./inbound.js";
 import { normalizeMessage } from "./normalize.js";
@@ -18,6 +20,7 @@ import { failPendingRequests, isSocketOpen, swapToken } from "./sdk-loader.js";
 import { guardSdkRejections } from "./sdk-rejections.js";
 import { markRead, type SendContext, sendMedia, sendText } from "./send.js";
 import { SdkSession, type SessionHandlers } from "./session.js";
+import { sendSound } from "./sound.js";
 import { StatusTracker } from "./status.js";
 import type { AccountStatus, ClientAccount, ClientOptions, MediaSource, TextOptions } from "./types.js";
 
@@ -172,6 +175,32 @@ class Client implements AccountClient {
   }
   sendFile(target: string | Target, source: MediaSource) {
     return sendMedia(this.sendContext(), "file", target, source);
+  }
+  sendSound(target: string | Target, source: MediaSource, durationSec?: number) {
+    return sendSound(this.sendContext(), target, source, durationSec);
+  }
+  // Conversation features (directory.ts, conversation-actions.ts): reads and acts on a connected session.
+  selfInfo() {
+    return selfInfo(this.sendContext());
+  }
+  joinedGroups() {
+    return joinedGroups(this.sendContext());
+  }
+  groupMembers(groupID: string) {
+    return groupMembers(this.sendContext(), groupID);
+  }
+  friends() {
+    return friends(this.sendContext(), friendGuardFor(this.account, this.options));
+  }
+  revokeMessage(conversationID: string, clientMsgID: string) {
+    return revokeMessage(this.sendContext(), conversationID, clientMsgID);
+  }
+  recentMessages(conversationID: string, count: number) {
+    const self = { accountId: this.accountId, selfUserID: this.userID };
+    return recentMessages(this.sendContext(), conversationID, count, self);
+  }
+  setTyping(conversationID: string, focus: boolean) {
+    return setTyping(this.sendContext(), conversationID, focus);
   }
 
   private createRecovery(signal: AbortSignal): Recovery {

@@ -85,6 +85,8 @@ export function normalizeMessage(
     mentionedUserIDs: mentioned.filter((id) => id !== AT_ALL_TAG),
     ...mentionNamesOf(at?.atUsersInfo),
     ...(quote ? { quote } : {}),
+    // Replying to (quoting) the account's own message addresses it like a mention would.
+    quotesSelf: quote?.senderID !== undefined && quote.senderID === context.selfUserID,
     media: mediaOf(item),
     serverTime: Number(item.sendTime) || 0,
     clientMsgID: item.clientMsgID,

@@ -153,7 +153,7 @@ export async function sendMedia(
   );
 }
 
-async function checkLocalFile(accountId: string, what: string, path: string): Promise<void> {
+export async function checkLocalFile(accountId: string, what: string, path: string): Promise<void> {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) {
     throw new MultiOpenimError(
@@ -163,7 +163,7 @@ async function checkLocalFile(accountId: string, what: string, path: string): Pr
   }
 }
 
-async function send(
+export async function send(
   ctx: SendContext,
   to: Target,
   what: string,

@@ -74,6 +74,8 @@ export interface InboundMessage {
   /** The names the sender's client wrote after each "@" (atUsersInfo), by userID: strip "@<name>". */
   mentionNames?: Record<string, string>;
   quote?: QuotedMessage;
+  /** The message quotes one of the account's own messages (a reply to the bot: treat like a mention). */
+  quotesSelf: boolean;
   media: MediaDescriptor[];
   /** The server's clock, ms epoch. */
   serverTime: number;

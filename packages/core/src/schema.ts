@@ -118,6 +118,15 @@ const channelBase = {
     .describe(
       "Extra hosts inbound media may be fetched from; the account's own OpenIM host is always allowed.",
     ),
+  historyLimit: z
+    .number()
+    .int()
+    .min(0)
+    .max(500)
+    .default(50)
+    .describe(
+      "Group messages kept per group while the bot is not mentioned, handed to the agent as context with the next mention; 0 keeps none.",
+    ),
   replyToMode: z
     .enum(["off", "first", "all"])
     .default("off")

@@ -16,6 +16,7 @@ describe("validateChannelConfig", () => {
       mediaMaxMb: 20,
       mediaLocalRoots: [],
       mediaAllowHosts: [],
+      historyLimit: 50,
       replyToMode: "off",
       accounts: { primary: { ...account, enabled: true, inboundWhitelist: [] } },
     });

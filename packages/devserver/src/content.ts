@@ -29,6 +29,13 @@ export interface VideoContent {
   size?: number;
   type?: string;
 }
+export interface SoundContent {
+  url: string;
+  /** Seconds, as the sender's app recorded it. */
+  duration?: number;
+  size?: number;
+  type?: string;
+}
 export interface FileContent {
   url: string;
   name: string;
@@ -48,6 +55,8 @@ export type SendContent =
       image?: ImageContent;
       video?: VideoContent;
       file?: FileContent;
+      /** A voice message (content type 103). */
+      sound?: SoundContent;
       /** Quote an earlier message by its clientMsgID (with `text` as the reply). */
       quoteClientMsgID?: string;
       /** Escape hatch: a raw element JSON and its content type. */
@@ -106,6 +115,18 @@ export function buildContent(
       snapshotType: "image/png",
     };
     return { contentType: ContentType.Video, elem, atUserIDs: [] };
+  }
+  if (content.sound) {
+    const v = content.sound;
+    const elem = {
+      uuid: "",
+      soundPath: "",
+      sourceUrl: v.url,
+      dataSize: v.size ?? 0,
+      duration: v.duration ?? 0,
+      soundType: v.type ?? "audio/mpeg",
+    };
+    return { contentType: ContentType.Voice, elem, atUserIDs: [] };
   }
   if (content.file) {
     const f = content.file;

@@ -2,6 +2,7 @@ import type { SendContent } from "./content.js";
 import type { DevServerCounters, ServerContext } from "./context.js";
 import { DevServerError } from "./errors.js";
 import type { Gateway } from "./gateway.js";
+import type { InputStateRecord } from "./input-states.js";
 import { createMessageWaits, type MessagePoll } from "./message-waits.js";
 import { sendAsUser, type Target } from "./messaging.js";
 import { createGroupIn } from "./routes-group.js";
@@ -30,6 +31,8 @@ export interface DevServerControls {
   ): DevGroup;
   sendAs(userID: string, target: Target | string, content: SendContent): DevMessage;
   messagesFor(userID: string): DevMessage[];
+  /** Typing states clients sent (the SDK's `changeInputStates`), oldest first; those in `conversationID` only if given. */
+  inputStates(conversationID?: string): InputStateRecord[];
   /** Resolves with the first stored message matching, already stored ones included. */
   waitForMessage(predicate: (message: DevMessage) => boolean, timeoutMs?: number): Promise<DevMessage>;
   /**
@@ -97,6 +100,8 @@ export function createControls(ctx: ServerContext, gw: Gateway): DevServerContro
     },
     sendAs: (userID, target, content) => sendAsUser(ctx, gw, userID, target, content),
     messagesFor: waits.messagesFor,
+    inputStates: (conversationID) =>
+      ctx.state.inputStates.filter((s) => !conversationID || s.conversationID === conversationID),
     waitForMessage: waits.waitForMessage,
     pollMessagesFor: waits.pollMessagesFor,
     expireToken: tokenControl("expired"),

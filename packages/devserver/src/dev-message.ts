@@ -22,7 +22,9 @@ export interface DevMessage {
   sendTime: number;
   senderPlatformID: number;
   /** Where it came from: an SDK over the gateway, the sendAs control, or the admin /msg/send_msg route. */
-  via: "ws" | "sendAs" | "admin";
+  via: "ws" | "sendAs" | "admin" | "revoke";
+  /** Set once the message was unsent (`/msg/revoke_msg`); pulls then return the revoke notice in its place. */
+  revoked?: boolean;
 }
 
 export function parseElem(msg: MsgData): unknown {

@@ -105,12 +105,19 @@ export class Gateway {
     conn.ws.send(Buffer.from(JSON.stringify(frame)));
   }
 
-  /** Pushes one stored message (2001) to the given connection. */
-  pushTo(conn: Connection, conv: Conversation, msg: MsgData, operationID: string): void {
+  /** Pushes one stored message (2001) to the given connection; a notification goes in `notificationMsgs`. */
+  pushTo(
+    conn: Connection,
+    conv: Conversation,
+    msg: MsgData,
+    operationID: string,
+    notification = false,
+  ): void {
     if (conn.ws.readyState !== conn.ws.OPEN) return;
+    const entry = { [conv.conversationID]: { Msgs: [msg], isEnd: false } };
     const data = encodeBase64(PbCoder.PushMessages, {
-      msgs: { [conv.conversationID]: { Msgs: [msg], isEnd: false } },
-      notificationMsgs: {},
+      msgs: notification ? {} : entry,
+      notificationMsgs: notification ? entry : {},
     });
     const frame = { reqIdentifier: PUSH_MSG, msgIncr: "", operationID, errCode: 0, errMsg: "", data };
     conn.ws.send(Buffer.from(JSON.stringify(frame)));
@@ -121,6 +128,21 @@ export class Gateway {
     const recipients = new Set(this.ctx.state.recipients(conv));
     for (const conn of this.connections) {
       if (conn !== skip && recipients.has(conn.userID)) this.pushTo(conn, conv, msg, operationID);
+    }
+  }
+
+  /** Pushes a notification (e.g. a revoke) to every online member of its conversation. */
+  notify(conv: Conversation, msg: MsgData, operationID: string): void {
+    const recipients = new Set(this.ctx.state.recipients(conv));
+    for (const conn of this.connections) {
+      if (recipients.has(conn.userID)) this.pushTo(conn, conv, msg, operationID, true);
+    }
+  }
+
+  /** Pushes an unstored message (typing) to the online sockets of `userIDs`, except `skip`. */
+  pushToUsers(userIDs: Set<string>, conv: Conversation, msg: MsgData, skip?: Connection): void {
+    for (const conn of this.connections) {
+      if (conn !== skip && userIDs.has(conn.userID)) this.pushTo(conn, conv, msg, randomUUID());
     }
   }
 

@@ -26,6 +26,7 @@ const ELEM_KEY: Record<number, string> = {
   [ContentType.Text]: "textElem",
   [ContentType.Picture]: "pictureElem",
   [ContentType.Video]: "videoElem",
+  [ContentType.Voice]: "soundElem",
   [ContentType.File]: "fileElem",
   [ContentType.AtText]: "atTextElem",
   [ContentType.Quote]: "quoteElem",

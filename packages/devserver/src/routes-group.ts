@@ -86,7 +86,7 @@ export const groupRoutes: Record<string, Route> = {
       const group = groupOf(call, call.body.groupID);
       return {
         total: group.memberIDs.length,
-        members: group.memberIDs.map((u) => memberView(call.ctx, group, u)),
+        members: page(call, group.memberIDs).map((u) => memberView(call.ctx, group, u)),
       };
     },
   },
@@ -106,7 +106,7 @@ export const groupRoutes: Record<string, Route> = {
         call,
         typeof call.body.fromUserID === "string" ? call.body.fromUserID : call.userID,
       );
-      return { total: groups.length, groups: groups.map(groupView) };
+      return { total: groups.length, groups: page(call, groups).map(groupView) };
     },
   },
   "/group/create_group": {
@@ -152,4 +152,13 @@ export function createGroupIn(
   };
   state.groups.set(groupID, group);
   return group;
+}
+
+/** The page `pagination: {pageNumber (1-based), showNumber}` asks for, as a real server pages lists; all without one. */
+function page<T>(call: RouteCall, items: T[]): T[] {
+  const p = call.body?.pagination as { pageNumber?: unknown; showNumber?: unknown } | undefined;
+  const size = Number(p?.showNumber);
+  if (!p || !Number.isInteger(size) || size <= 0) return items;
+  const start = (Math.max(1, Number(p.pageNumber) || 1) - 1) * size;
+  return items.slice(start, start + size);
 }

@@ -9,6 +9,7 @@ import { handleObjectHttp, objectRoutes } from "./objects.js";
 import { adminRoutes } from "./routes-admin.js";
 import { conversationRoutes } from "./routes-conversation.js";
 import { groupRoutes } from "./routes-group.js";
+import { revokeRoutes } from "./routes-revoke.js";
 import { userRoutes } from "./routes-user.js";
 import { DevState } from "./state.js";
 import { TokenRegistry } from "./tokens.js";
@@ -41,6 +42,7 @@ export interface DevServer extends DevServerControls {
 const ROUTES: Record<string, Route> = {
   ...userRoutes,
   ...groupRoutes,
+  ...revokeRoutes,
   ...conversationRoutes,
   ...adminRoutes,
   ...objectRoutes,

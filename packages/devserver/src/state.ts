@@ -1,4 +1,5 @@
 import { type DevMessage, toDevMessage } from "./dev-message.js";
+import type { InputStateRecord } from "./input-states.js";
 import { full, PbCoder, type SdkWsProto } from "./pb.js";
 
 export type MsgData = SdkWsProto.MsgData;
@@ -45,6 +46,8 @@ export class DevState {
   readonly conversations = new Map<string, Conversation>();
   readonly log: DevMessage[] = [];
   readonly listeners = new Set<(message: DevMessage) => void>();
+  /** Typing states clients sent (never stored as messages, like a real server). */
+  readonly inputStates: InputStateRecord[] = [];
   private serverMsgCounter = 0;
 
   ensureUser(userID: string, info: { nickname?: string; faceURL?: string } = {}): DevUser {

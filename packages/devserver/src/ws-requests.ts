@@ -1,5 +1,6 @@
 import type { ServerContext } from "./context.js";
 import type { Connection, Gateway } from "./gateway.js";
+import { relayTyping, TYPING_CONTENT_TYPE } from "./input-states.js";
 import { decodeBase64, encodeBase64, PbCoder } from "./pb.js";
 import { maxReadSeqs, pullByRange, pullBySeqs } from "./seq-pulls.js";
 import { type Conversation, type MsgData, SessionType } from "./state.js";
@@ -51,7 +52,18 @@ export async function handleWsRequest(
     if (failure !== undefined) throw new WsError(failure, `[devserver] failNext(${route})`);
     switch (req.reqIdentifier) {
       case ReqId.SendMsg: {
-        const sent = sendMessage(ctx, conn, decodeBase64(PbCoder.MsgData, req.data));
+        const input = decodeBase64(PbCoder.MsgData, req.data);
+        if (input.contentType === TYPING_CONTENT_TYPE) {
+          checkSend(ctx, conn, input);
+          const relayed = relayTyping(ctx, gw, conn, input);
+          data = encodeBase64(PbCoder.UserSendMsgResp, {
+            serverMsgID: relayed.serverMsgID,
+            clientMsgID: relayed.clientMsgID,
+            sendTime: relayed.sendTime,
+          });
+          break;
+        }
+        const sent = sendMessage(ctx, conn, input);
         data = encodeBase64(PbCoder.UserSendMsgResp, {
           serverMsgID: sent.msg.serverMsgID,
           clientMsgID: sent.msg.clientMsgID,
@@ -117,6 +129,12 @@ function sendMessage(
   conn: Connection,
   msg: MsgData,
 ): { conv: Conversation; msg: MsgData } {
+  checkSend(ctx, conn, msg);
+  return ctx.state.append(msg, "ws");
+}
+
+/** The checks a real server makes on every send: the sender is the socket's user, the target exists. */
+function checkSend(ctx: ServerContext, conn: Connection, msg: MsgData): void {
   if (msg.sendID !== conn.userID) throw new WsError(1002, "sendID is not the logged-in user");
   if (!msg.clientMsgID) throw new WsError(1001, "clientMsgID is empty");
   if (msg.sessionType === SessionType.Group) {
@@ -128,5 +146,4 @@ function sendMessage(
   } else {
     throw new WsError(1001, `sessionType ${msg.sessionType} not supported`);
   }
-  return ctx.state.append(msg, "ws");
 }

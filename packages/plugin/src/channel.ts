@@ -3,17 +3,24 @@ import { createConfigAdapter } from "./accounts.js";
 import { createAuthAdapters } from "./auth-adapter.js";
 import type { ChannelConfigReader } from "./config.js";
 import { createDoctorAdapter } from "./doctor-adapter.js";
+import { createActions } from "./actions.js";
+import { agentPrompt } from "./agent-prompt.js";
+import { answerDirectory, createDirectory, type DirectoryTransport } from "./directory.js";
 import { createGateway, type GatewayDeps } from "./gateway.js";
 import { createGroupsAdapter } from "./groups.js";
 import { defaultMediaRoots } from "./media.js";
 import { createOutbound } from "./outbound.js";
 import { createSecurityAdapter, pairingAdapter } from "./security.js";
+import { createNameResolver } from "./resolve-names.js";
 import { SendQueue } from "./send-queue.js";
 import { createSetupContract, PendingSetups } from "./setup-adapter.js";
 import { removeAdapters } from "./setup-remove.js";
 import { createSetupWizard } from "./setup-wizard.js";
 import { createStatusAdapter } from "./status-adapter.js";
 import { normalizeTarget } from "./targets.js";
+import { createThreading } from "./threading.js";
+import { createHeartbeatTyping } from "./typing.js";
+import { VOICE_CAPABILITY } from "./voice.js";
 
 export const CHANNEL_META = {
   id: CHANNEL_ID,
@@ -26,6 +33,8 @@ export const CHANNEL_META = {
 
 export interface ChannelDeps extends GatewayDeps {
   reader: ChannelConfigReader;
+  /** Directory requests for an account not running in this process (the CLI): the gateway's method. */
+  remoteDirectory?: DirectoryTransport;
 }
 
 /**
@@ -40,10 +49,22 @@ export function createChannel(input: ChannelDeps) {
   const deps: ChannelDeps = { ...input, queue, mediaRoots };
   const auth = createAuthAdapters({ reader: deps.reader });
   const pendingSetups = new PendingSetups();
+  // Names are looked up where the account is connected: here in the gateway, through it from the CLI.
+  const directory: DirectoryTransport = (req) =>
+    deps.registry.get(req.accountId) || !deps.remoteDirectory
+      ? answerDirectory(deps.registry, req)
+      : deps.remoteDirectory(req);
+  const names = createNameResolver(directory);
   return {
     id: CHANNEL_ID,
     meta: CHANNEL_META,
-    capabilities: { chatTypes: ["direct", "group"] as ("direct" | "group")[] },
+    capabilities: {
+      chatTypes: ["direct", "group"] as ("direct" | "group")[],
+      media: true,
+      reply: true,
+      unsend: true,
+      tts: { voice: VOICE_CAPABILITY },
+    },
     // Only our block restarts the channel, and only the account that changed (accounts are isolated).
     reload: { configPrefixes: [`channels.${CHANNEL_ID}`], accountScopedRestart: true },
     configSchema: { schema: channelConfigJsonSchema },
@@ -58,13 +79,23 @@ export function createChannel(input: ChannelDeps) {
     security: createSecurityAdapter(deps.reader),
     pairing: pairingAdapter,
     groups: createGroupsAdapter(deps.reader),
+    directory: createDirectory(directory),
+    actions: createActions(deps.registry),
+    heartbeat: createHeartbeatTyping(deps.registry),
+    threading: createThreading(deps.reader),
+    agentPrompt,
+    resolver: { resolveTargets: names.resolveTargets },
     messaging: {
       normalizeTarget,
-      inferTargetChatType: ({ to }: { to: string }) =>
-        normalizeTarget(to)?.startsWith("group:") ? "group" : "direct",
+      // A name (not user:/group:) has no kind until the directory says which it is.
+      inferTargetChatType: ({ to }: { to: string }) => {
+        const target = normalizeTarget(to);
+        return target ? (target.startsWith("group:") ? "group" : "direct") : undefined;
+      },
       targetResolver: {
         looksLikeId: (raw: string) => normalizeTarget(raw) !== undefined,
-        hint: "user:<userID> | group:<groupID>",
+        hint: "user:<userID> | group:<groupID> | a unique nickname or group name",
+        resolveTarget: names.resolveTarget,
       },
     },
   };

@@ -4,6 +4,7 @@ import { createBoundOpenClawTools, MULTI_OPENIM_TOOL_NAMES } from "@multi-openim
 import { createTokenRefresher } from "@multi-openim/token-refresh";
 import { registerSetupCommands } from "multi-openim";
 import { createChatChannelPlugin, defineChannelPluginEntry } from "openclaw/plugin-sdk/channel-core";
+import { DIRECTORY_METHOD } from "./directory.js";
 import { type CommanderLike, createMultiOpenimPlugin, type PluginApiLike } from "./plugin.js";
 import { AccountRegistry } from "./registry.js";
 import type { AccountClient } from "./types.js";
@@ -31,6 +32,10 @@ export const multiOpenim = createMultiOpenimPlugin({
     }),
   createTools: (sender, turn) => createBoundOpenClawTools(sender, turn, turn),
   toolNames: MULTI_OPENIM_TOOL_NAMES,
+  remoteDirectory: async (request) => {
+    const { callGatewayFromCli } = await import("openclaw/plugin-sdk/gateway-runtime");
+    return callGatewayFromCli(DIRECTORY_METHOD, { json: true }, request);
+  },
   mountCli: (command) => {
     registerSetupCommands(command as unknown as Parameters<typeof registerSetupCommands>[0]);
   },
@@ -70,6 +75,7 @@ const entry: MultiOpenimPluginEntry = defineChannelPluginEntry({
   registerFull: (api) => {
     multiOpenim.setApi(asApi(api));
     multiOpenim.registerTools(asApi(api));
+    multiOpenim.registerGatewayMethods(asApi(api));
   },
 });
 

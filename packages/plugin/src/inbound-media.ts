@@ -11,6 +11,8 @@ export interface MediaFact {
   kind: "image" | "video" | "audio" | "document";
   fileName?: string;
   sizeBytes: number;
+  /** Voice and video messages carry their length: OpenClaw's transcription and the agent see it. */
+  durationMs?: number;
   messageId?: string;
 }
 
@@ -43,7 +45,8 @@ export async function resolveInboundMedia(
   const lines: string[] = [];
   const maxBytes = Math.floor((options.channel?.mediaMaxMb ?? 20) * 1024 * 1024);
   for (const media of message.media) {
-    const label = `${media.kind}${media.name ? `: ${media.name}` : ""}`;
+    const seconds = media.durationSec ? `, ${Math.round(media.durationSec)} s` : "";
+    const label = `${media.kind}${media.name ? `: ${media.name}` : ""}${seconds}`;
     try {
       if (!options.save) throw new Error("OpenClaw's media store is not available");
       const got = await fetchMedia(media.url, {
@@ -62,6 +65,7 @@ export async function resolveInboundMedia(
         sizeBytes: saved.size,
         ...((saved.contentType ?? contentType) ? { contentType: saved.contentType ?? contentType } : {}),
         ...(fileName ? { fileName } : {}),
+        ...(media.durationSec ? { durationMs: Math.round(media.durationSec * 1000) } : {}),
         messageId: message.clientMsgID,
       });
       lines.push(`[${label}] (attached)`);

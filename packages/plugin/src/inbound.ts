@@ -8,6 +8,8 @@ import {
   sessionKey,
 } from "@multi-openim/core";
 import { admitMessage } from "./inbound-admission.js";
+import { DEFAULT_HISTORY_LIMIT, groupHistoryOf } from "./group-history.js";
+import { groupNameOf } from "./group-names.js";
 import { resolveInboundMedia } from "./inbound-media.js";
 import type { LookupAll } from "./net-guard.js";
 import { inboundBody, stripSelfMentions } from "./policy.js";
@@ -15,6 +17,7 @@ import { createReplier } from "./reply.js";
 import type { DeliveryInfo, InboundChannelRuntime, ReplyPayloadLike } from "./runtime-types.js";
 import type { SendQueue } from "./send-queue.js";
 import type { AccountClient, InboundMessage, Logger } from "./types.js";
+import { typingForTurn } from "./typing.js";
 
 export interface InboundContext {
   cfg: unknown;
@@ -69,6 +72,15 @@ export async function handleInbound(
 ): Promise<"dispatched" | string> {
   const decision = await admitMessage(ctx, message);
   if (!decision.admit) {
+    // Unanswered group talk is kept (bounded) as context for the next message the bot answers there.
+    if (decision.reason === "no-mention") {
+      const selfNames = [ctx.account.userID, message.mentionNames?.[ctx.account.userID] ?? ""];
+      groupHistoryOf(ctx.client).record(
+        message,
+        inboundBody(message, { selfNames }),
+        ctx.channel?.historyLimit ?? DEFAULT_HISTORY_LIMIT,
+      );
+    }
     ctx.log.debug?.(
       `[multi-openim] ${message.accountId}: ignored ${message.kind} message from ${message.sender.userID} (${decision.reason})`,
     );
@@ -109,6 +121,11 @@ export async function handleInbound(
   const selfNames = [account.userID, message.mentionNames?.[account.userID] ?? ""];
   const body = inboundBody(message, { selfNames, mediaLines: media.lines });
   const command = stripSelfMentions(message.text, selfNames);
+  const history = groupHistoryOf(ctx.client).take(message);
+  const groupName =
+    message.kind === "group"
+      ? await groupNameOf(ctx.client, message.groupID ?? message.target.id)
+      : undefined;
   const ingress = await runtime.inbound.ingress.resolveStable({
     channelId: CHANNEL_ID,
     accountId: account.accountId,
@@ -136,7 +153,7 @@ export async function handleInbound(
     conversation: {
       kind: peerKind,
       id: keys.peerId,
-      label: message.kind === "group" ? message.groupID : message.sender.nickname,
+      label: message.kind === "group" ? (groupName ?? message.groupID) : message.sender.nickname,
     },
     route: {
       agentId: route.agentId,
@@ -146,12 +163,20 @@ export async function handleInbound(
       dispatchSessionKey: route.sessionKey,
     },
     reply: { to: replyTo, originatingTo: replyTo },
-    message: { body, bodyForAgent: body, rawBody: command || body, commandBody: command },
+    message: {
+      body,
+      bodyForAgent: body,
+      rawBody: command || body,
+      commandBody: command,
+      ...(history.length > 0 ? { inboundHistory: history } : {}),
+      // A voice message: OpenClaw transcribes the audio (where configured) and knows it was spoken.
+      ...(isVoiceMessage(message) ? { sourceModality: "voice" } : {}),
+    },
     ...(media.facts.length > 0 ? { media: media.facts } : {}),
     access: {
       mentions: {
         canDetectMention: true,
-        wasMentioned: message.mentionsSelf,
+        wasMentioned: message.mentionsSelf || message.quotesSelf === true,
         requireMention: decision.requireMention,
       },
     },
@@ -176,10 +201,19 @@ export async function handleInbound(
         ctx.log.error(`[multi-openim] ${account.accountId}: reply failed: ${errorText(error)}`),
     },
     replyOptions: { sourceReplyDeliveryMode: "automatic" },
-    replyPipeline: {},
+    replyPipeline: withTyping(ctx, message),
   });
   if (result.admission && result.admission.kind !== "dispatch") return `declined:${result.admission.kind}`;
   return "dispatched";
+}
+
+const isVoiceMessage = (message: InboundMessage) =>
+  !message.text && message.media.length === 1 && message.media[0]?.kind === "audio";
+
+/** OpenClaw's typing callbacks around the turn (typing.ts); none for clients without input states. */
+function withTyping(ctx: InboundContext, message: InboundMessage): Record<string, unknown> {
+  const typing = typingForTurn(ctx.client, message, ctx.log);
+  return typing ? { typing } : {};
 }
 
 function errorText(error: unknown): string {

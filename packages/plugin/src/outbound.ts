@@ -4,6 +4,7 @@ import { mediaKindOf, mediaMaxBytesOf, resolveMediaSource, sendMediaTo } from ".
 import type { AccountRegistry } from "./registry.js";
 import type { SendQueue } from "./send-queue.js";
 import { requireTarget } from "./targets.js";
+import { isVoice, sendVoice } from "./voice.js";
 
 export interface OutboundTextContext {
   to: string;
@@ -15,6 +16,7 @@ export interface OutboundMediaContext extends OutboundTextContext {
   mediaLocalRoots?: readonly string[];
   /** OpenClaw's config, for this channel's mediaMaxMb. */
   cfg?: { channels?: Record<string, { mediaMaxMb?: number } | undefined> };
+  audioAsVoice?: boolean;
 }
 export interface OutboundResult {
   channel: typeof CHANNEL_ID;
@@ -61,8 +63,12 @@ export function createOutbound({ registry, queue, mediaRoots }: OutboundDeps) {
     const url = ctx.mediaUrl;
     const roots = [...(ctx.mediaLocalRoots ?? []), ...mediaRoots()];
     const source = await resolveMediaSource(url, roots, mediaMaxBytesOf(ctx.cfg?.channels?.[CHANNEL_ID]));
-    const sent = await queue.run(accountId, `${mediaKindOf(url)} to ${ctx.to}`, (client) =>
-      sendMediaTo(client, target, mediaKindOf(url), source),
+    const voice = isVoice(url, ctx.audioAsVoice);
+    const sent = await queue.run(
+      accountId,
+      `${voice ? "voice" : mediaKindOf(url)} to ${ctx.to}`,
+      (client) =>
+        (voice && sendVoice(client, target, source)) || sendMediaTo(client, target, mediaKindOf(url), source),
     );
     if (ctx.text?.trim()) await sendText(ctx);
     return { channel: CHANNEL_ID, messageId: sent.serverMsgID || sent.clientMsgID };

@@ -3,6 +3,12 @@ import { accessFor } from "./access-lookup.js";
 import type { PluginAccount } from "./accounts.js";
 import { createChannel } from "./channel.js";
 import { ChannelConfigReader } from "./config.js";
+import {
+  answerDirectory,
+  DIRECTORY_METHOD,
+  type DirectoryRequest,
+  type DirectoryTransport,
+} from "./directory.js";
 import { defaultMediaRoots } from "./media.js";
 import { createPersistToken, type MutateConfigFile } from "./persist.js";
 import { AccountRegistry } from "./registry.js";
@@ -19,6 +25,14 @@ export interface PluginApiLike {
     channel?: unknown;
     config?: { mutateConfigFile?: MutateConfigFile; current?: () => unknown };
   };
+  registerGatewayMethod?: (
+    method: string,
+    handler: (opts: {
+      params: Record<string, unknown>;
+      respond: (ok: boolean, payload?: unknown, error?: { code: string; message: string }) => void;
+    }) => Promise<void> | void,
+    opts?: { scope?: string },
+  ) => void;
   registerTool?: (factory: (ctx: ToolFactoryContext) => unknown, opts?: { names?: string[] }) => void;
   registerCli?: (
     registrar: (ctx: { program: CommanderLike }) => void | Promise<void>,
@@ -69,6 +83,8 @@ export interface PluginOptions {
   stateDir?: () => string;
   /** Outbound queue (tests pass one with short limits). */
   queue?: SendQueue;
+  /** Directory requests for accounts not running in this process (the CLI asks the gateway). */
+  remoteDirectory?: DirectoryTransport;
   /** Shared registry; default a new one. The entry passes a process-wide one (see entry.ts). */
   registry?: AccountRegistry;
 }
@@ -118,6 +134,7 @@ export function createMultiOpenimPlugin(options: PluginOptions) {
     ...(options.healthIntervalMs !== undefined ? { healthIntervalMs: options.healthIntervalMs } : {}),
     ...(options.inboundRetryDelaysMs ? { inboundRetryDelaysMs: options.inboundRetryDelaysMs } : {}),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+    ...(options.remoteDirectory ? { remoteDirectory: options.remoteDirectory } : {}),
   });
 
   const sender = createRegistrySender(registry, () => reader.read(currentConfig()).listed, queue);
@@ -138,6 +155,23 @@ export function createMultiOpenimPlugin(options: PluginOptions) {
       next.registerTool(
         (ctx) => createTools(sender, { ...ctx, crossAccountAllowed }),
         options.toolNames ? { names: [...options.toolNames] } : undefined,
+      );
+    },
+    /** `multi-openim.directory`: names for the CLI's `openclaw directory` and `--target <name>`. */
+    registerGatewayMethods(next: PluginApiLike) {
+      next.registerGatewayMethod?.(
+        DIRECTORY_METHOD,
+        async ({ params, respond }) => {
+          try {
+            respond(true, await answerDirectory(registry, params as unknown as DirectoryRequest));
+          } catch (error) {
+            respond(false, undefined, {
+              code: "UNAVAILABLE",
+              message: error instanceof Error ? error.message : String(error),
+            });
+          }
+        },
+        { scope: "operator.read" },
       );
     },
     registerCli(next: PluginApiLike) {

@@ -4,6 +4,7 @@ import { mediaKindOf, mediaMaxBytesOf, resolveMediaSource, sendMediaTo } from ".
 import type { ReplyPayloadLike } from "./runtime-types.js";
 import type { SendQueue } from "./send-queue.js";
 import type { AccountClient, InboundMessage, Logger, SendResult, TextOptions } from "./types.js";
+import { isVoice, sendVoice } from "./voice.js";
 
 export interface ReplyContext {
   client: AccountClient;
@@ -26,8 +27,9 @@ export function createReplier(ctx: ReplyContext, message: InboundMessage) {
   const send = <T>(what: string, op: (client: AccountClient) => Promise<T>): Promise<T> =>
     ctx.queue ? ctx.queue.run(message.accountId, what, op) : op(ctx.client);
 
-  const optionsFor = (): TextOptions | undefined => {
-    if (message.kind !== "group" || mode === "off" || (mode === "first" && quoted > 0)) return undefined;
+  const optionsFor = (explicit: boolean): TextOptions | undefined => {
+    if (message.kind !== "group") return undefined;
+    if (!explicit && (mode === "off" || (mode === "first" && quoted > 0))) return undefined;
     quoted += 1;
     return {
       quote: {
@@ -47,8 +49,13 @@ export function createReplier(ctx: ReplyContext, message: InboundMessage) {
     for (const url of new Set(media)) {
       try {
         const source = await resolveMediaSource(url, ctx.mediaRoots(), mediaMaxBytesOf(ctx.channel));
-        await send(`reply ${mediaKindOf(url)}`, (client) =>
-          sendMediaTo(client, message.target, mediaKindOf(url), source),
+        // A voice reply (TTS) is an OpenIM voice message (voice.ts), other media by kind.
+        const voice = isVoice(url, payload.audioAsVoice);
+        await send(
+          `reply ${voice ? "voice" : mediaKindOf(url)}`,
+          (client) =>
+            (voice && sendVoice(client, message.target, source)) ||
+            sendMediaTo(client, message.target, mediaKindOf(url), source),
         );
       } catch (error) {
         ctx.log.warn(
@@ -57,7 +64,8 @@ export function createReplier(ctx: ReplyContext, message: InboundMessage) {
       }
     }
     for (const piece of chunkText(payload.text ?? "", TEXT_CHUNK_LIMIT)) {
-      const options = optionsFor();
+      // OpenClaw's threading (threading.ts) marks payloads that answer a message with replyToId.
+      const options = optionsFor(Boolean(payload.replyToId));
       const name = message.sender.nickname ?? message.sender.userID;
       // The visible "@name" goes in the text; the mention itself is in atUserIDs.
       const text = options ? `@${name} ${piece}` : piece;

@@ -19,6 +19,10 @@ export interface ReplyPayloadLike {
   text?: string;
   mediaUrl?: string;
   mediaUrls?: string[];
+  /** Set by OpenClaw's reply threading (replyToMode, [[reply_to_current]]): quote the message answered. */
+  replyToId?: string;
+  /** Audio to go out as a voice message (OpenClaw TTS, `[[audio_as_voice]]`). */
+  audioAsVoice?: boolean;
   isError?: boolean;
 }
 

@@ -35,7 +35,16 @@ export interface InboundMessage {
   /** The names the sender's client wrote after each "@", by userID. */
   mentionNames?: Record<string, string>;
   quote?: { clientMsgID?: string; senderID?: string; text: string };
-  media: { kind: string; url: string; name?: string; size?: number; mimeType?: string }[];
+  /** The message quotes one of this account's own messages (a reply to the bot). */
+  quotesSelf?: boolean;
+  media: {
+    kind: string;
+    url: string;
+    name?: string;
+    size?: number;
+    mimeType?: string;
+    durationSec?: number;
+  }[];
   serverTime: number;
   clientMsgID: string;
   serverMsgID: string;

@@ -9,7 +9,9 @@ export interface ChatMessage {
 
 export type ModelAnswer =
   /** Never answers (the connection stays open): a turn caught mid-reply, e.g. for a crash test. */
-  { hang: true } | { text: string } | { toolCall: { name: string; arguments: Record<string, unknown> } };
+  | { hang: true }
+  | { text: string; delayMs?: number }
+  | { toolCall: { name: string; arguments: Record<string, unknown> } };
 
 /** Plain text of a message, whether content is a string or a list of parts. */
 export function textOf(message: ChatMessage): string {
@@ -36,6 +38,15 @@ export async function startFakeModel(answer: (messages: ChatMessage[]) => ModelA
       requests.push(body);
       const reply = answer(body.messages);
       if ("hang" in reply) return;
+      // A slow model (e.g. to see typing during a turn): the answer starts after delayMs.
+      const delayMs = "delayMs" in reply ? (reply.delayMs ?? 0) : 0;
+      if (delayMs > 0) {
+        setTimeout(() => stream(reply), delayMs);
+        return;
+      }
+      stream(reply);
+    });
+    const stream = (reply: Exclude<ModelAnswer, { hang: true }>) => {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
       const chunk = (delta: unknown, finish: string | null) =>
         res.write(
@@ -68,7 +79,7 @@ export async function startFakeModel(answer: (messages: ChatMessage[]) => ModelA
         chunk({}, "tool_calls");
       }
       res.end("data: [DONE]\n\n");
-    });
+    };
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
