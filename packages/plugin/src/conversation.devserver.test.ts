@@ -75,7 +75,9 @@ beforeAll(async () => {
   cfg = {
     channels: {
       "multi-openim": {
-        accounts: { c: { token: dev.mintToken("bot_c"), wsAddr: dev.wsAddr, apiAddr: dev.apiAddr } },
+        accounts: {
+          c: { token: dev.mintToken("bot_c"), wsAddr: dev.wsAddr, apiAddr: dev.apiAddr, dmPolicy: "open" },
+        },
       },
     },
   };
