@@ -5,6 +5,7 @@ export type { CircuitOptions } from "./circuit.js";
 export type { TokenRefresherHook } from "./hook-refresh.js";
 export type { ManualLoginMarker } from "./marker.js";
 export {
+  type RefreshFailure,
   type RefreshFailureEvent,
   type RefreshMode,
   type RefreshResult,
@@ -15,6 +16,7 @@ export {
   type TokenRefreshSettings,
 } from "./options.js";
 export { firstNonEmpty, getByPath, type PathSpec } from "./paths.js";
+export type { RefreshListener } from "./proactive.js";
 export { createTokenRefresher, type TokenRefresher } from "./refresher.js";
 export type { RefreshLogger } from "./secrets.js";
 export { renderDeep, renderTemplate, type TemplateContext } from "./templates.js";

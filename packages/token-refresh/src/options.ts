@@ -67,7 +67,18 @@ export type RefreshResult =
       userID?: string;
       persistError?: { code: MultiOpenimErrorCode; message: string };
     }
-  | { ok: false; code: MultiOpenimErrorCode; message: string; markerPath: string };
+  | {
+      ok: false;
+      code: MultiOpenimErrorCode;
+      message: string;
+      markerPath: string;
+      /** True when trying again later may work (network, timeout, 5xx, 429, circuit open); false needs a human. */
+      retryable: boolean;
+      /** When retryable: how long to wait before the next try, ms (the open circuit's rest, or the backoff). */
+      retryAfterMs?: number;
+    };
+
+export type RefreshFailure = Extract<RefreshResult, { ok: false }>;
 
 /** Validates `tokenRefresh` and applies the seed's downgrade; pure: warnings are returned, not printed. */
 export function resolveTokenRefresh(settings: TokenRefreshSettings = {}): {

@@ -1,5 +1,6 @@
 import type { MultiOpenimError } from "@multi-openim/core";
 import type { Circuit } from "./circuit.js";
+import { isTransient } from "./errors.js";
 import type { RefreshedToken } from "./http-refresh.js";
 import { removeIfPresent, writeMarker } from "./marker.js";
 import type { RefreshMode, RefreshResult, TokenRefresherOptions } from "./options.js";
@@ -18,6 +19,8 @@ export interface FinishContext {
   now: () => number;
   options: TokenRefresherOptions;
   disposed: () => boolean;
+  /** The wait before the next try after `failures` failed refreshes in a row (the engine's backoff). */
+  retryDelay: (failures: number) => number;
 }
 
 // An observer hook that throws must not turn a good refresh into a bad one.
@@ -87,6 +90,7 @@ export async function finishFailure(
   const { accountId, log } = ctx;
   const code = error.code;
   const message = ctx.secrets.redact(error.message);
+  const circuitOpen = code === "REFRESH_CIRCUIT_OPEN";
   if (!NOT_COUNTED.has(code)) {
     const openUntil = ctx.circuit.recordFailure(ctx.now());
     if (openUntil !== undefined) {
@@ -96,7 +100,9 @@ export async function finishFailure(
     }
   }
   const stopping = code === "STOPPED" || ctx.disposed();
-  if (!stopping) {
+  // An open circuit is the state the marker already describes: no rewrite, no error line per refused call.
+  if (circuitOpen) log.debug(`[token-refresh] account "${accountId}": ${message}`);
+  else if (!stopping) {
     try {
       await writeMarker(
         ctx.markerPath,
@@ -128,5 +134,19 @@ export async function finishFailure(
     message,
     markerPath: ctx.markerPath,
   });
-  return { ok: false, code, message, markerPath: ctx.markerPath };
+  return { ok: false, code, message, markerPath: ctx.markerPath, ...retryAdvice(ctx, error) };
+}
+
+/** Typed advice for callers, so no one has to guess from the message whether to try again. */
+function retryAdvice(
+  ctx: FinishContext,
+  error: MultiOpenimError,
+): { retryable: boolean; retryAfterMs?: number } {
+  const now = ctx.now();
+  const blockedUntil = ctx.circuit.blockedUntil(now);
+  if (error.code === "REFRESH_CIRCUIT_OPEN" || (isTransient(error) && blockedUntil !== undefined)) {
+    return { retryable: true, retryAfterMs: Math.max(0, (blockedUntil ?? now) - now) };
+  }
+  if (isTransient(error)) return { retryable: true, retryAfterMs: ctx.retryDelay(ctx.circuit.failures) };
+  return { retryable: false };
 }

@@ -1,22 +1,32 @@
 import { accountIdProblem, MultiOpenimError, markerPathFor, tokenExpiresAt } from "@multi-openim/core";
 import { withRetries } from "./attempts.js";
-import { resolveBackoff } from "./backoff.js";
+import { backoffDelay, resolveBackoff } from "./backoff.js";
 import { Circuit, resolveCircuit } from "./circuit.js";
 import { refreshError } from "./errors.js";
 import { hookRefresh } from "./hook-refresh.js";
 import { httpRefresh, type RefreshedToken } from "./http-refresh.js";
 import { type RefreshResult, resolveTokenRefresh, type TokenRefresherOptions } from "./options.js";
 import { type FinishContext, finishFailure, finishSuccess } from "./outcome.js";
-import { ProactiveRefresh } from "./proactive.js";
+import { ProactiveRefresh, type RefreshListener } from "./proactive.js";
 import { defaultTimers } from "./schedule.js";
 import { redactingLogger, SecretRegistry } from "./secrets.js";
 
 export interface TokenRefresher {
   /** Refreshes one account's token; concurrent calls for the same account share one attempt. Never throws. */
   refresh(accountId: string, reason: string): Promise<RefreshResult>;
-  /** Plans a refresh `proactiveMarginMs` before `expiresAtMs`; returns when it will run (ms epoch). */
-  scheduleRefresh(accountId: string, expiresAtMs: number): number;
-  /** Drops the account's planned refresh. */
+  /**
+   * Plans a refresh `proactiveMarginMs` before `expiresAtMs` and keeps the account watched: after each
+   * success the next refresh is planned from the new token, after a retryable failure another try follows
+   * at `retryAfterMs`. `listener` gets the result of every refresh the engine runs on its own.
+   * Returns when the refresh will run (ms epoch).
+   */
+  scheduleRefresh(accountId: string, expiresAtMs: number, listener?: RefreshListener): number;
+  /**
+   * Watches the account without a planned refresh (e.g. its token has no `exp`): a retryable failure of
+   * any refresh is tried again by the engine, and `listener` gets those results.
+   */
+  watch(accountId: string, listener: RefreshListener): void;
+  /** Drops the account's planned refresh and its listener. */
   cancel(accountId: string): void;
   /** Clears every timer and stops retries; later calls resolve `{ok: false, code: "STOPPED"}`. */
   dispose(): void;
@@ -43,8 +53,11 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
     refresh: (accountId, reason) => refresh(accountId, reason),
     expiresAt: options.expiresAt ?? tokenExpiresAt,
     debug: log.debug,
+    warn: log.warn,
     stopped: () => lifetime.signal.aborted,
   });
+  const retryDelay = (failures: number) =>
+    backoffDelay(Math.max(1, failures), { ...backoff, capMs: Math.max(backoff.capMs, backoff.baseMs) });
 
   const circuitFor = (accountId: string) => {
     const existing = circuits.get(accountId);
@@ -81,7 +94,7 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
     if (problem) {
       const message = `[token-refresh] accountId ${JSON.stringify(String(accountId))} ${problem}; pass the account's configured id`;
       log.error(message);
-      return { ok: false, code: "ACCOUNT_ID_INVALID", message, markerPath: "" };
+      return { ok: false, code: "ACCOUNT_ID_INVALID", message, markerPath: "", retryable: false };
     }
     const started = now();
     const ctx: FinishContext = {
@@ -96,6 +109,7 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
       now,
       options,
       disposed: () => lifetime.signal.aborted,
+      retryDelay,
     };
     if (lifetime.signal.aborted)
       return finishFailure(ctx, refreshError("STOPPED", "the refresher is disposed"), 0);
@@ -127,15 +141,17 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
         ),
     });
     if (!outcome.ok) return finishFailure(ctx, outcome.error, outcome.attempts);
-    const result = await finishSuccess(ctx, outcome.value, outcome.attempts);
-    proactive.afterSuccess(accountId, outcome.value.token);
-    return result;
+    return finishSuccess(ctx, outcome.value, outcome.attempts);
   };
 
   const refresh = (accountId: string, reason: string): Promise<RefreshResult> => {
     const running = inflight.get(accountId);
     if (running) return running;
     const promise = run(accountId, reason)
+      .then((result) => {
+        proactive.after(accountId, result);
+        return result;
+      })
       .catch((error: unknown): RefreshResult => {
         // A safety net: `refresh` promises never to reject, whatever a caller-supplied function did.
         const message = secrets.redact(
@@ -147,6 +163,7 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
           code: MultiOpenimError.from(error, "REFRESH_NETWORK").code,
           message,
           markerPath: "",
+          retryable: false,
         };
       })
       .finally(() => inflight.delete(accountId));
@@ -155,8 +172,11 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
   };
 
   return {
-    refresh,
-    scheduleRefresh(accountId, expiresAtMs) {
+    refresh(accountId, reason) {
+      proactive.demanded(accountId);
+      return refresh(accountId, reason);
+    },
+    scheduleRefresh(accountId, expiresAtMs, listener) {
       if (!Number.isFinite(expiresAtMs)) {
         throw new MultiOpenimError(
           "CONFIG_INVALID",
@@ -164,7 +184,11 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
         );
       }
       if (lifetime.signal.aborted) return Number.NaN;
+      proactive.watch(accountId, listener);
       return proactive.plan(accountId, expiresAtMs);
+    },
+    watch(accountId, listener) {
+      if (!lifetime.signal.aborted) proactive.watch(accountId, listener);
     },
     cancel: (accountId) => proactive.cancel(accountId),
     dispose() {

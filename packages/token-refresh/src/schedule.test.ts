@@ -14,7 +14,9 @@ let fetches: string[];
 let nextExp: () => number;
 let lines: string[];
 const plannedAt = (accountId: string, atMs: number) =>
-  lines.some((l) => l.includes(`"${accountId}": proactive refresh at ${new Date(atMs).toISOString()}`));
+  lines.some((l) =>
+    new RegExp(`"${accountId}": (proactive refresh|retry) at ${new Date(atMs).toISOString()}`).test(l),
+  );
 
 beforeEach(async () => {
   nextExp = () => Date.now() + 60 * MIN;
@@ -90,7 +92,10 @@ describe("proactive refresh", () => {
     await until(() => plannedAt("p", start + 8 * MIN), "the second retry plan");
     expect(server.requests).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(MIN);
-    await until(() => lines.some((l) => l.includes("token refreshed (ProactiveRefresh")), "the success");
+    await until(
+      () => lines.some((l) => /token refreshed \((ProactiveRefresh|RetryAfterFailure)/.test(l)),
+      "the success",
+    );
     expect(server.requests).toHaveLength(3);
   });
 
