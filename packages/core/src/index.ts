@@ -21,7 +21,9 @@ export { expandHome, markerPathFor, resolveOpenClawConfigPath, resolveOpenClawSt
 export { REDACTED, redactSecrets, redactTokensInText } from "./redact.js";
 export {
   type AccountConfig,
+  type AdminRefreshConfig,
   accountConfigSchema,
+  adminRefreshSchema,
   type ChannelConfig,
   type ChannelConfigInput,
   channelConfigJsonSchema,

@@ -21,10 +21,36 @@ export const httpRefreshSchema = z.strictObject({
   stateFile: z.string().min(1).optional().describe("JSON file keyed by accountId, read for {state.<field>}."),
 });
 
+export const adminRefreshSchema = z
+  .strictObject({
+    adminUserID: z.string().min(1).describe("An admin user of the OpenIM server (its imAdminUserID)."),
+    secretEnv: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Environment variable holding the server's admin secret (preferred)."),
+    secretFile: z.string().min(1).optional().describe("File holding the server's admin secret."),
+    secret: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The admin secret inline; allowed, with a warning: prefer secretEnv or secretFile."),
+    apiAddr: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("OpenIM REST API for the admin calls; default the account's."),
+  })
+  .refine((a) => [a.secretEnv, a.secretFile, a.secret].filter((v) => v !== undefined).length === 1, {
+    message: "set exactly one of secretEnv, secretFile or secret",
+  })
+  .describe("mode \"admin\": mint each account's token from the server's admin secret.");
+
 export const tokenRefreshSchema = z.strictObject({
-  mode: z.enum(["http", "hook", "off"]).default("hook"),
+  mode: z.enum(["http", "hook", "off", "admin"]).default("hook"),
   manualLoginMarkerPath: z.string().min(1).optional(),
   http: httpRefreshSchema.optional(),
+  admin: adminRefreshSchema.optional(),
 });
 
 export const accountConfigSchema = z.strictObject({
@@ -97,6 +123,7 @@ export const channelShellSchema = z.strictObject({
 
 export type HttpRefreshConfig = z.output<typeof httpRefreshSchema>;
 export type TokenRefreshConfig = z.output<typeof tokenRefreshSchema>;
+export type AdminRefreshConfig = z.output<typeof adminRefreshSchema>;
 export type AccountConfig = z.output<typeof accountConfigSchema>;
 export type ChannelConfig = z.output<typeof channelConfigSchema>;
 export type ChannelConfigInput = z.input<typeof channelConfigSchema>;

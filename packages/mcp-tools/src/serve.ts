@@ -47,6 +47,7 @@ export async function serveMcp(options: ServeOptions): Promise<void> {
     },
     logger,
     secrets,
+    accountInfo: (accountId) => loaded.accounts.find((account) => account.accountId === accountId),
   });
   const pool = new AccountPool({ tokenRefresher, logger });
   let stopRequested = false;

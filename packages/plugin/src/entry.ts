@@ -27,6 +27,7 @@ export const multiOpenim = createMultiOpenimPlugin({
       tokenRefresh: account.channel?.tokenRefresh,
       persistToken,
       logger,
+      accountInfo: () => account.resolved,
       ...(account.resolved ? { secrets: [account.resolved.token] } : {}),
     }),
   createTools: (sender) => createOpenClawTools(sender),

@@ -1,5 +1,6 @@
 // Re-exported so a caller can turn a JWT into the `expiresAtMs` that scheduleRefresh takes.
 export { tokenExpiresAt } from "@multi-openim/core";
+export type { AccountInfo } from "./admin-refresh.js";
 export { type BackoffOptions, backoffDelay } from "./backoff.js";
 export type { CircuitOptions } from "./circuit.js";
 export type { TokenRefresherHook } from "./hook-refresh.js";

@@ -5,6 +5,7 @@ import {
   type TokenRefreshConfig,
   tokenRefreshSchema,
 } from "@multi-openim/core";
+import type { AccountInfo } from "./admin-refresh.js";
 import type { BackoffOptions } from "./backoff.js";
 import type { CircuitOptions } from "./circuit.js";
 import type { RefreshLogger } from "./secrets.js";
@@ -14,6 +15,7 @@ export interface TokenRefreshSettings {
   mode?: TokenRefreshConfig["mode"];
   manualLoginMarkerPath?: string;
   http?: Omit<HttpRefreshConfig, "method" | "timeoutMs"> & { method?: string; timeoutMs?: number };
+  admin?: TokenRefreshConfig["admin"];
 }
 
 export type RefreshMode = TokenRefreshConfig["mode"];
@@ -58,6 +60,10 @@ export interface TokenRefresherOptions {
   random?: () => number;
   /** More values never to print (e.g. the current tokens of the accounts). */
   secrets?: Iterable<string>;
+  /** An account's userID, platformID and apiAddr (mode "admin" mints a token for them); the plugin passes the resolved account. */
+  accountInfo?: (accountId: string) => AccountInfo | undefined;
+  /** Where mode "admin" reads `secretEnv`. Default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export type RefreshResult =
@@ -108,6 +114,19 @@ export function resolveTokenRefresh(settings: TokenRefreshSettings = {}): {
     if (config.http?.stateWriteBack && !config.http.stateFile) {
       warnings.push(
         "[token-refresh] tokenRefresh.http.stateWriteBack is set without tokenRefresh.http.stateFile; refreshes will fail with REFRESH_STATE_WRITE until stateFile is set",
+      );
+    }
+  }
+  if (config.mode === "admin") {
+    if (!config.admin) {
+      throw new MultiOpenimError(
+        "CONFIG_INVALID",
+        '[token-refresh] tokenRefresh.mode "admin" needs tokenRefresh.admin: {adminUserID, secretEnv | secretFile | secret}',
+      );
+    }
+    if (config.admin.secret !== undefined) {
+      warnings.push(
+        "[token-refresh] tokenRefresh.admin.secret is written inline in the config; prefer secretEnv or secretFile so the admin secret is not in openclaw.json",
       );
     }
   }

@@ -1,4 +1,5 @@
 import { accountIdProblem, MultiOpenimError, markerPathFor, tokenExpiresAt } from "@multi-openim/core";
+import { adminRefresh } from "./admin-refresh.js";
 import { withRetries } from "./attempts.js";
 import { backoffDelay, resolveBackoff } from "./backoff.js";
 import { Circuit, resolveCircuit } from "./circuit.js";
@@ -69,6 +70,17 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
 
   const source = (accountId: string, reason: string): Promise<RefreshedToken> => {
     if (config.mode === "hook") return hookRefresh(accountId, reason, secrets);
+    if (config.mode === "admin" && config.admin) {
+      return adminRefresh({
+        accountId,
+        config: config.admin,
+        account: options.accountInfo?.(accountId),
+        fetch: fetchImpl,
+        secrets,
+        env: options.env ?? process.env,
+        signal: lifetime.signal,
+      });
+    }
     if (config.mode === "http" && config.http) {
       const warn = log.warn;
       return httpRefresh({
@@ -124,7 +136,7 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
       const until = new Date(blockedUntil).toISOString();
       const error = refreshError(
         "REFRESH_CIRCUIT_OPEN",
-        `not calling the refresh ${config.mode === "http" ? "endpoint" : "hook"} for "${accountId}" until ${until} after ${ctx.circuit.failures} failed refreshes in a row`,
+        `not calling the refresh ${config.mode === "hook" ? "hook" : "endpoint"} for "${accountId}" until ${until} after ${ctx.circuit.failures} failed refreshes in a row`,
       );
       return finishFailure(ctx, error, 0);
     }
