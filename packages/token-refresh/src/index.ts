@@ -18,6 +18,7 @@ export {
 } from "./options.js";
 export { firstNonEmpty, getByPath, type PathSpec } from "./paths.js";
 export type { RefreshListener } from "./proactive.js";
+export type { RefreshLockOptions } from "./refresh-lock.js";
 export { createTokenRefresher, type TokenRefresher } from "./refresher.js";
 export type { RefreshLogger } from "./secrets.js";
 export { renderDeep, renderTemplate, type TemplateContext } from "./templates.js";

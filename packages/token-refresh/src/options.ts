@@ -8,6 +8,7 @@ import {
 import type { AccountInfo } from "./admin-refresh.js";
 import type { BackoffOptions } from "./backoff.js";
 import type { CircuitOptions } from "./circuit.js";
+import type { RefreshLockOptions } from "./refresh-lock.js";
 import type { RefreshLogger } from "./secrets.js";
 
 /** `tokenRefresh` as written in a config file: the same fields as core's schema, defaults optional. */
@@ -62,6 +63,11 @@ export interface TokenRefresherOptions {
   secrets?: Iterable<string>;
   /** An account's userID, platformID and apiAddr (mode "admin" mints a token for them); the plugin passes the resolved account. */
   accountInfo?: (accountId: string) => AccountInfo | undefined;
+  /**
+   * Cross-process refresh lock (on by default, except mode "off"): processes sharing an account refresh
+   * it once; the others use that token. `false` turns it off (one process per account only).
+   */
+  lock?: RefreshLockOptions | false;
   /** Where mode "admin" reads `secretEnv`. Default process.env. */
   env?: NodeJS.ProcessEnv;
 }

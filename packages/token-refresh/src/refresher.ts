@@ -1,6 +1,7 @@
+import { dirname, join } from "node:path";
 import { accountIdProblem, MultiOpenimError, markerPathFor, tokenExpiresAt } from "@multi-openim/core";
 import { adminRefresh } from "./admin-refresh.js";
-import { withRetries } from "./attempts.js";
+import { type AttemptOutcome, withRetries } from "./attempts.js";
 import { backoffDelay, resolveBackoff } from "./backoff.js";
 import { Circuit, resolveCircuit } from "./circuit.js";
 import { refreshError } from "./errors.js";
@@ -9,6 +10,7 @@ import { httpRefresh, type RefreshedToken } from "./http-refresh.js";
 import { type RefreshResult, resolveTokenRefresh, type TokenRefresherOptions } from "./options.js";
 import { type FinishContext, finishFailure, finishSuccess } from "./outcome.js";
 import { ProactiveRefresh, type RefreshListener } from "./proactive.js";
+import { RefreshLock } from "./refresh-lock.js";
 import { defaultTimers } from "./schedule.js";
 import { redactingLogger, SecretRegistry } from "./secrets.js";
 
@@ -59,6 +61,16 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
   });
   const retryDelay = (failures: number) =>
     backoffDelay(Math.max(1, failures), { ...backoff, capMs: Math.max(backoff.capMs, backoff.baseMs) });
+
+  // Other processes on this machine (gateway, MCP server, CLI) refresh the same accounts: one at a time.
+  const locks = new Map<string, RefreshLock>();
+  const lockFor = (markerPath: string): RefreshLock | undefined => {
+    if (options.lock === false || config.mode === "off") return undefined;
+    const dir = options.lock?.dir ?? join(dirname(markerPath), "locks");
+    let lock = locks.get(dir);
+    if (!lock) locks.set(dir, (lock = new RefreshLock(dir, options.lock ?? {}, log.warn)));
+    return lock;
+  };
 
   const circuitFor = (accountId: string) => {
     const existing = circuits.get(accountId);
@@ -141,17 +153,41 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
       return finishFailure(ctx, error, 0);
     }
 
-    const outcome = await withRetries({
-      attempt: () => source(accountId, reason),
-      backoff,
-      timers,
-      random: options.random ?? Math.random,
-      signal: lifetime.signal,
-      onRetry: (error, retry, delayMs) =>
-        log.warn(
-          `[token-refresh] account "${accountId}": attempt ${retry} failed (${error.code}: ${error.message}); retrying in ${delayMs} ms`,
-        ),
-    });
+    const attempt = () =>
+      withRetries({
+        attempt: () => source(accountId, reason),
+        backoff,
+        timers,
+        random: options.random ?? Math.random,
+        signal: lifetime.signal,
+        onRetry: (error, retry, delayMs) =>
+          log.warn(
+            `[token-refresh] account "${accountId}": attempt ${retry} failed (${error.code}: ${error.message}); retrying in ${delayMs} ms`,
+          ),
+      });
+    const lock = lockFor(ctx.markerPath);
+    const outcome: AttemptOutcome<RefreshedToken> = !lock
+      ? await attempt()
+      : await lock
+          .run(accountId, async (recent): Promise<AttemptOutcome<RefreshedToken>> => {
+            if (recent) {
+              secrets.add(recent.token);
+              log.info(
+                `[token-refresh] account "${accountId}": using the token process ${recent.pid} got while this one waited`,
+              );
+              const value: RefreshedToken = { token: recent.token, clearPaths: [] };
+              if (recent.userID) value.userID = recent.userID;
+              return { ok: true, value, attempts: 0 };
+            }
+            const got = await attempt();
+            if (got.ok) await lock.remember(accountId, got.value.token, got.value.userID);
+            return got;
+          })
+          .catch((error: unknown) => ({
+            ok: false as const,
+            error: MultiOpenimError.from(error, "REFRESH_TIMEOUT"),
+            attempts: 0,
+          }));
     if (!outcome.ok) return finishFailure(ctx, outcome.error, outcome.attempts);
     return finishSuccess(ctx, outcome.value, outcome.attempts);
   };

@@ -30,6 +30,8 @@ beforeEach(async () => {
   lines = capture.lines;
   refresher = createTokenRefresher({
     logger: capture.logger,
+    // Fake timers and a lock kept fresh by timers do not mix; the lock has its own tests (lock.test.ts).
+    lock: false,
     proactiveMarginMs: 5 * MIN,
     fetch: (url, init) => {
       fetches.push(String(init?.body ?? ""));
@@ -75,6 +77,7 @@ describe("proactive refresh", () => {
     lines = capture.lines;
     refresher = createTokenRefresher({
       logger: capture.logger,
+      lock: false,
       proactiveMarginMs: 4 * MIN,
       backoff: { retries: 0 },
       tokenRefresh: {
