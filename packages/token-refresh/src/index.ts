@@ -1,5 +1,12 @@
 // Re-exported so a caller can turn a JWT into the `expiresAtMs` that scheduleRefresh takes.
 export { tokenExpiresAt } from "@multi-openim/core";
+export {
+  type AccountLease,
+  type AccountLeaseOptions,
+  acquireAccountLease,
+  gatewaySendHint,
+  type LeaseHolder,
+} from "./account-lease.js";
 export type { AccountInfo } from "./admin-refresh.js";
 export { type BackoffOptions, backoffDelay } from "./backoff.js";
 export type { CircuitOptions } from "./circuit.js";
