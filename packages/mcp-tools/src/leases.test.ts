@@ -31,7 +31,9 @@ test("an MCP server started while the gateway holds an account refuses it, names
   const config = path.join(dir, "openclaw.json");
   const channel = {
     tokenRefresh: { mode: "off", manualLoginMarkerPath: path.join(dir, "manual-login.json") },
-    accounts: { primary: { token: server.mintToken("bot-l"), wsAddr: server.wsAddr, apiAddr: server.apiAddr } },
+    accounts: {
+      primary: { token: server.mintToken("bot-l"), wsAddr: server.wsAddr, apiAddr: server.apiAddr },
+    },
   };
   await writeOpenClawConfig(config, channel);
   const lease = await acquireAccountLease("primary", {
@@ -41,7 +43,13 @@ test("an MCP server started while the gateway holds an account refuses it, names
   const account = resolveAccounts(channelConfigSchema.parse(channel)).accounts[0]!;
   const holder = createAccountClient(account, {
     tokenRefresher: {
-      refresh: async () => ({ ok: false, code: "REFRESH_DISABLED", message: "", markerPath: "", retryable: false }),
+      refresh: async () => ({
+        ok: false,
+        code: "REFRESH_DISABLED",
+        message: "",
+        markerPath: "",
+        retryable: false,
+      }),
     },
   });
   expect(await holder.start()).toMatchObject({ connected: true });

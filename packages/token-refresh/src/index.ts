@@ -8,6 +8,7 @@ export {
   type LeaseHolder,
 } from "./account-lease.js";
 export type { AccountInfo } from "./admin-refresh.js";
+export type { AlertEvent, AlertKind, AlertOptions } from "./alerts.js";
 export { type BackoffOptions, backoffDelay } from "./backoff.js";
 export type { CircuitOptions } from "./circuit.js";
 export type { TokenRefresherHook } from "./hook-refresh.js";

@@ -6,6 +6,7 @@ import {
   tokenRefreshSchema,
 } from "@multi-openim/core";
 import type { AccountInfo } from "./admin-refresh.js";
+import type { AlertEvent, AlertOptions } from "./alerts.js";
 import type { BackoffOptions } from "./backoff.js";
 import type { CircuitOptions } from "./circuit.js";
 import type { RefreshLockOptions } from "./refresh-lock.js";
@@ -68,6 +69,10 @@ export interface TokenRefresherOptions {
    * it once; the others use that token. `false` turns it off (one process per account only).
    */
   lock?: RefreshLockOptions | false;
+  /** `alerts.webhook`: POST {accountId, event, reason, at} on needs-login, circuit open and recovered. */
+  alerts?: AlertOptions;
+  /** The same alerts as events, for library users. */
+  onAlert?: (event: AlertEvent) => void;
   /** Where mode "admin" reads `secretEnv`. Default process.env. */
   env?: NodeJS.ProcessEnv;
 }

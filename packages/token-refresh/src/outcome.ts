@@ -1,4 +1,5 @@
 import type { MultiOpenimError } from "@multi-openim/core";
+import type { Alerts } from "./alerts.js";
 import type { Circuit } from "./circuit.js";
 import { isTransient } from "./errors.js";
 import type { RefreshedToken } from "./http-refresh.js";
@@ -21,6 +22,7 @@ export interface FinishContext {
   disposed: () => boolean;
   /** The wait before the next try after `failures` failed refreshes in a row (the engine's backoff). */
   retryDelay: (failures: number) => number;
+  alerts: Alerts;
 }
 
 // An observer hook that throws must not turn a good refresh into a bad one.
@@ -61,6 +63,7 @@ export async function finishSuccess(
     }
   }
   ctx.circuit.recordSuccess();
+  ctx.alerts.succeeded(accountId, `token refreshed (${ctx.reason})`);
   const durationMs = ctx.now() - ctx.started;
   log.info(
     `[token-refresh] account "${accountId}": token refreshed (${ctx.reason}) in ${durationMs} ms, ${attempts} attempt(s)`,
@@ -91,8 +94,10 @@ export async function finishFailure(
   const code = error.code;
   const message = ctx.secrets.redact(error.message);
   const circuitOpen = code === "REFRESH_CIRCUIT_OPEN";
+  let circuitOpened = false;
   if (!NOT_COUNTED.has(code)) {
     const openUntil = ctx.circuit.recordFailure(ctx.now());
+    circuitOpened = openUntil !== undefined;
     if (openUntil !== undefined) {
       log.warn(
         `[token-refresh] account "${accountId}": ${ctx.circuit.failures} failed refreshes in a row; pausing refresh until ${new Date(openUntil).toISOString()}`,
@@ -134,7 +139,9 @@ export async function finishFailure(
     message,
     markerPath: ctx.markerPath,
   });
-  return { ok: false, code, message, markerPath: ctx.markerPath, ...retryAdvice(ctx, error) };
+  const advice = retryAdvice(ctx, error);
+  if (!stopping) ctx.alerts.failed(accountId, `${code}: ${message}`, !advice.retryable, circuitOpened);
+  return { ok: false, code, message, markerPath: ctx.markerPath, ...advice };
 }
 
 /** Typed advice for callers, so no one has to guess from the message whether to try again. */

@@ -1,6 +1,7 @@
 import { dirname, join } from "node:path";
 import { accountIdProblem, MultiOpenimError, markerPathFor, tokenExpiresAt } from "@multi-openim/core";
 import { adminRefresh } from "./admin-refresh.js";
+import { Alerts } from "./alerts.js";
 import { type AttemptOutcome, withRetries } from "./attempts.js";
 import { backoffDelay, resolveBackoff } from "./backoff.js";
 import { Circuit, resolveCircuit } from "./circuit.js";
@@ -59,6 +60,12 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
     warn: log.warn,
     stopped: () => lifetime.signal.aborted,
   });
+  const alerts = new Alerts(options.alerts ?? {}, {
+    fetch: fetchImpl,
+    log,
+    secrets,
+    ...(options.onAlert ? { onAlert: options.onAlert } : {}),
+  });
   const retryDelay = (failures: number) =>
     backoffDelay(Math.max(1, failures), { ...backoff, capMs: Math.max(backoff.capMs, backoff.baseMs) });
 
@@ -68,7 +75,10 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
     if (options.lock === false || config.mode === "off") return undefined;
     const dir = options.lock?.dir ?? join(dirname(markerPath), "locks");
     let lock = locks.get(dir);
-    if (!lock) locks.set(dir, (lock = new RefreshLock(dir, options.lock ?? {}, log.warn)));
+    if (!lock) {
+      lock = new RefreshLock(dir, options.lock ?? {}, log.warn);
+      locks.set(dir, lock);
+    }
     return lock;
   };
 
@@ -134,6 +144,7 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
       options,
       disposed: () => lifetime.signal.aborted,
       retryDelay,
+      alerts,
     };
     if (lifetime.signal.aborted)
       return finishFailure(ctx, refreshError("STOPPED", "the refresher is disposed"), 0);
