@@ -26,6 +26,7 @@ export {
 } from "./options.js";
 export { firstNonEmpty, getByPath, type PathSpec } from "./paths.js";
 export type { RefreshListener } from "./proactive.js";
+export { acquireRedisLease, RedisStore, type RedisStoreOptions } from "./redis-store.js";
 export type { RefreshLockOptions } from "./refresh-lock.js";
 export { createTokenRefresher, type TokenRefresher } from "./refresher.js";
 export type { RefreshLogger } from "./secrets.js";

@@ -9,6 +9,7 @@ import type { AccountInfo } from "./admin-refresh.js";
 import type { AlertEvent, AlertOptions } from "./alerts.js";
 import type { BackoffOptions } from "./backoff.js";
 import type { CircuitOptions } from "./circuit.js";
+import type { RedisStoreOptions } from "./redis-store.js";
 import type { RefreshLockOptions } from "./refresh-lock.js";
 import type { RefreshLogger } from "./secrets.js";
 
@@ -69,6 +70,8 @@ export interface TokenRefresherOptions {
    * it once; the others use that token. `false` turns it off (one process per account only).
    */
   lock?: RefreshLockOptions | false;
+  /** `store: {kind: "redis", url}`: refresh locks and last tokens in Redis, shared across machines. Default: files. */
+  store?: RedisStoreOptions | { kind: "files" };
   /** `alerts.webhook`: POST {accountId, event, reason, at} on needs-login, circuit open and recovered. */
   alerts?: AlertOptions;
   /** The same alerts as events, for library users. */

@@ -11,6 +11,7 @@ import { httpRefresh, type RefreshedToken } from "./http-refresh.js";
 import { type RefreshResult, resolveTokenRefresh, type TokenRefresherOptions } from "./options.js";
 import { type FinishContext, finishFailure, finishSuccess } from "./outcome.js";
 import { ProactiveRefresh, type RefreshListener } from "./proactive.js";
+import { RedisRefreshLock, RedisStore } from "./redis-store.js";
 import { RefreshLock } from "./refresh-lock.js";
 import { defaultTimers } from "./schedule.js";
 import { redactingLogger, SecretRegistry } from "./secrets.js";
@@ -71,8 +72,13 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
 
   // Other processes on this machine (gateway, MCP server, CLI) refresh the same accounts: one at a time.
   const locks = new Map<string, RefreshLock>();
-  const lockFor = (markerPath: string): RefreshLock | undefined => {
+  // With a Redis store the lock is shared by every machine; connected once, on first use.
+  const redisStore = options.store?.kind === "redis" ? RedisStore.connect(options.store) : undefined;
+  redisStore?.catch((error: Error) => log.error(`[token-refresh] Redis store: ${error.message}`));
+  const redisLock = redisStore && new RedisRefreshLock(redisStore, options.lock || {}, log.warn);
+  const lockFor = (markerPath: string): RefreshLock | RedisRefreshLock | undefined => {
     if (options.lock === false || config.mode === "off") return undefined;
+    if (redisLock) return redisLock;
     const dir = options.lock?.dir ?? join(dirname(markerPath), "locks");
     let lock = locks.get(dir);
     if (!lock) {
@@ -253,6 +259,7 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
     dispose() {
       lifetime.abort();
       proactive.dispose();
+      void redisStore?.then((store) => store.close()).catch(() => undefined);
     },
   };
 }
