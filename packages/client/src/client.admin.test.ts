@@ -65,10 +65,10 @@ test("admin mode: logs in with an expired token, refreshes on expiry and on a ki
     await h.client.stop();
     refresher.dispose();
   }
-  const all = [
-    ...output,
-    ...(await Promise.all((await readdir(dir)).map((f) => readFile(join(dir, f), "utf8")))),
-  ];
+  // Every file the engine wrote (markers, the lock folder's last-token record) and every line it printed.
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  const all = [...output, ...(await Promise.all(files.map((f) => readFile(f, "utf8"))))];
   expect(all.length).toBeGreaterThan(3);
   expect(all.join("\n")).not.toContain(SECRET);
 });
