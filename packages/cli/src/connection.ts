@@ -24,7 +24,13 @@ function recordingRefresher(): TokenRefresher & { asked: Promise<string> } {
     asked,
     async refresh(_accountId, reason) {
       tell(reason);
-      return { ok: false, code: "REFRESH_DISABLED", message: "connection test: no refresh" };
+      return {
+        ok: false,
+        code: "REFRESH_DISABLED",
+        message: "connection test: no refresh",
+        markerPath: "",
+        retryable: false,
+      };
     },
   };
 }

@@ -1,24 +1,11 @@
 import { expect, test } from "vitest";
-import { backoffDelay, isTerminalRefreshFailure, KickWindow } from "./backoff.js";
+import { backoffDelay, KickWindow } from "./backoff.js";
 
 test("backoff doubles, is capped and jittered into [half, all]", () => {
   expect(backoffDelay(1, 1000, 30_000, () => 1)).toBe(1000);
   expect(backoffDelay(3, 1000, 30_000, () => 1)).toBe(4000);
   expect(backoffDelay(10, 1000, 30_000, () => 1)).toBe(30_000);
   expect(backoffDelay(3, 1000, 30_000, () => 0)).toBe(2000);
-});
-
-test("terminal refresh failures: off, hook without token, 4xx; transient: network, 5xx, circuit", () => {
-  const f = (code: string, message?: string) =>
-    isTerminalRefreshFailure({ ok: false, code, ...(message ? { message } : {}) });
-  expect(f("REFRESH_DISABLED")).toBe(true);
-  expect(f("REFRESH_HOOK_FAILED")).toBe(true);
-  expect(f("REFRESH_HTTP_STATUS", "refresh endpoint answered HTTP 401: revoked")).toBe(true);
-  expect(f("REFRESH_HTTP_STATUS", "refresh endpoint answered HTTP 503: down")).toBe(false);
-  expect(f("REFRESH_HTTP_STATUS", "refresh endpoint answered HTTP 429: slow down")).toBe(false);
-  expect(f("REFRESH_NETWORK")).toBe(false);
-  expect(f("REFRESH_TIMEOUT")).toBe(false);
-  expect(f("REFRESH_CIRCUIT_OPEN")).toBe(false);
 });
 
 test("kick window: first kick at once, a kick inside the window waits it out, windows double to the cap", () => {

@@ -1,32 +1,7 @@
-import type { RefreshOutcome } from "./types.js";
-
 /** Exponential delay with jitter (so many accounts do not retry in lockstep), capped. */
 export function backoffDelay(attempt: number, baseMs: number, capMs: number, random = Math.random): number {
   const exponential = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(exponential * (0.5 + 0.5 * random()));
-}
-
-/**
- * Refresh failures that no retry can fix: refresh is off, the hook has no token, the response lacks one,
- * or the auth server refused the credentials (HTTP 4xx other than 408/429). Everything else (network,
- * timeout, 5xx, open circuit) is retried with backoff, so "endpoint down, then up" recovers on its own.
- */
-export function isTerminalRefreshFailure(result: Extract<RefreshOutcome, { ok: false }>): boolean {
-  switch (result.code) {
-    case "REFRESH_DISABLED":
-    case "REFRESH_HOOK_FAILED":
-    case "REFRESH_NO_TOKEN":
-    case "REFRESH_BAD_JSON":
-    case "REFRESH_STATE_READ":
-    case "NEEDS_LOGIN":
-      return true;
-    case "REFRESH_HTTP_STATUS": {
-      const status = Number(/HTTP (\d{3})/.exec(result.message ?? "")?.[1]);
-      return status >= 400 && status < 500 && status !== 408 && status !== 429;
-    }
-    default:
-      return false;
-  }
 }
 
 /**

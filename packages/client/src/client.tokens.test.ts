@@ -179,13 +179,13 @@ describe.concurrent("token events against the devserver", () => {
     timeout: 40_000,
   }, async () => {
     const refresher = devRefresher(server, () => "bot-t");
-    refresher.terminal = "REFRESH_DISABLED";
+    refresher.terminal = true;
     const h = harness(accountOn(server, "term", "bot-t"), { tokenRefresher: refresher, ...fast });
     await h.client.start();
     try {
       server.expireToken("bot-t");
       await waitFor(() => h.client.status().auth === "needs-login", 15_000, "needs-login");
-      expect(h.client.status().lastError).toContain("/tmp/manual-login.term.json");
+      expect(h.client.status().lastError).toContain("manual-login.term.json");
       expect(refresher.reasons).toHaveLength(1);
       await expect(h.client.sendText("user:x", "hi")).rejects.toMatchObject({ code: "NEEDS_LOGIN" });
       // No more attempts while waiting for a human.

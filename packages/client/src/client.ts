@@ -13,7 +13,6 @@ import {
   type ResolvedClientOptions,
   resolveClientOptions,
 } from "./options.js";
-import { ProactiveRefresh } from "./proactive.js";
 import { Recovery } from "./recovery.js";
 import { RecentItems } from "./reply.js";
 import { failPendingRequests, isSocketOpen, swapToken } from "./sdk-loader.js";
@@ -22,7 +21,14 @@ import { markRead, type SendContext, sendMedia, sendText } from "./send.js";
 import { SdkSession, type SessionHandlers } from "./session.js";
 import { sendSound } from "./sound.js";
 import { StatusTracker } from "./status.js";
-import type { AccountStatus, ClientAccount, ClientOptions, MediaSource, TextOptions } from "./types.js";
+import type {
+  AccountStatus,
+  ClientAccount,
+  ClientOptions,
+  MediaSource,
+  RefreshOutcome,
+  TextOptions,
+} from "./types.js";
 
 /** One account's OpenIM connection: every SDK quirk handled here, once. */
 export function createAccountClient(account: ClientAccount, options: ClientOptions): AccountClient {
@@ -34,7 +40,6 @@ class Client implements AccountClient {
   private readonly emitter: Emitter<AccountClientEvents>;
   private readonly tracker: StatusTracker;
   private readonly inbound: InboundPipeline;
-  private readonly proactive: ProactiveRefresh;
   private readonly opts: ResolvedClientOptions;
   private releaseGuard: (() => void) | undefined;
   private readonly catchUps: CatchUpRunner;
@@ -92,12 +97,6 @@ class Client implements AccountClient {
       running: () => this.abort !== undefined,
       warn: (m) => this.log("warn", m),
     });
-    this.proactive = new ProactiveRefresh({
-      marginMs: this.opts.proactiveRefreshMarginMs,
-      expiresAt: () => tokenExpiresAt(this.token),
-      refresh: () => this.proactiveRefresh(),
-      log: (m) => this.log("warn", m),
-    });
   }
 
   on<K extends keyof AccountClientEvents>(event: K, listener: (payload: AccountClientEvents[K]) => void) {
@@ -120,7 +119,7 @@ class Client implements AccountClient {
     this.tracker.update({ running: true, lastError: null });
     if (this.opts.guardSdkRejections) this.releaseGuard = guardSdkRejections((m) => this.log("debug", m));
     this.ticker = setInterval(() => this.tick(), this.opts.tickMs);
-    this.proactive.resume();
+    this.opts.tokenRefresher.watch?.(this.accountId, this.engineResult);
     const first = new Promise<AccountStatus>((resolve) => {
       this.firstAttempt = resolve;
     });
@@ -141,7 +140,7 @@ class Client implements AccountClient {
     clearInterval(this.ticker);
     this.ticker = undefined;
     this.catchUps.stop();
-    this.proactive.stop();
+    this.opts.tokenRefresher.cancel?.(this.accountId);
     this.retireSession();
     this.releaseGuard?.();
     this.releaseGuard = undefined;
@@ -292,7 +291,9 @@ class Client implements AccountClient {
       auth: "ok",
       reconnects: this.tracker.current.reconnects + (reconnect ? 1 : 0),
     });
-    this.proactive.schedule();
+    const expiresAt = tokenExpiresAt(this.token);
+    if (this.opts.proactiveRefreshMarginMs > 0 && expiresAt !== undefined)
+      this.opts.tokenRefresher.scheduleRefresh?.(this.accountId, expiresAt, this.engineResult);
     this.settleFirstAttempt();
     this.waiters.wakeAll();
   }
@@ -324,19 +325,24 @@ class Client implements AccountClient {
     this.inbound.checkQueueTimeout();
   }
 
-  private async proactiveRefresh(): Promise<boolean> {
-    if (!this.recovery || this.recovery.active || this.recovery.needsLogin) return false;
-    const result = await this.opts.tokenRefresher.refresh(this.accountId, "proactive refresh before exp");
-    if (!result.ok || !this.abort) return false;
+  /** The refresher's own refreshes (before exp, retries) arrive here; the client only uses the token. */
+  private readonly engineResult = (result: RefreshOutcome): void => {
+    const recovery = this.recovery;
+    if (!this.abort || !recovery) return;
+    if (recovery.waitingForToken) {
+      recovery.engineResult(result);
+      return;
+    }
+    if (!result.ok) return;
     this.useToken(result.token, result.userID);
     const session = this.session;
     if (session?.connected && swapToken(session.sdk, result.token)) {
       session.setToken(result.token);
-      return true;
+      return;
     }
-    await this.recovery?.request({ refresh: false, reason: "proactive refresh: log in with the new token" });
-    return true;
-  }
+    if (!recovery.active && !recovery.needsLogin)
+      void recovery.request({ refresh: false, reason: "log in with the refresher's new token" });
+  };
 
   private useToken(token: string, userID?: string): void {
     this.token = token;

@@ -1,5 +1,4 @@
 export type { AccountClient, AccountClientEvents } from "./account-client.js";
-export { isTerminalRefreshFailure } from "./backoff.js";
 export { createAccountClient } from "./client.js";
 export type { DirectoryGroup, DirectoryUser } from "./directory.js";
 export { AT_ALL_TAG, conversationIdOf, normalizeMessage } from "./normalize.js";

@@ -36,7 +36,15 @@ test("20 accounts on 3 servers start concurrently; one hanging account delays no
   const connectedAt = new Map<string, number>();
   const pool = new AccountPool({
     // Nothing here needs a refresh; a refresh would mean a bug, and this one says so.
-    tokenRefresher: { refresh: async () => ({ ok: false, code: "REFRESH_DISABLED" }) },
+    tokenRefresher: {
+      refresh: async () => ({
+        ok: false,
+        code: "REFRESH_DISABLED",
+        message: "",
+        markerPath: "",
+        retryable: false,
+      }),
+    },
     loginTimeoutMs: 6000,
     tickMs: 200,
   });

@@ -84,23 +84,59 @@ test("a token error at login refreshes and retries; three fresh tokens refused â
   expect(status.snapshot().lastError).toContain("refused 3 freshly refreshed tokens");
 });
 
-test("transient refresh failures are retried, a terminal one stops at needs-login", async () => {
-  const transient = setup(
+test("a retryable refresh failure is not looped on: the recovery waits for the refresher's own result", async () => {
+  const retryable: RefreshOutcome = {
+    ok: false,
+    code: "REFRESH_NETWORK",
+    message: "connect ECONNREFUSED",
+    markerPath: "/m.json",
+    retryable: true,
+    retryAfterMs: 2000,
+  };
+  const { recovery, log, status } = setup([], [retryable]);
+  await recovery.request({ refresh: true, reason: "OnUserTokenExpired errCode=1501" });
+  await new Promise((r) => setTimeout(r, 50));
+  expect(log).toEqual(["refresh OnUserTokenExpired errCode=1501"]);
+  expect(recovery.waitingForToken).toBe(true);
+  expect(status.snapshot()).toMatchObject({ auth: "refreshing", connected: false });
+  expect(status.snapshot().lastError).toContain("tries again in 2 s");
+  // A second retryable result from the engine changes only the text; the token then logs in.
+  recovery.engineResult({ ...retryable, code: "REFRESH_TIMEOUT" });
+  expect(status.snapshot().lastError).toContain("REFRESH_TIMEOUT");
+  recovery.engineResult({ ok: true, token: "from-engine" });
+  await until(() => log.includes("login connected"));
+  expect(log).toEqual(["refresh OnUserTokenExpired errCode=1501", "token from-engine", "login connected"]);
+});
+
+test("a terminal refresh failure (retryable: false) stops at needs-login, also when the engine reports it", async () => {
+  const terminal = setup(
     [],
-    [
-      { ok: false, code: "REFRESH_TIMEOUT" },
-      { ok: false, code: "REFRESH_NETWORK" },
-    ],
+    [{ ok: false, code: "REFRESH_DISABLED", message: "off", markerPath: "/m.json", retryable: false }],
   );
-  await transient.recovery.request({ refresh: true, reason: "OnUserTokenExpired errCode=1501" });
-  expect(transient.log.filter((l) => l.startsWith("refresh"))).toHaveLength(3);
-  expect(transient.status.snapshot().auth).toBe("ok");
-  const terminal = setup([], [{ ok: false, code: "REFRESH_DISABLED", markerPath: "/m.json" }]);
   await terminal.recovery.request({ refresh: true, reason: "OnUserTokenExpired errCode=1501" });
   expect(terminal.log).toEqual(["refresh OnUserTokenExpired errCode=1501"]);
   expect(terminal.status.snapshot()).toMatchObject({ auth: "needs-login" });
   expect(terminal.status.snapshot().lastError).toContain("/m.json");
+
+  const later = setup(
+    [],
+    [{ ok: false, code: "REFRESH_TIMEOUT", message: "slow", markerPath: "/m.json", retryable: true }],
+  );
+  await later.recovery.request({ refresh: true, reason: "OnUserTokenExpired errCode=1501" });
+  later.recovery.engineResult({
+    ok: false,
+    code: "REFRESH_HTTP_STATUS",
+    message: "refresh endpoint answered HTTP 401",
+    markerPath: "/m.json",
+    retryable: false,
+  });
+  expect(later.recovery.needsLogin).toBe(true);
+  expect(later.status.snapshot()).toMatchObject({ auth: "needs-login" });
 });
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+}
 
 test("stop ends a recovery waiting out its backoff", async () => {
   const { recovery, abort, log } = setup([{ kind: "failed", errCode: 10000, errMsg: "refused" }]);

@@ -1,4 +1,4 @@
-import { backoffDelay, isTerminalRefreshFailure, KickWindow } from "./backoff.js";
+import { backoffDelay, KickWindow } from "./backoff.js";
 import type { LoginOutcome, SdkSession } from "./session.js";
 import type { StatusTracker } from "./status.js";
 import { sleep } from "./timeout.js";
@@ -42,6 +42,8 @@ export class Recovery {
   private lastRefreshAt = 0;
   private readonly kicks: KickWindow;
   needsLogin = false;
+  /** A retryable refresh failed: the refresher retries by itself, and its token ends the wait. */
+  waitingForToken = false;
 
   constructor(private readonly deps: RecoveryDeps) {
     this.kicks = new KickWindow(deps.kick.baseMs, deps.kick.capMs);
@@ -61,6 +63,7 @@ export class Recovery {
     };
     if (!this.running) {
       this.needsLogin = false;
+      this.waitingForToken = false;
       this.running = this.loop().finally(() => {
         this.running = undefined;
       });
@@ -102,16 +105,12 @@ export class Recovery {
         if (signal.aborted) return;
         if (!result.ok) {
           const text = `token refresh failed (${result.code})${result.message ? `: ${result.message}` : ""}`;
-          if (isTerminalRefreshFailure(result))
+          if (!result.retryable)
             return this.giveUp(
               `${text}; manual login needed${result.markerPath ? ` (marker ${result.markerPath})` : ""}`,
             );
-          attempt++;
-          status.update({ lastError: text });
-          log("warn", `${text}; retrying`);
-          this.pending = this.mergePending({ ...request, kicked: false, refresh: true });
-          await sleep(backoffDelay(attempt, this.deps.backoff.baseMs, this.deps.backoff.capMs), signal);
-          continue;
+          // The refresher owns retries: it tries again at `retryAfterMs` and hands the token to the client.
+          return this.awaitToken(text, result.retryAfterMs);
         }
         refreshed = true;
         this.deps.tokenRefreshed(result.token, result.userID);
@@ -167,13 +166,45 @@ export class Recovery {
     try {
       return await this.deps.refresher.refresh(this.deps.accountId, reason);
     } catch (error) {
-      // A refresher that throws (instead of resolving ok:false) is treated as a transient failure.
+      // The engine never throws; any other refresher that does is not something a retry will fix.
       return {
         ok: false,
-        code: "REFRESH_THREW",
+        code: "REFRESH_HOOK_FAILED",
         message: error instanceof Error ? error.message : String(error),
+        markerPath: "",
+        retryable: false,
       };
     }
+  }
+
+  /** A retryable refresh failure: no loop here; the engine's next result arrives through `tokenArrived`. */
+  private awaitToken(text: string, retryAfterMs: number | undefined): void {
+    this.waitingForToken = true;
+    this.pending = undefined;
+    const next =
+      retryAfterMs === undefined ? "" : `; the refresher tries again in ${Math.ceil(retryAfterMs / 1000)} s`;
+    this.deps.status.update({ auth: "refreshing", connected: false, lastError: `${text}${next}` });
+    this.deps.log("warn", `${text}${next}`);
+    this.deps.attemptSettled();
+  }
+
+  /**
+   * A result of a refresh the engine ran on its own (proactive or a retry). While this client waits for a
+   * token, a new one logs in and a terminal failure means a human is needed; otherwise the caller swaps
+   * a new token into the live instance.
+   */
+  engineResult(result: RefreshOutcome): void {
+    if (this.deps.signal.aborted || !this.waitingForToken) return;
+    if (result.ok) {
+      this.deps.tokenRefreshed(result.token, result.userID);
+      void this.request({ refresh: false, reason: "token from the refresher" });
+      return;
+    }
+    const text = `token refresh failed (${result.code})${result.message ? `: ${result.message}` : ""}`;
+    if (!result.retryable) {
+      this.waitingForToken = false;
+      this.giveUp(`${text}; manual login needed${result.markerPath ? ` (marker ${result.markerPath})` : ""}`);
+    } else this.deps.status.update({ lastError: text });
   }
 
   private giveUp(text: string): void {

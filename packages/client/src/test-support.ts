@@ -1,49 +1,78 @@
 // Test-only helpers: a devserver, accounts on it, and a small real refresher that mints from the server.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { ResolvedAccount } from "@multi-openim/core";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
+import { createTokenRefresher } from "@multi-openim/token-refresh";
 import type { AccountClient } from "./account-client.js";
 import { createAccountClient } from "./client.js";
-import type {
-  AccountStatus,
-  ClientOptions,
-  InboundMessage,
-  RefreshOutcome,
-  TokenRefresher,
-} from "./types.js";
+import type { AccountStatus, ClientOptions, InboundMessage, TokenRefresher } from "./types.js";
 
 export interface DevRefresher extends TokenRefresher {
   reasons: string[];
   /** While true, refresh answers like an unreachable endpoint (transient). */
   down: boolean;
-  /** While set, refresh answers this terminal failure. */
-  terminal: string | undefined;
+  /** While true, the endpoint refuses (HTTP 401: terminal, a human is needed). */
+  terminal: boolean;
   expiresInSec: number | undefined;
 }
 
-/** `server` may be a getter, for tests that replace the server under a running client. */
+/**
+ * The real engine (`createTokenRefresher`, mode http) whose endpoint mints tokens on the devserver, so the
+ * client is tested with the refresher it runs with. `server` may be a getter, for tests that replace the
+ * server under a running client.
+ */
 export function devRefresher(
   server: DevServer | (() => DevServer),
   userOf: (accountId: string) => string,
-): DevRefresher {
+  options: { proactiveMarginMs?: number } = {},
+): DevRefresher & ReturnType<typeof createTokenRefresher> {
   const current = typeof server === "function" ? server : () => server;
-  const refresher: DevRefresher = {
-    reasons: [],
+  const controls = {
+    reasons: [] as string[],
     down: false,
-    terminal: undefined,
-    expiresInSec: undefined,
-    async refresh(accountId: string, reason: string): Promise<RefreshOutcome> {
-      refresher.reasons.push(reason);
-      if (refresher.terminal)
-        return { ok: false, code: refresher.terminal, markerPath: `/tmp/manual-login.${accountId}.json` };
-      if (refresher.down) return { ok: false, code: "REFRESH_NETWORK", message: "connect ECONNREFUSED" };
-      // Tokens minted in one second are the same string: wait for a new second so each refresh is new.
-      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
-      const options = refresher.expiresInSec ? { expiresInSec: refresher.expiresInSec } : {};
-      return { ok: true, token: current().mintToken(userOf(accountId), options) };
-    },
+    terminal: false,
+    expiresInSec: undefined as number | undefined,
   };
-  return refresher;
+  const mint = async (body: string): Promise<Response> => {
+    if (controls.down) throw new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED") });
+    if (controls.terminal) return new Response('{"error":"refresh token revoked"}', { status: 401 });
+    // Tokens minted in one second are the same string: wait for a new second so each refresh is new.
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+    const { accountId } = JSON.parse(body) as { accountId: string };
+    const mintOptions = controls.expiresInSec ? { expiresInSec: controls.expiresInSec } : {};
+    return Response.json({ token: current().mintToken(userOf(accountId), mintOptions) });
+  };
+  const engine = createTokenRefresher({
+    tokenRefresh: {
+      mode: "http",
+      manualLoginMarkerPath: join(markerDir, "manual-login.json"),
+      http: {
+        endpoint: "http://devserver.test/refresh",
+        body: { accountId: "{accountId}" },
+        responseTokenPath: "token",
+      },
+    },
+    fetch: (_url, init) => mint(String(init?.body)),
+    onRefreshStart: ({ reason }) => controls.reasons.push(reason),
+    backoff: { baseMs: 300, capMs: 2000, retries: 0 },
+    circuit: { failureThreshold: 1000 },
+    ...(options.proactiveMarginMs !== undefined ? { proactiveMarginMs: options.proactiveMarginMs } : {}),
+  });
+  // The tests flip `down` / `terminal` on the returned object, which the endpoint above reads.
+  const handle = Object.assign(engine, controls);
+  const read = handle;
+  Object.defineProperties(controls, {
+    down: { get: () => read.down },
+    terminal: { get: () => read.terminal },
+    expiresInSec: { get: () => read.expiresInSec },
+  });
+  return handle;
 }
+
+/** Where devRefresher's engines write manual-login markers (one temp dir per test process). */
+export const markerDir = mkdtempSync(join(tmpdir(), "client-markers-"));
 
 export function accountOn(
   server: DevServer,

@@ -1,14 +1,17 @@
 import type { ResolvedAccount, Target } from "@multi-openim/core";
 
-/** Result of one refresh, as `@multi-openim/token-refresh` returns it. */
-export type RefreshOutcome =
-  | { ok: true; token: string; userID?: string }
-  | { ok: false; code: string; markerPath?: string; message?: string };
+import type { TokenRefresher as RefreshEngine, RefreshResult } from "@multi-openim/token-refresh";
 
-/** The part of `createTokenRefresher()` the client needs; any object with `refresh` will do. */
-export interface TokenRefresher {
-  refresh(accountId: string, reason: string): Promise<RefreshOutcome>;
-}
+/** Result of one refresh: the engine's own type (`retryable`, `retryAfterMs` decide what happens next). */
+export type RefreshOutcome = RefreshResult;
+
+/**
+ * What the client needs of `createTokenRefresher()`: `refresh`, and (when present) `watch` /
+ * `scheduleRefresh` / `cancel`, through which the engine refreshes before exp, retries retryable failures
+ * and hands the client each new token. A bare `{ refresh }` works too, without those.
+ */
+export type TokenRefresher = Pick<RefreshEngine, "refresh"> &
+  Partial<Pick<RefreshEngine, "watch" | "scheduleRefresh" | "cancel">>;
 
 export interface ClientLogger {
   debug?(message: string): void;
@@ -124,7 +127,10 @@ export interface ClientOptions {
   loginTimeoutMs?: number;
   /** Not connected this long (the SDK retries every 5 s) → restart with a fresh instance. Default 30000. */
   stallTimeoutMs?: number;
-  /** Refresh this long before the token's `exp`. Default 300000; 0 disables proactive refresh. */
+  /**
+   * 0 turns proactive refresh off for this client. Otherwise the refresher plans it (its
+   * `proactiveMarginMs` before `exp`); the client keeps no timer of its own. Default 300000.
+   */
   proactiveRefreshMarginMs?: number;
   /** Backoff between recovery attempts: first delay and cap, ms. Defaults 1000 and 30000. */
   backoff?: { baseMs?: number; capMs?: number };

@@ -20,6 +20,7 @@ export type MultiOpenimErrorCode =
   | "REFRESH_CIRCUIT_OPEN"
   | "NOT_CONNECTED"
   | "ACCOUNT_UNKNOWN"
+  | "ACCOUNT_HELD"
   | "SEND_TIMEOUT"
   | "SEND_FAILED"
   | "LOGIN_FAILED"

@@ -46,7 +46,9 @@ export { expandHome, markerPathFor, resolveOpenClawConfigPath, resolveOpenClawSt
 export { REDACTED, redactedPreview, redactSecrets, redactTokensInText, secretEncodings } from "./redact.js";
 export {
   type AccountConfig,
+  type AdminRefreshConfig,
   accountConfigSchema,
+  adminRefreshSchema,
   type ChannelConfig,
   type ChannelConfigInput,
   channelConfigJsonSchema,

@@ -36,12 +36,37 @@ export const httpRefreshSchema = z.strictObject({
   stateFile: z.string().min(1).optional().describe("JSON file keyed by accountId, read for {state.<field>}."),
 });
 
+export const adminRefreshSchema = z
+  .strictObject({
+    adminUserID: z.string().min(1).describe("An admin user of the OpenIM server (its imAdminUserID)."),
+    secretEnv: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Environment variable holding the server's admin secret (preferred)."),
+    secretFile: z.string().min(1).optional().describe("File holding the server's admin secret."),
+    secret: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The admin secret inline; allowed, with a warning: prefer secretEnv or secretFile."),
+    apiAddr: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("OpenIM REST API for the admin calls; default the account's."),
+  })
+  .refine((a) => [a.secretEnv, a.secretFile, a.secret].filter((v) => v !== undefined).length === 1, {
+    message: "set exactly one of secretEnv, secretFile or secret",
+  })
+  .describe("mode \"admin\": mint each account's token from the server's admin secret.");
+
 export const tokenRefreshSchema = z.strictObject({
   mode: z
-    .enum(["http", "hook", "off"])
+    .enum(["http", "hook", "off", "admin"])
     .default("hook")
     .describe(
-      "http: a configured refresh endpoint; hook: globalThis.__multiOpenimTokenRefresher; off: none.",
+      "http: a configured refresh endpoint; hook: globalThis.__multiOpenimTokenRefresher; admin: minted from the server's admin secret (tokenRefresh.admin); off: none.",
     ),
   manualLoginMarkerPath: z
     .string()
@@ -49,6 +74,11 @@ export const tokenRefreshSchema = z.strictObject({
     .optional()
     .describe("Where the manual-login marker is written; the accountId is inserted before the extension."),
   http: httpRefreshSchema.optional().describe('The refresh call, for mode "http".'),
+  admin: adminRefreshSchema
+    .optional()
+    .describe(
+      'For mode "admin": {adminUserID, secretEnv | secretFile | secret, apiAddr?}; the token is minted on the account\'s own server.',
+    ),
 });
 
 export const accountConfigSchema = z.strictObject({
@@ -155,6 +185,7 @@ export const channelShellSchema = z.strictObject({
 
 export type HttpRefreshConfig = z.output<typeof httpRefreshSchema>;
 export type TokenRefreshConfig = z.output<typeof tokenRefreshSchema>;
+export type AdminRefreshConfig = z.output<typeof adminRefreshSchema>;
 export type AccountConfig = z.output<typeof accountConfigSchema>;
 export type ChannelConfig = z.output<typeof channelConfigSchema>;
 export type ChannelConfigInput = z.input<typeof channelConfigSchema>;

@@ -4,6 +4,7 @@ import { AccountPool } from "@multi-openim/client";
 import { patchAccountToken, redactSecrets, resolveOpenClawConfigPath } from "@multi-openim/core";
 import { createTokenRefresher } from "@multi-openim/token-refresh";
 import { MCP_USAGE, parseMcpArgs } from "./args.js";
+import { takeLeases } from "./leases.js";
 import { loadChannel } from "./load-config.js";
 import { createMcpServer } from "./mcp-server.js";
 import { createPoolSender } from "./pool-sender.js";
@@ -48,6 +49,7 @@ export async function serveMcp(options: ServeOptions): Promise<void> {
     },
     logger,
     secrets,
+    accountInfo: (accountId) => loaded.accounts.find((account) => account.accountId === accountId),
   });
   const pool = new AccountPool({ tokenRefresher, logger });
   let stopRequested = false;
@@ -63,7 +65,8 @@ export async function serveMcp(options: ServeOptions): Promise<void> {
   stdin.once("end", stop);
   stdin.once("close", stop);
 
-  const started = await pool.start(loaded.accounts);
+  const leases = await takeLeases(loaded.accounts, options.env ?? process.env, logger.error);
+  const started = await pool.start(leases.free);
   for (const status of started.started) {
     const state = status.connected ? "connected" : `not connected yet (${status.lastError ?? status.auth})`;
     logger.info(`account ${status.accountId}: ${state}`);
@@ -84,5 +87,6 @@ export async function serveMcp(options: ServeOptions): Promise<void> {
   await stopped;
   logger.info("stopping the accounts");
   await pool.stopAll();
+  await leases.release();
   await server.close().catch(() => {});
 }

@@ -28,6 +28,7 @@ export const multiOpenim = createMultiOpenimPlugin({
       tokenRefresh: account.channel?.tokenRefresh,
       persistToken,
       logger,
+      accountInfo: () => account.resolved,
       ...(account.resolved ? { secrets: [account.resolved.token] } : {}),
     }),
   createTools: (sender, turn) => createBoundOpenClawTools(sender, turn, turn),

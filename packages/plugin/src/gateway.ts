@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { MultiOpenimError, type ResolvedAccount, resolveOpenClawStateDir } from "@multi-openim/core";
+import { holdAccount } from "./account-lease.js";
 import type { PluginAccount } from "./accounts.js";
 import { startHealthWatch } from "./health.js";
 import { handleInbound } from "./inbound.js";
@@ -78,12 +79,14 @@ export function createGateway(deps: GatewayDeps) {
       );
     }
     const runtime = (ctx.channelRuntime as InboundChannelRuntime | undefined) ?? deps.fallbackRuntime();
+    const stateDir = deps.stateDir?.() ?? resolveOpenClawStateDir();
+    const lease = await holdAccount(stateDir, ctx.accountId, log);
     const refresher = deps.createRefresher(account);
     let client: AccountClient | undefined;
     let unsubscribe: (() => void)[] = [];
     const publish = () => client && ctx.setStatus(toChannelSnapshot(client.status()));
     const journal = await InboundJournal.open({
-      file: journalPath(deps.stateDir?.() ?? resolveOpenClawStateDir(), ctx.accountId),
+      file: journalPath(stateDir, ctx.accountId),
       log,
     });
 
@@ -213,6 +216,7 @@ export function createGateway(deps: GatewayDeps) {
       if (!needsLogin) {
         await shutdown();
         refresher.dispose?.();
+        await lease.release();
         throw error;
       }
       // A dead token will not come back by restarting: stay blocked until the config changes.
@@ -241,6 +245,7 @@ export function createGateway(deps: GatewayDeps) {
       await shutdown();
       await journal.flush().catch(() => {});
       refresher.dispose?.();
+      await lease.release();
       ctx.setStatus({
         accountId: ctx.accountId,
         enabled: true,

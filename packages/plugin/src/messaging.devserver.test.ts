@@ -83,7 +83,15 @@ beforeAll(async () => {
     // A short send timeout so a send during a drop fails over to the plugin's queue quickly.
     createClient: (account, options) =>
       createAccountClient(account, { ...options, sendTimeoutMs: 1500 }) as unknown as AccountClient,
-    createRefresher: () => ({ refresh: async () => ({ ok: false, code: "REFRESH_DISABLED" }) }),
+    createRefresher: () => ({
+      refresh: async () => ({
+        ok: false,
+        code: "REFRESH_DISABLED",
+        message: "",
+        markerPath: "",
+        retryable: false,
+      }),
+    }),
     stateDir: () => env.stateDir,
   });
   plugin.setApi({ logger, runtime: { channel: runtime.runtime } });

@@ -128,7 +128,15 @@ describe("gateway lifecycle", () => {
     const failing = createMultiOpenimPlugin({
       createClient: (acc) =>
         Object.assign(new FakeClient(acc), { failStart: new Error("login refused 1001") }),
-      createRefresher: () => ({ refresh: async () => ({ ok: false, code: "X" }) }),
+      createRefresher: () => ({
+        refresh: async () => ({
+          ok: false,
+          code: "REFRESH_DISABLED",
+          message: "",
+          markerPath: "",
+          retryable: false,
+        }),
+      }),
     });
     const a = failing.channel.config.resolveAccount(cfg, "a");
     await expect(
@@ -146,7 +154,15 @@ describe("gateway lifecycle", () => {
         client.state.auth = "needs-login";
         return client;
       },
-      createRefresher: () => ({ refresh: async () => ({ ok: false, code: "X" }) }),
+      createRefresher: () => ({
+        refresh: async () => ({
+          ok: false,
+          code: "REFRESH_DISABLED",
+          message: "",
+          markerPath: "",
+          retryable: false,
+        }),
+      }),
     });
     plugin.setApi({ logger: memoryLogger().logger });
     const abort = new AbortController();

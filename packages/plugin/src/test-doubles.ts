@@ -224,7 +224,15 @@ export function pluginWithDoubles(
       clients.push(client);
       return client;
     },
-    createRefresher: () => ({ refresh: async () => ({ ok: false, code: "REFRESH_DISABLED" }) }),
+    createRefresher: () => ({
+      refresh: async () => ({
+        ok: false,
+        code: "REFRESH_DISABLED",
+        message: "",
+        markerPath: "",
+        retryable: false,
+      }),
+    }),
     stateDir: () => stateDir,
     ...setup.options,
   });

@@ -1,4 +1,5 @@
 import type { ResolvedAccount, Target } from "@multi-openim/core";
+import type { TokenRefresher } from "@multi-openim/token-refresh";
 
 /**
  * What the plugin needs from one account's OpenIM connection. `@multi-openim/client` satisfies it;
@@ -93,13 +94,9 @@ export interface Logger {
   error(message: string): void;
 }
 
-export interface TokenRefresherLike {
-  refresh(
-    accountId: string,
-    reason: string,
-  ): Promise<{ ok: true; token: string; userID?: string } | { ok: false; code: string; message?: string }>;
-  dispose?(): void;
-}
+/** The engine's own type (token-refresh), as much of it as the client uses, plus dispose. */
+export type TokenRefresherLike = Pick<TokenRefresher, "refresh"> &
+  Partial<Pick<TokenRefresher, "watch" | "scheduleRefresh" | "cancel" | "dispose">>;
 
 export type CreateAccountClient = (
   account: ResolvedAccount,

@@ -107,10 +107,11 @@ describe("the circuit", () => {
 
     const refused = await refresher.refresh("c1", "OnUserTokenExpired");
     expect(refused).toMatchObject({ ok: false, code: "REFRESH_CIRCUIT_OPEN", markerPath: markerFile });
+    expect((refused as { message: string }).message).toContain("2026-01-01T00:01:00.000Z");
     expect(server.requests).toHaveLength(2);
+    // The marker keeps the failure that opened the circuit (a refused call is not a new failure).
     const marker = JSON.parse(await readFile(markerFile, "utf8"));
-    expect(marker.lastError.code).toBe("REFRESH_CIRCUIT_OPEN");
-    expect(marker.lastError.message).toContain("2026-01-01T00:01:00.000Z");
+    expect(marker.lastError.code).toBe("REFRESH_HTTP_STATUS");
 
     t += 60_000; // half-open: one trial goes out, fails, and the circuit re-opens for twice as long
     expect(await refresher.refresh("c1", "r")).toMatchObject({ code: "REFRESH_HTTP_STATUS" });

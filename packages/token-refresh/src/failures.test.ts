@@ -142,6 +142,7 @@ describe("the manual-login marker", () => {
       code: "REFRESH_HTTP_STATUS",
       message: expect.any(String),
       markerPath: dir.join("ml.team-b.json"),
+      retryable: false,
     });
     await stat(dir.join("ml.team-b.json"));
     fail = false;

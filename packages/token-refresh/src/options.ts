@@ -5,8 +5,12 @@ import {
   type TokenRefreshConfig,
   tokenRefreshSchema,
 } from "@multi-openim/core";
+import type { AccountInfo } from "./admin-refresh.js";
+import type { AlertEvent, AlertOptions } from "./alerts.js";
 import type { BackoffOptions } from "./backoff.js";
 import type { CircuitOptions } from "./circuit.js";
+import type { RedisStoreOptions } from "./redis-store.js";
+import type { RefreshLockOptions } from "./refresh-lock.js";
 import type { RefreshLogger } from "./secrets.js";
 
 /** `tokenRefresh` as written in a config file: the same fields as core's schema, defaults optional. */
@@ -14,6 +18,7 @@ export interface TokenRefreshSettings {
   mode?: TokenRefreshConfig["mode"];
   manualLoginMarkerPath?: string;
   http?: Omit<HttpRefreshConfig, "method" | "timeoutMs"> & { method?: string; timeoutMs?: number };
+  admin?: TokenRefreshConfig["admin"];
 }
 
 export type RefreshMode = TokenRefreshConfig["mode"];
@@ -58,6 +63,21 @@ export interface TokenRefresherOptions {
   random?: () => number;
   /** More values never to print (e.g. the current tokens of the accounts). */
   secrets?: Iterable<string>;
+  /** An account's userID, platformID and apiAddr (mode "admin" mints a token for them); the plugin passes the resolved account. */
+  accountInfo?: (accountId: string) => AccountInfo | undefined;
+  /**
+   * Cross-process refresh lock (on by default, except mode "off"): processes sharing an account refresh
+   * it once; the others use that token. `false` turns it off (one process per account only).
+   */
+  lock?: RefreshLockOptions | false;
+  /** `store: {kind: "redis", url}`: refresh locks and last tokens in Redis, shared across machines. Default: files. */
+  store?: RedisStoreOptions | { kind: "files" };
+  /** `alerts.webhook`: POST {accountId, event, reason, at} on needs-login, circuit open and recovered. */
+  alerts?: AlertOptions;
+  /** The same alerts as events, for library users. */
+  onAlert?: (event: AlertEvent) => void;
+  /** Where mode "admin" reads `secretEnv`. Default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export type RefreshResult =
@@ -67,7 +87,18 @@ export type RefreshResult =
       userID?: string;
       persistError?: { code: MultiOpenimErrorCode; message: string };
     }
-  | { ok: false; code: MultiOpenimErrorCode; message: string; markerPath: string };
+  | {
+      ok: false;
+      code: MultiOpenimErrorCode;
+      message: string;
+      markerPath: string;
+      /** True when trying again later may work (network, timeout, 5xx, 429, circuit open); false needs a human. */
+      retryable: boolean;
+      /** When retryable: how long to wait before the next try, ms (the open circuit's rest, or the backoff). */
+      retryAfterMs?: number;
+    };
+
+export type RefreshFailure = Extract<RefreshResult, { ok: false }>;
 
 /** Validates `tokenRefresh` and applies the seed's downgrade; pure: warnings are returned, not printed. */
 export function resolveTokenRefresh(settings: TokenRefreshSettings = {}): {
@@ -97,6 +128,19 @@ export function resolveTokenRefresh(settings: TokenRefreshSettings = {}): {
     if (config.http?.stateWriteBack && !config.http.stateFile) {
       warnings.push(
         "[token-refresh] tokenRefresh.http.stateWriteBack is set without tokenRefresh.http.stateFile; refreshes will fail with REFRESH_STATE_WRITE until stateFile is set",
+      );
+    }
+  }
+  if (config.mode === "admin") {
+    if (!config.admin) {
+      throw new MultiOpenimError(
+        "CONFIG_INVALID",
+        '[token-refresh] tokenRefresh.mode "admin" needs tokenRefresh.admin: {adminUserID, secretEnv | secretFile | secret}',
+      );
+    }
+    if (config.admin.secret !== undefined) {
+      warnings.push(
+        "[token-refresh] tokenRefresh.admin.secret is written inline in the config; prefer secretEnv or secretFile so the admin secret is not in openclaw.json",
       );
     }
   }

@@ -1,5 +1,7 @@
 import type { MultiOpenimError } from "@multi-openim/core";
+import type { Alerts } from "./alerts.js";
 import type { Circuit } from "./circuit.js";
+import { isTransient } from "./errors.js";
 import type { RefreshedToken } from "./http-refresh.js";
 import { removeIfPresent, writeMarker } from "./marker.js";
 import type { RefreshMode, RefreshResult, TokenRefresherOptions } from "./options.js";
@@ -18,6 +20,9 @@ export interface FinishContext {
   now: () => number;
   options: TokenRefresherOptions;
   disposed: () => boolean;
+  /** The wait before the next try after `failures` failed refreshes in a row (the engine's backoff). */
+  retryDelay: (failures: number) => number;
+  alerts: Alerts;
 }
 
 // An observer hook that throws must not turn a good refresh into a bad one.
@@ -58,6 +63,7 @@ export async function finishSuccess(
     }
   }
   ctx.circuit.recordSuccess();
+  ctx.alerts.succeeded(accountId, `token refreshed (${ctx.reason})`);
   const durationMs = ctx.now() - ctx.started;
   log.info(
     `[token-refresh] account "${accountId}": token refreshed (${ctx.reason}) in ${durationMs} ms, ${attempts} attempt(s)`,
@@ -87,8 +93,11 @@ export async function finishFailure(
   const { accountId, log } = ctx;
   const code = error.code;
   const message = ctx.secrets.redact(error.message);
+  const circuitOpen = code === "REFRESH_CIRCUIT_OPEN";
+  let circuitOpened = false;
   if (!NOT_COUNTED.has(code)) {
     const openUntil = ctx.circuit.recordFailure(ctx.now());
+    circuitOpened = openUntil !== undefined;
     if (openUntil !== undefined) {
       log.warn(
         `[token-refresh] account "${accountId}": ${ctx.circuit.failures} failed refreshes in a row; pausing refresh until ${new Date(openUntil).toISOString()}`,
@@ -96,7 +105,9 @@ export async function finishFailure(
     }
   }
   const stopping = code === "STOPPED" || ctx.disposed();
-  if (!stopping) {
+  // An open circuit is the state the marker already describes: no rewrite, no error line per refused call.
+  if (circuitOpen) log.debug(`[token-refresh] account "${accountId}": ${message}`);
+  else if (!stopping) {
     try {
       await writeMarker(
         ctx.markerPath,
@@ -128,5 +139,21 @@ export async function finishFailure(
     message,
     markerPath: ctx.markerPath,
   });
-  return { ok: false, code, message, markerPath: ctx.markerPath };
+  const advice = retryAdvice(ctx, error);
+  if (!stopping) ctx.alerts.failed(accountId, `${code}: ${message}`, !advice.retryable, circuitOpened);
+  return { ok: false, code, message, markerPath: ctx.markerPath, ...advice };
+}
+
+/** Typed advice for callers, so no one has to guess from the message whether to try again. */
+function retryAdvice(
+  ctx: FinishContext,
+  error: MultiOpenimError,
+): { retryable: boolean; retryAfterMs?: number } {
+  const now = ctx.now();
+  const blockedUntil = ctx.circuit.blockedUntil(now);
+  if (error.code === "REFRESH_CIRCUIT_OPEN" || (isTransient(error) && blockedUntil !== undefined)) {
+    return { retryable: true, retryAfterMs: Math.max(0, (blockedUntil ?? now) - now) };
+  }
+  if (isTransient(error)) return { retryable: true, retryAfterMs: ctx.retryDelay(ctx.circuit.failures) };
+  return { retryable: false };
 }

@@ -32,6 +32,8 @@ test("the packed tarball installs into an empty project and the README example r
   const manifest = JSON.parse((await run("tar", ["-xzOf", ownTgz, "package/package.json"])).stdout);
   expect(manifest.dependencies).toEqual({
     "@multi-openim/core": expect.stringMatching(/^\^?\d+\.\d+\.\d+$/),
+    ioredis: expect.stringMatching(/^\^?\d+\.\d+\.\d+$/),
+    "proper-lockfile": expect.stringMatching(/^\^?\d+\.\d+\.\d+$/),
   });
   const listing = (await run("tar", ["-tzf", ownTgz])).stdout;
   expect(listing).toContain("package/examples/keep-fresh.mjs");

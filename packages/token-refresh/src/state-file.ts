@@ -1,4 +1,5 @@
 import { readJsonFile, writeFileAtomic } from "@multi-openim/core";
+import lockfile from "proper-lockfile";
 import { refreshError } from "./errors.js";
 
 type StateFile = Record<string, unknown>;
@@ -59,6 +60,18 @@ function serialize<T>(path: string, task: () => Promise<T>): Promise<T> {
   return next;
 }
 
+/** Waits (up to ~10 s) only while another process holds the lock; any other error (EACCES) fails at once. */
+async function lockStateFile(path: string): Promise<() => Promise<void>> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await lockfile.lock(path, { realpath: false, stale: 10_000 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ELOCKED" || attempt >= 400) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
+    }
+  }
+}
+
 /**
  * Merges `fields` into `stateFile[accountId]` and writes the file atomically (temp + rename, 0600).
  * The file is re-read inside the queue so other accounts' entries and concurrent edits survive.
@@ -69,7 +82,10 @@ export function writeBackState(
   fields: Record<string, unknown>,
 ): Promise<void> {
   return serialize(path, async () => {
+    let release: (() => Promise<void>) | undefined;
     try {
+      // Other processes write other accounts' entries into the same file: read-modify-write under a lock.
+      release = await lockStateFile(path);
       const file = await readStateFile(path);
       const entry = file[accountId];
       file[accountId] = { ...(isRecord(entry) ? entry : {}), ...fields };
@@ -80,6 +96,8 @@ export function writeBackState(
         `could not save rotated fields (${Object.keys(fields).join(", ")}) for "${accountId}" to stateFile ${path}: ${(error as Error).message}. The new token was not used; fix the file's location or permissions.`,
         { cause: error },
       );
+    } finally {
+      await release?.().catch(() => undefined);
     }
   });
 }

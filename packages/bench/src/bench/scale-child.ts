@@ -13,7 +13,15 @@ const settle = async () => {
 await settle();
 const rssBefore = process.memoryUsage().rss;
 const pool = new AccountPool({
-  tokenRefresher: { refresh: async () => ({ ok: false, code: "REFRESH_DISABLED" }) },
+  tokenRefresher: {
+    refresh: async () => ({
+      ok: false,
+      code: "REFRESH_DISABLED",
+      message: "",
+      markerPath: "",
+      retryable: false,
+    }),
+  },
 });
 const started = performance.now();
 await pool.start(accounts);
