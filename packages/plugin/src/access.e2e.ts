@@ -41,7 +41,8 @@ let gateway: GatewayProcess | undefined;
 let env: NodeJS.ProcessEnv;
 let port = 0;
 
-const replyFrom = (from: string, to: string, text: string, timeoutMs = 90_000) =>
+// Generous: an agent turn on a loaded shared machine can take minutes.
+const replyFrom = (from: string, to: string, text: string, timeoutMs = 240_000) =>
   dev.waitForMessage(
     (m) => m.sendID === from && (m.recvID === to || m.groupID === to) && m.text.includes(text),
     timeoutMs,
@@ -128,7 +129,7 @@ describe("admission in a real gateway", () => {
     dev.sendAs("mallory", "user:bot_w", "MARK-w1 let me in");
     dev.sendAs("alice", "user:bot_w", "MARK-w2 listed");
     dev.sendAs("mallory", "user:bot_o", "MARK-o1 open door");
-    const code = await replyFrom("bot_p", "mallory", "Pairing code", 150_000);
+    const code = await replyFrom("bot_p", "mallory", "Pairing code");
     pairingCode = /Pairing code:\s*```\s*([A-Z0-9]+)/.exec(code.text)?.[1] ?? "";
     expect(pairingCode).toMatch(/^[A-Z0-9]{4,}$/);
     expect(code.text).toContain(`openclaw pairing approve multi-openim ${pairingCode}`);
@@ -138,7 +139,7 @@ describe("admission in a real gateway", () => {
       replyFrom("bot_w", "alice", "ACK MARK-w2"),
       replyFrom("bot_o", "mallory", "ACK MARK-o1"),
     ]);
-  });
+  }, 600_000);
 
   test("groups: per-group enabled and requireMention, a quote of the bot counts, groupAllowFrom filters", async () => {
     dev.sendAs("alice", "group:gq", { text: "@bot_p MARK-gq1", atUserIDs: ["bot_p"] });
@@ -157,7 +158,7 @@ describe("admission in a real gateway", () => {
       quoteClientMsgID: ack.clientMsgID,
     });
     await replyFrom("bot_p", "gm", "ACK MARK-gm3");
-  });
+  }, 600_000);
 
   test("a turn on account o cannot make the tools send as account l: refused, nothing sent", async () => {
     dev.sendAs("mallory", "user:bot_o", "please TOOLCALL-x1");
@@ -165,9 +166,9 @@ describe("admission in a real gateway", () => {
     const toolResult = model.requests
       .flatMap((r) => r.messages)
       .find((m) => m.role === "tool" && textOf(m).includes("refused, nothing sent"));
-    expect(toolResult && textOf(toolResult)).toMatch(/came in on account "o"/);
+    expect(toolResult && textOf(toolResult)).toMatch(/came in on account \\?"o\\?"/);
     expect(dev.messagesFor("alice").some((m) => m.text.includes("MARK-tool-x1"))).toBe(false);
-  });
+  }, 600_000);
 
   test("openclaw pairing list / approve and security audit through the real CLI; the approval survives a restart", async () => {
     const [list, audit] = await Promise.all([
@@ -187,8 +188,8 @@ describe("admission in a real gateway", () => {
     await gateway?.stop();
     gateway = await startGateway();
     dev.sendAs("mallory", "user:bot_p", "MARK-p4 after the restart");
-    await replyFrom("bot_p", "mallory", "ACK MARK-p4", 150_000);
-  }, 900_000);
+    await replyFrom("bot_p", "mallory", "ACK MARK-p4");
+  }, 1_200_000);
 
   test("what was refused never reached the model, and the stranger got exactly one pairing reply", () => {
     for (const marker of ["p1", "p2", "l2", "d1", "w1", "gq1", "gm1", "gl1"])
