@@ -14,7 +14,7 @@ import {
 import { ProactiveRefresh } from "./proactive.js";
 import { Recovery } from "./recovery.js";
 import { RecentItems } from "./reply.js";
-import { failPendingRequests, isSocketOpen, swapToken } from "./sdk-loader.js";
+import { failPendingRequests, isSocketOpen, loadSdk, swapToken } from "./sdk-loader.js";
 import { guardSdkRejections } from "./sdk-rejections.js";
 import { markRead, type SendContext, sendMedia, sendText } from "./send.js";
 import { SdkSession, type SessionHandlers } from "./session.js";
@@ -121,12 +121,20 @@ class Client implements AccountClient {
     const first = new Promise<AccountStatus>((resolve) => {
       this.firstAttempt = resolve;
     });
-    const expiresAt = tokenExpiresAt(this.token);
-    const expired = expiresAt !== undefined && expiresAt <= Date.now();
-    void this.recovery.request({
-      refresh: expired,
-      reason: expired ? "token expired before start" : "start",
-    });
+    const recovery = this.recovery;
+    // The SDK is imported when the first account starts, not when the package is (see loadSdk).
+    loadSdk().then(
+      () => {
+        if (this.recovery !== recovery) return; // stopped while the SDK loaded
+        const expiresAt = tokenExpiresAt(this.token);
+        const expired = expiresAt !== undefined && expiresAt <= Date.now();
+        void recovery.request({ refresh: expired, reason: expired ? "token expired before start" : "start" });
+      },
+      (error: unknown) => {
+        this.tracker.update({ lastError: `the OpenIM SDK failed to load: ${String(error)}` });
+        this.settleFirstAttempt();
+      },
+    );
     return first;
   }
 
@@ -154,7 +162,7 @@ class Client implements AccountClient {
     const first = new Promise<AccountStatus>((resolve) => {
       this.firstAttempt = resolve;
     });
-    void this.recovery?.request({ refresh: false, reason: "token set by hand" });
+    void loadSdk().then(() => this.recovery?.request({ refresh: false, reason: "token set by hand" }));
     return first;
   }
 

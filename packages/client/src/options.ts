@@ -1,5 +1,5 @@
 import { MultiOpenimError } from "@multi-openim/core";
-import { LogLevel } from "./sdk-loader.js";
+import { SDK_LOG_SILENT } from "./sdk-loader.js";
 import type { ClientAccount, ClientOptions } from "./types.js";
 
 export type ResolvedClientOptions = Required<Omit<ClientOptions, "logger" | "friendGuard" | "backoff">> & {
@@ -45,7 +45,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     proactiveRefreshMarginMs: options.proactiveRefreshMarginMs ?? 300_000,
     kickWindowMs: options.kickWindowMs ?? 30_000,
     kickWindowCapMs: options.kickWindowCapMs ?? 600_000,
-    sdkLogLevel: options.sdkLogLevel ?? LogLevel.Silent,
+    sdkLogLevel: options.sdkLogLevel ?? SDK_LOG_SILENT,
     historyTimeoutMs: options.historyTimeoutMs ?? 10_000,
     queueTimeoutMs: options.queueTimeoutMs ?? 30_000,
     uploadTimeoutMs: options.uploadTimeoutMs ?? 120_000,

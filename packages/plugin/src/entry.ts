@@ -1,8 +1,8 @@
 import { createAccountClient } from "@multi-openim/client";
 import { CHANNEL_LABEL, PLUGIN_ID } from "@multi-openim/core";
-import { createOpenClawTools, MULTI_OPENIM_TOOL_NAMES } from "@multi-openim/mcp-tools";
+// The OpenClaw tools only: the package root would bring the MCP server and its SDK into every gateway.
+import { createOpenClawTools, MULTI_OPENIM_TOOL_NAMES } from "@multi-openim/mcp-tools/openclaw";
 import { createTokenRefresher } from "@multi-openim/token-refresh";
-import { registerSetupCommands } from "multi-openim";
 import { createChatChannelPlugin, defineChannelPluginEntry } from "openclaw/plugin-sdk/channel-core";
 import { type CommanderLike, createMultiOpenimPlugin, type PluginApiLike } from "./plugin.js";
 import { AccountRegistry } from "./registry.js";
@@ -31,7 +31,9 @@ export const multiOpenim = createMultiOpenimPlugin({
     }),
   createTools: (sender) => createOpenClawTools(sender),
   toolNames: MULTI_OPENIM_TOOL_NAMES,
-  mountCli: (command) => {
+  // The setup wizard (commander, @clack/prompts, diff) only when OpenClaw builds its CLI, never in a gateway.
+  mountCli: async (command) => {
+    const { registerSetupCommands } = await import("multi-openim");
     registerSetupCommands(command as unknown as Parameters<typeof registerSetupCommands>[0]);
   },
 });
