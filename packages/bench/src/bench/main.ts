@@ -10,6 +10,7 @@ import { renderTable } from "../table.ts";
 import { runClientBench } from "./client-bench.ts";
 import { coldImport } from "./cold-import.ts";
 import type { GatewayLatency } from "./gateway-latency.ts";
+import type { GatewayStart } from "./gateway-start.ts";
 import { benchPaths } from "./paths.ts";
 import { benchScale } from "./scale.ts";
 
@@ -23,6 +24,7 @@ const settings = {
   massAccounts: env("BENCH_MASS_ACCOUNTS", 50),
   importRuns: env("BENCH_IMPORT_RUNS", 5),
   gatewayRounds: env("BENCH_GATEWAY_ROUNDS", 10), // 0 skips the real gateway
+  gatewayStartRuns: env("BENCH_GATEWAY_START_RUNS", 3), // 0 skips gateway start alone vs with the plugin
 };
 const RESULTS = fileURLToPath(new URL("../../../../bench/results.json", import.meta.url));
 
@@ -56,6 +58,19 @@ if (settings.gatewayRounds > 0) {
   // The gateway loads the plugin from packages/plugin/dist: report a failure there, keep the other figures.
   gateway = await gatewayLatency(settings.gatewayRounds).catch((error: Error) => {
     gatewayError = error.message.split("\n")[0];
+    return undefined;
+  });
+}
+let gatewayStart: GatewayStart | undefined;
+let gatewayStartError: string | undefined;
+if (settings.gatewayStartRuns > 0) {
+  step(
+    `gateway start alone vs with the plugin and two accounts (${settings.gatewayStartRuns} each, in turn)`,
+  );
+  await import("../ts-resolve.ts");
+  const { gatewayStart: measureStart } = await import("./gateway-start.ts");
+  gatewayStart = await measureStart(settings.gatewayStartRuns).catch((error: Error) => {
+    gatewayStartError = error.message.split("\n")[0];
     return undefined;
   });
 }
@@ -147,8 +162,14 @@ say(
   ),
 );
 say(
-  `\nCold import of ${imports.entry.replace(/.*packages\//, "packages/")} (${imports.n} fresh processes): p50 ${fmt(imports.p50)} ms, p95 ${fmt(imports.p95)} ms`,
+  `\nCold import of ${imports.entry.replace(/.*packages\//, "packages/")} (${imports.n} fresh processes): p50 ${fmt(imports.p50)} ms, p95 ${fmt(imports.p95)} ms; ` +
+    `after openclaw/plugin-sdk/channel-core (what a gateway pays): p50 ${fmt(imports.afterHost.p50)} ms, p95 ${fmt(imports.afterHost.p95)} ms`,
 );
+if (gatewayStart)
+  say(
+    `Gateway start to "[gateway] ready" (median of ${gatewayStart.runs}, started in turn): alone ${fmt(gatewayStart.alone)} ms, ` +
+      `with the plugin and two accounts ${fmt(gatewayStart.withPlugin)} ms (${ratio(gatewayStart.withPlugin, gatewayStart.alone)}, ${gatewayStart.deltaMs >= 0 ? "+" : ""}${fmt(gatewayStart.deltaMs)} ms)`,
+  );
 say("(the SDK waits 5 s before it retries a dropped socket: that wait is inside expiry→connected)");
 
 if (gateway)
@@ -156,6 +177,7 @@ if (gateway)
     `Real gateway (OpenClaw + plugin + echo model, ${gateway.echo.n} round trips): ready in ${fmt(gateway.gatewayReadyMs)} ms, first reply ${fmt(gateway.firstReplyMs)} ms; echo p50 ${ratio(gateway.echo.p50, bare!.echo.p50)} the bare SDK's (the agent turn dominates)`,
   );
 if (gatewayError) say(`Real gateway: not measured (${gatewayError})`);
+if (gatewayStartError) say(`Gateway start: not measured (${gatewayStartError})`);
 const results = {
   at: new Date().toISOString(),
   machine,
@@ -167,7 +189,9 @@ const results = {
   mass,
   clientBench,
   gateway,
+  gatewayStart,
   gatewayError,
+  gatewayStartError,
 };
 await mkdir(fileURLToPath(new URL(".", `file://${RESULTS}`)), { recursive: true });
 await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
