@@ -43,6 +43,7 @@ class Client implements AccountClient {
   private ticker: ReturnType<typeof setInterval> | undefined;
   private disconnectedSince: number | undefined;
   private connectedOnce = false;
+  private startedAt: number | undefined;
   private firstAttempt: ((status: AccountStatus) => void) | undefined;
   private readonly waiters = new ConnectionWaiters();
   private readonly recent = new RecentItems();
@@ -114,6 +115,7 @@ class Client implements AccountClient {
     const abort = new AbortController();
     this.abort = abort;
     this.recovery = this.createRecovery(abort.signal);
+    this.startedAt ??= Date.now();
     this.tracker.update({ running: true, lastError: null });
     if (this.opts.guardSdkRejections) this.releaseGuard = guardSdkRejections((m) => this.log("debug", m));
     this.ticker = setInterval(() => this.tick(), this.opts.tickMs);
@@ -215,6 +217,7 @@ class Client implements AccountClient {
         sdkLogLevel: this.opts.sdkLogLevel,
         friendGuard,
         restTimeoutMs: this.opts.restTimeoutMs,
+        reconnect: this.opts.reconnect,
       },
       this.handlers(),
     );
@@ -278,6 +281,8 @@ class Client implements AccountClient {
 
   private markDisconnected(): void {
     this.disconnectedSince ??= Date.now();
+    // Reconnects are quick now (reconnect.ts): a drop can land before the first sync's baseline.
+    if (this.startedAt !== undefined) this.inbound.baselineMissed(this.startedAt);
     this.inbound.hold();
     if (this.session) failPendingRequests(this.session.sdk, "connection lost");
     if (this.tracker.current.connected) this.tracker.update({ connected: false });
