@@ -11,6 +11,7 @@ import { runClientBench } from "./client-bench.ts";
 import { coldImport } from "./cold-import.ts";
 import type { GatewayLatency } from "./gateway-latency.ts";
 import type { GatewayStart } from "./gateway-start.ts";
+import { goalRows, ratios } from "./goals.ts";
 import { benchPaths } from "./paths.ts";
 import { benchReconnect } from "./reconnect.ts";
 import { benchScale } from "./scale.ts";
@@ -27,6 +28,7 @@ const settings = {
   gatewayRounds: env("BENCH_GATEWAY_ROUNDS", 10), // 0 skips the real gateway
   gatewayStartRuns: env("BENCH_GATEWAY_START_RUNS", 3), // 0 skips gateway start alone vs with the plugin
   reconnectRounds: env("BENCH_RECONNECT_ROUNDS", 10),
+  scaleCounts: (process.env.BENCH_SCALE ?? "1,10,50,200,1000").split(",").map(Number),
 };
 const RESULTS = fileURLToPath(new URL("../../../../bench/results.json", import.meta.url));
 
@@ -43,8 +45,8 @@ step("bare SDK vs client vs plugin (runtime double)");
 const paths = await benchPaths(settings);
 step(`${settings.reconnectRounds} dropped connections, one at a time`);
 const reconnect = await benchReconnect(settings.reconnectRounds);
-step("1, 10, 50 accounts on 5 devservers");
-const scale = await benchScale([1, 10, 50]);
+step(`${settings.scaleCounts.join(", ")} accounts on 5 devservers, each with a restart of all servers`);
+const scale = await benchScale(settings.scaleCounts);
 step(`${settings.massAccounts} simultaneous expiries`);
 const mass = await massExpiry(settings.massAccounts, 5);
 step("the client package's own benchmark (bare SDK vs client, recovery)");
@@ -127,13 +129,25 @@ say(
 say("\nAccounts on 5 devservers (a fresh process per row, client AccountPool)");
 say(
   renderTable(
-    ["accounts", "connected", "until all connected ms", "RSS per account MiB", "process baseline MiB"],
+    [
+      "accounts",
+      "connected",
+      "until all connected ms",
+      "RSS per account MiB",
+      "lag p99 connecting ms",
+      "restart: all back ms",
+      "most back in 100 ms",
+      "lag p99 in the storm ms",
+    ],
     scale.map((s) => [
       String(s.accounts),
       String(s.connected),
       fmt(s.connectedMs),
       fmt(s.rssPerAccountMiB),
-      fmt(s.rssBaselineMiB),
+      fmt(s.connectLagP99Ms),
+      fmt(s.storm?.allBackMs),
+      s.storm ? String(s.storm.maxPer100ms) : "–",
+      fmt(s.storm?.lagP99Ms),
     ]),
   ),
 );
@@ -184,8 +198,19 @@ if (gateway)
   );
 if (gatewayError) say(`Real gateway: not measured (${gatewayError})`);
 if (gatewayStartError) say(`Gateway start: not measured (${gatewayStartError})`);
+const goalInputs = {
+  clientBench,
+  plugin: paths.plugin,
+  imports,
+  reconnect,
+  scale,
+  ...(gatewayStart ? { gatewayStart } : {}),
+};
+say("\nIssue 22's figures, this run");
+say(renderTable(["figure", "measured", "goal", "met"], goalRows(goalInputs)));
 const results = {
   at: new Date().toISOString(),
+  ratios: ratios(goalInputs),
   machine,
   settings,
   totalSec,
