@@ -24,11 +24,15 @@ const INLINED = [
   "fast-string-truncated-width",
   "sisteransi",
   "diff",
+  // main's net guard (issue 18) adds this one; inline it too when the branches meet.
+  "ipaddr.js",
 ];
 
 // Node 24: OpenClaw's own minimum (the plugin's engines say >=24.16).
 export default packageBuild(["src/index.ts"], {
   target: "node24",
+  // Inlined CommonJS packages read __filename (write-file-atomic names its temp files with it): ESM has none.
+  shims: true,
   deps: {
     // openclaw is the host: the loader resolves openclaw/plugin-sdk/* for installed plugins.
     neverBundle: [/^openclaw(\/|$)/, /^@openim\/client-sdk(\/|$)/],
