@@ -1,3 +1,3 @@
 import { packageBuild } from "../../tsdown.base.ts";
 
-export default packageBuild(["src/index.ts", "src/bin.ts"]);
+export default packageBuild(["src/index.ts", "src/openclaw-entry.ts", "src/bin.ts"]);

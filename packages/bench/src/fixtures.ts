@@ -1,15 +1,9 @@
 import type { ResolvedAccount } from "@multi-openim/core";
 import type { DevServer } from "@multi-openim/devserver";
 
-let minted = 0;
-
-/**
- * A token for `userID` that differs from every earlier one: the server's claims have second
- * resolution, so two tokens minted in one second would be the same string without a distinct lifetime.
- */
+/** A token for `userID` (the devserver mints a new string on every call). */
 export function freshToken(server: DevServer, userID: string, lifetimeSec = 86_400): string {
-  minted += 1;
-  return server.mintToken(userID, { expiresInSec: lifetimeSec + minted });
+  return server.mintToken(userID, { expiresInSec: lifetimeSec });
 }
 
 /** A resolved account for a bot on `server` (the shape core's resolveAccounts returns). */

@@ -164,5 +164,5 @@ console.log(
 console.log(
   `SDK rejections left unhandled: ${unhandled} reached the process; ${sdkRejectionsSwallowed()} recognised by the guard`,
 );
-console.log(`(the SDK waits 5 s before retrying a dropped socket; that wait is inside expiry→connected)`);
+console.log(`(the client paces the SDK's retry after a drop: the first within 1 s, not its fixed 5 s)`);
 process.exit(0);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { isFriendApiDisabledError } from "@multi-openim/friend-guard";
 import { afterAll, describe, expect, test } from "vitest";
 import { friendGuardFor } from "./options.js";
+import { loadSdk } from "./sdk-loader.js";
 import { SdkSession, type SessionHandlers } from "./session.js";
 import { accountOn, type DevServer, devRefresher, harness, startDevServer, waitFor } from "./test-support.js";
 
@@ -132,6 +133,7 @@ describe.concurrent("client", () => {
       onHandlerError: noop,
     };
     const sessionFor = async (userID: string, friendGuard: boolean) => {
+      await loadSdk();
       const account = accountOn(s, userID, userID);
       const session = new SdkSession(
         { ...account, sdkLogLevel: 5, friendGuard, restTimeoutMs: 5000 },

@@ -1,12 +1,13 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { accountOn, type DevServer, devRefresher, harness, startDevServer, waitFor } from "./test-support.js";
+import type { ClientOptions } from "./types.js";
 
 const servers: DevServer[] = [];
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
-async function setup(userID: string) {
+async function setup(userID: string, reconnect?: ClientOptions["reconnect"]) {
   const server = await startDevServer();
   servers.push(server);
   server.registerUser("peer");
@@ -16,6 +17,7 @@ async function setup(userID: string) {
   const h = harness(account, {
     tokenRefresher: devRefresher(server, () => userID),
     backoff: { baseMs: 300, capMs: 2000 },
+    ...(reconnect ? { reconnect } : {}),
   });
   await h.client.start();
   return { server, h };
@@ -49,7 +51,8 @@ describe.concurrent("network faults: nothing lost, nothing doubled", () => {
   test("connection drop while messages keep coming (same instance reconnects, >10 missed per conversation)", {
     timeout: 40_000,
   }, async () => {
-    const { server, h } = await setup("bot-drop");
+    // The SDK's old fixed 5 s retry, pinned: >10 messages per conversation are missed while away.
+    const { server, h } = await setup("bot-drop", { baseMs: 5000, capMs: 5000, jitter: () => 1 });
     try {
       const live = steadySender(server, "bot-drop", 150);
       await new Promise((r) => setTimeout(r, 600));

@@ -15,7 +15,7 @@ import {
 } from "./options.js";
 import { Recovery } from "./recovery.js";
 import { RecentItems } from "./reply.js";
-import { failPendingRequests, isSocketOpen, swapToken } from "./sdk-loader.js";
+import { failPendingRequests, isSocketOpen, loadSdk, swapToken } from "./sdk-loader.js";
 import { guardSdkRejections } from "./sdk-rejections.js";
 import { markRead, type SendContext, sendMedia, sendText } from "./send.js";
 import { SdkSession, type SessionHandlers } from "./session.js";
@@ -51,6 +51,7 @@ class Client implements AccountClient {
   private ticker: ReturnType<typeof setInterval> | undefined;
   private disconnectedSince: number | undefined;
   private connectedOnce = false;
+  private startedAt: number | undefined;
   private firstAttempt: ((status: AccountStatus) => void) | undefined;
   private readonly waiters = new ConnectionWaiters();
   private readonly recent = new RecentItems();
@@ -116,6 +117,7 @@ class Client implements AccountClient {
     const abort = new AbortController();
     this.abort = abort;
     this.recovery = this.createRecovery(abort.signal);
+    this.startedAt ??= Date.now();
     this.tracker.update({ running: true, lastError: null });
     if (this.opts.guardSdkRejections) this.releaseGuard = guardSdkRejections((m) => this.log("debug", m));
     this.ticker = setInterval(() => this.tick(), this.opts.tickMs);
@@ -123,12 +125,20 @@ class Client implements AccountClient {
     const first = new Promise<AccountStatus>((resolve) => {
       this.firstAttempt = resolve;
     });
-    const expiresAt = tokenExpiresAt(this.token);
-    const expired = expiresAt !== undefined && expiresAt <= Date.now();
-    void this.recovery.request({
-      refresh: expired,
-      reason: expired ? "token expired before start" : "start",
-    });
+    const recovery = this.recovery;
+    // The SDK is imported when the first account starts, not when the package is (see loadSdk).
+    loadSdk().then(
+      () => {
+        if (this.recovery !== recovery) return; // stopped while the SDK loaded
+        const expiresAt = tokenExpiresAt(this.token);
+        const expired = expiresAt !== undefined && expiresAt <= Date.now();
+        void recovery.request({ refresh: expired, reason: expired ? "token expired before start" : "start" });
+      },
+      (error: unknown) => {
+        this.tracker.update({ lastError: `the OpenIM SDK failed to load: ${String(error)}` });
+        this.settleFirstAttempt();
+      },
+    );
     return first;
   }
 
@@ -156,7 +166,7 @@ class Client implements AccountClient {
     const first = new Promise<AccountStatus>((resolve) => {
       this.firstAttempt = resolve;
     });
-    void this.recovery?.request({ refresh: false, reason: "token set by hand" });
+    void loadSdk().then(() => this.recovery?.request({ refresh: false, reason: "token set by hand" }));
     return first;
   }
 
@@ -235,6 +245,7 @@ class Client implements AccountClient {
         sdkLogLevel: this.opts.sdkLogLevel,
         friendGuard,
         restTimeoutMs: this.opts.restTimeoutMs,
+        reconnect: this.opts.reconnect,
       },
       this.handlers(),
     );
@@ -300,6 +311,8 @@ class Client implements AccountClient {
 
   private markDisconnected(): void {
     this.disconnectedSince ??= Date.now();
+    // Reconnects are quick now (reconnect.ts): a drop can land before the first sync's baseline.
+    if (this.startedAt !== undefined) this.inbound.baselineMissed(this.startedAt);
     this.inbound.hold();
     if (this.session) failPendingRequests(this.session.sdk, "connection lost");
     if (this.tracker.current.connected) this.tracker.update({ connected: false });

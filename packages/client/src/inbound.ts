@@ -67,6 +67,17 @@ export class InboundPipeline {
     });
   }
 
+  /**
+   * The connection dropped before the first catch-up took its baseline (a drop during the first sync):
+   * a baseline taken on a later session would swallow what arrived in between, so later catch-ups
+   * deliver what the server stored after `since` (the client's start) instead.
+   */
+  baselineMissed(since: number): void {
+    if (this.baselineDone) return;
+    this.baselineDone = true;
+    this.ledger.lastServerTime ??= since;
+  }
+
   /** Releases the queue if it has waited longer than allowed (the SDK may never finish its sync). */
   checkQueueTimeout(now = Date.now()): void {
     if (this.heldSince !== undefined && now - this.heldSince > this.options.queueTimeoutMs) {

@@ -1,9 +1,12 @@
 import { MultiOpenimError } from "@multi-openim/core";
-import { LogLevel } from "./sdk-loader.js";
+import { SDK_LOG_SILENT } from "./sdk-loader.js";
 import type { ClientAccount, ClientOptions } from "./types.js";
 
-export type ResolvedClientOptions = Required<Omit<ClientOptions, "logger" | "friendGuard" | "backoff">> & {
+export type ResolvedClientOptions = Required<
+  Omit<ClientOptions, "logger" | "friendGuard" | "backoff" | "reconnect">
+> & {
   backoff: { baseMs: number; capMs: number };
+  reconnect: { baseMs: number; capMs: number; jitter: () => number };
 };
 
 const DURATIONS = [
@@ -37,6 +40,15 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
       );
     }
   }
+  for (const field of ["baseMs", "capMs"] as const) {
+    const value = options.reconnect?.[field];
+    if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
+      throw new MultiOpenimError(
+        "CONFIG_INVALID",
+        `[client] options.reconnect.${field} must be a number of ms >= 0, got ${String(value)}`,
+      );
+    }
+  }
   return {
     tokenRefresher: options.tokenRefresher,
     sendTimeoutMs: options.sendTimeoutMs ?? 15_000,
@@ -45,7 +57,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     proactiveRefreshMarginMs: options.proactiveRefreshMarginMs ?? 300_000,
     kickWindowMs: options.kickWindowMs ?? 30_000,
     kickWindowCapMs: options.kickWindowCapMs ?? 600_000,
-    sdkLogLevel: options.sdkLogLevel ?? LogLevel.Silent,
+    sdkLogLevel: options.sdkLogLevel ?? SDK_LOG_SILENT,
     historyTimeoutMs: options.historyTimeoutMs ?? 10_000,
     queueTimeoutMs: options.queueTimeoutMs ?? 30_000,
     uploadTimeoutMs: options.uploadTimeoutMs ?? 120_000,
@@ -53,6 +65,11 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     tickMs: Math.max(10, options.tickMs ?? 1000),
     guardSdkRejections: options.guardSdkRejections ?? true,
     backoff: { baseMs: options.backoff?.baseMs ?? 1000, capMs: options.backoff?.capMs ?? 30_000 },
+    reconnect: {
+      baseMs: options.reconnect?.baseMs ?? 1000,
+      capMs: options.reconnect?.capMs ?? 30_000,
+      jitter: options.reconnect?.jitter ?? Math.random,
+    },
   };
 }
 

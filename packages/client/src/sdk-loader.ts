@@ -1,11 +1,25 @@
 import type { ApiService, MessageItem } from "@openim/client-sdk";
-// The modern build: the CJS / es builds turn `[...map.entries()]` into `[].concat(iter)` and lose every
-// catch-up pull after a reconnect (docs/openim.md). The package has no exports map, so the subpath resolves.
-import { CbEvents, getSDK, LogLevel } from "@openim/client-sdk/lib/index.modern.mjs";
 import { RELEASED_BY_CLIENT } from "./sdk-rejections.js";
 
 export type { MessageItem };
-export { CbEvents, LogLevel };
+
+/** The SDK's `LogLevel.Silent` (Trace 0 … Silent 5), without importing the SDK for a constant. */
+export const SDK_LOG_SILENT = 5;
+
+// The modern build: the CJS / es builds turn `[...map.entries()]` into `[].concat(iter)` and lose every
+// catch-up pull after a reconnect (docs/openim.md). The package has no exports map, so the subpath resolves.
+type SdkModule = typeof import("@openim/client-sdk/lib/index.modern.mjs");
+let sdkModule: SdkModule | undefined;
+let loading: Promise<SdkModule> | undefined;
+
+/**
+ * Loads the SDK once per process, when the first account starts: importing this package (a gateway
+ * loading the plugin, a CLI validating a config) costs nothing of the SDK and its protobuf coders.
+ */
+export function loadSdk(): Promise<SdkModule> {
+  loading ??= import("@openim/client-sdk/lib/index.modern.mjs").then((m) => (sdkModule = m));
+  return loading;
+}
 
 /** What we rely on from the SDK's public surface, plus the emitter it hides from its types. */
 export type OpenImSdk = ApiService & {
@@ -48,6 +62,8 @@ const internals = (sdk: OpenImSdk) => sdk as unknown as SdkInternals;
 
 /** A new SDK instance, minus its console banner and the two 15 s typing timers it never clears. */
 export function createSdkInstance(): OpenImSdk {
+  if (!sdkModule) throw new Error("[client] the OpenIM SDK is not loaded yet: await loadSdk() first");
+  const { getSDK } = sdkModule;
   const info = console.info;
   console.info = () => undefined;
   let sdk: OpenImSdk;

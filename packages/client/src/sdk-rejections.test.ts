@@ -1,8 +1,9 @@
 import { expect, test } from "vitest";
-import { createSdkInstance, failPendingRequests } from "./sdk-loader.js";
+import { createSdkInstance, failPendingRequests, loadSdk } from "./sdk-loader.js";
 import { guardSdkRejections, isSdkInternalRejection } from "./sdk-rejections.js";
 
 test("recognises what the SDK rejects with, and nothing else", async () => {
+  await loadSdk();
   const sdk = createSdkInstance();
   // Logged out, the SDK's call wrapper rejects with its plain {event, operationID, errCode, errMsg} object.
   const reason = await sdk.getConversationListSplit({ offset: 0, count: 1 }).catch((e: unknown) => e);

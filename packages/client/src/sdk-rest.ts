@@ -1,3 +1,4 @@
+import { withRestAgent } from "./rest-dispatcher.js";
 import type { OpenImSdk } from "./sdk-loader.js";
 import { RELEASED_BY_CLIENT } from "./sdk-rejections.js";
 
@@ -17,7 +18,7 @@ export function instrumentRest(sdk: OpenImSdk, timeoutMs: number): void {
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const result = await Promise.race([
-        original.call(target, req),
+        withRestAgent(() => original.call(target, req)),
         new Promise((_, reject) => {
           timer = setTimeout(
             () => reject(new Error(`SDK REST call timed out after ${timeoutMs} ms`)),

@@ -1,4 +1,5 @@
 import { guardFriendApi } from "@multi-openim/friend-guard";
+import { paceReconnects, ReconnectPacer, type ReconnectPacing } from "./reconnect.js";
 import {
   createSdkInstance,
   type MessageItem,
@@ -39,6 +40,8 @@ export interface SessionParams {
   sdkLogLevel: number;
   friendGuard: boolean;
   restTimeoutMs: number;
+  /** The SDK's own reconnects after a drop (default: its fixed 5 s wait). */
+  reconnect?: ReconnectPacing;
 }
 
 const TOKEN_EVENTS: readonly string[] = ["OnUserTokenExpired", "OnUserTokenInvalid", "OnKickedOffline"];
@@ -56,12 +59,14 @@ export class SdkSession {
   private retired = false;
   private settle: ((outcome: LoginOutcome) => void) | undefined;
   private readonly bound = new Map<string, (payload: SdkEvent) => void>();
+  private readonly pacer: ReconnectPacer | undefined;
 
   constructor(
     private readonly params: SessionParams,
     private readonly handlers: SessionHandlers,
   ) {
     instrumentRest(this.sdk, params.restTimeoutMs);
+    this.pacer = params.reconnect ? new ReconnectPacer(params.reconnect) : undefined;
     if (params.friendGuard) guardFriendApi(this.sdk, { accountId: params.accountId });
     const events = [
       "OnConnecting",
@@ -105,6 +110,7 @@ export class SdkSession {
       const pending = this.sdk.login({ userID, token, wsAddr, apiAddr, platformID, logLevel: sdkLogLevel });
       // login() creates its socket manager synchronously; hook it before the first frame arrives.
       observeFrames(this.sdk, () => this.handlers.onFrame());
+      if (this.pacer) paceReconnects(this.sdk, this.pacer);
       pending.catch((error: { errCode?: number; errMsg?: string; message?: string }) =>
         finish({
           kind: "failed",
@@ -152,6 +158,7 @@ export class SdkSession {
         this.connected = true;
         const reconnect = this.everConnected;
         this.everConnected = true;
+        this.pacer?.reset();
         this.settle?.({ kind: "connected" });
         this.handlers.onConnectSuccess(reconnect);
         return;

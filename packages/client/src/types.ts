@@ -125,7 +125,7 @@ export interface ClientOptions {
   sendTimeoutMs?: number;
   /** A login that has not reached OnConnectSuccess by then is abandoned. Default 15000. */
   loginTimeoutMs?: number;
-  /** Not connected this long (the SDK retries every 5 s) → restart with a fresh instance. Default 30000. */
+  /** Not connected this long (the SDK keeps retrying, see `reconnect`) → restart with a fresh instance. Default 30000. */
   stallTimeoutMs?: number;
   /**
    * 0 turns proactive refresh off for this client. Otherwise the refresher plans it (its
@@ -134,6 +134,13 @@ export interface ClientOptions {
   proactiveRefreshMarginMs?: number;
   /** Backoff between recovery attempts: first delay and cap, ms. Defaults 1000 and 30000. */
   backoff?: { baseMs?: number; capMs?: number };
+  /**
+   * After a dropped connection the SDK reconnects by itself, every 5 s: instead, the first retry comes
+   * at a random point within `baseMs` (so many accounts do not hit a restarted server together), later
+   * ones double with jitter up to `capMs`. Defaults 1000 and 30000. `jitter` (default Math.random,
+   * values in [0, 1)) lets a test pin the waits.
+   */
+  reconnect?: { baseMs?: number; capMs?: number; jitter?: () => number };
   /**
    * After a kick, the next kick-triggered refresh waits at least this long (doubling per kick up to
    * `kickWindowCapMs`), so two gateways with one account stop kicking each other. Default 30000 / 600000.

@@ -25,7 +25,7 @@ describe("real SDK: token controls", () => {
     expect(server.kick("bot")).toBe(1);
     await bot.waitEvent(CbEvents.OnKickedOffline, 3000);
     expect((await rest(server, "/user/get_users_info", token, { userIDs: ["bot"] })).errCode).toBe(1506);
-    // Minting in the same second yields the same string; like the real CreateToken it is valid again.
+    // A re-minted token (a new string, even within the same second) works.
     const again = server.mintToken("bot");
     expect((await rest(server, "/user/get_users_info", again, { userIDs: ["bot"] })).errCode).toBe(0);
     const fresh = await loginClient(server, "bot", { token: again });

@@ -7,6 +7,8 @@ export interface TokenClaims {
   exp: number;
   nbf: number;
   iat: number;
+  /** Unique per minted token (a real server's claims have second resolution; see TokenRegistry.mint). */
+  jti?: string;
 }
 
 export type JwtCheck =

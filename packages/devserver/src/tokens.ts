@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { signJwt, type TokenClaims, verifyJwt } from "./jwt.js";
 
 /** OpenIM's token error codes, as the SDK maps them to events (1501 expired, 1506 kicked, the rest invalid). */
@@ -42,6 +43,9 @@ export class TokenRegistry {
       exp: now + expiresInSec,
       nbf: now,
       iat: now,
+      // A fresh string on every call: with second-resolution claims alone, two mints in one second were
+      // the same token, and tests needed distinct lifetimes to tell a refreshed token from the old one.
+      jti: randomUUID(),
     };
     const token = signJwt(claims, this.secret);
     const tokens = this.platform(userID, platformID);

@@ -23,3 +23,20 @@ test("the built dist imports by package name", () => {
     ]),
   );
 });
+
+// The OpenClaw entry is what the plugin (and so every gateway) loads: the MCP SDK must not come with it.
+test("@multi-openim/mcp-tools/openclaw loads the tools without the MCP SDK", () => {
+  const cwd = fileURLToPath(new URL("..", import.meta.url));
+  const script = [
+    'import { registerHooks } from "node:module";',
+    "const loaded = [];",
+    "registerHooks({ load(url, ctx, next) { loaded.push(url); return next(url, ctx); } });",
+    'const m = await import("@multi-openim/mcp-tools/openclaw");',
+    'console.log(JSON.stringify({ keys: Object.keys(m).sort(), mcp: loaded.filter((u) => u.includes("@modelcontextprotocol")).length }));',
+  ].join("\n");
+  const out = JSON.parse(
+    execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd, encoding: "utf8" }),
+  );
+  expect(out.keys).toEqual(["MULTI_OPENIM_TOOL_NAMES", "createOpenClawToolFactories", "createOpenClawTools"]);
+  expect(out.mcp).toBe(0);
+});

@@ -33,3 +33,12 @@ test("the built dist imports only node builtins, openclaw and declared dependenc
   ).toEqual([]);
   expect(imported.has("openclaw")).toBe(true);
 });
+
+// OpenClaw copies every declared dependency's whole package (and its dependencies) each time it loads
+// the plugin: pure-JS packages are inlined by the build (tsdown.config.ts), only the GPL SDK stays.
+test("the only declared runtime dependency is the OpenIM SDK; the inlined packages' licences ship in dist", () => {
+  expect(Object.keys(pkg.dependencies)).toEqual(["@openim/client-sdk"]);
+  const notices = readFileSync(new URL("THIRD-PARTY-LICENSES.txt", dist), "utf8");
+  for (const name of ["zod@", "@sinclair/typebox@", "commander@", "@clack/prompts@", "jose@"])
+    expect(notices).toContain(name);
+});

@@ -1,8 +1,8 @@
 import { createAccountClient } from "@multi-openim/client";
 import { CHANNEL_LABEL, PLUGIN_ID } from "@multi-openim/core";
-import { createBoundOpenClawTools, MULTI_OPENIM_TOOL_NAMES } from "@multi-openim/mcp-tools";
+// The OpenClaw tools only: the package root would bring the MCP server and its SDK into every gateway.
+import { createBoundOpenClawTools, MULTI_OPENIM_TOOL_NAMES } from "@multi-openim/mcp-tools/openclaw";
 import { createTokenRefresher } from "@multi-openim/token-refresh";
-import { registerSetupCommands } from "multi-openim";
 import { createChatChannelPlugin, defineChannelPluginEntry } from "openclaw/plugin-sdk/channel-core";
 import { DIRECTORY_METHOD } from "./directory.js";
 import { type CommanderLike, createMultiOpenimPlugin, type PluginApiLike } from "./plugin.js";
@@ -37,7 +37,9 @@ export const multiOpenim = createMultiOpenimPlugin({
     const { callGatewayFromCli } = await import("openclaw/plugin-sdk/gateway-runtime");
     return callGatewayFromCli(DIRECTORY_METHOD, { json: true }, request);
   },
-  mountCli: (command) => {
+  // The setup wizard (commander, @clack/prompts, diff) only when OpenClaw builds its CLI, never in a gateway.
+  mountCli: async (command) => {
+    const { registerSetupCommands } = await import("multi-openim");
     registerSetupCommands(command as unknown as Parameters<typeof registerSetupCommands>[0]);
   },
 });

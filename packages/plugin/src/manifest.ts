@@ -1,5 +1,5 @@
 import { CHANNEL_ID, CHANNEL_LABEL, channelConfigJsonSchema, PLUGIN_ID } from "@multi-openim/core";
-import { MULTI_OPENIM_TOOL_NAMES } from "@multi-openim/mcp-tools";
+import { MULTI_OPENIM_TOOL_NAMES } from "@multi-openim/mcp-tools/openclaw";
 
 export const CLI_COMMAND = {
   name: CHANNEL_ID,

@@ -74,7 +74,7 @@ export interface PluginOptions {
   createTools?: (sender: RegistrySender, turn: ToolTurn) => unknown[];
   toolNames?: readonly string[];
   /** Adds `setup` (and friends) under `openclaw multi-openim` (from the `multi-openim` CLI package). */
-  mountCli?: (command: CommanderLike) => void;
+  mountCli?: (command: CommanderLike) => void | Promise<void>;
   publishEveryMs?: number;
   healthIntervalMs?: number;
   /** Waits between inbound hand-off attempts (default 2 s, 5 s, 15 s). */
@@ -178,13 +178,12 @@ export function createMultiOpenimPlugin(options: PluginOptions) {
       const mount = options.mountCli;
       if (!mount || !next.registerCli) return;
       next.registerCli(
-        ({ program }) => {
+        ({ program }) =>
           mount(
             program
               .command(CHANNEL_ID)
               .description("Multi-OpenIM channel: set up accounts, check status, validate config"),
-          );
-        },
+          ),
         {
           commands: [CHANNEL_ID],
           descriptors: [

@@ -10,7 +10,10 @@ import { renderTable } from "../table.ts";
 import { runClientBench } from "./client-bench.ts";
 import { coldImport } from "./cold-import.ts";
 import type { GatewayLatency } from "./gateway-latency.ts";
+import type { GatewayStart } from "./gateway-start.ts";
+import { goalRows, ratios } from "./goals.ts";
 import { benchPaths } from "./paths.ts";
+import { benchReconnect } from "./reconnect.ts";
 import { benchScale } from "./scale.ts";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -23,6 +26,9 @@ const settings = {
   massAccounts: env("BENCH_MASS_ACCOUNTS", 50),
   importRuns: env("BENCH_IMPORT_RUNS", 5),
   gatewayRounds: env("BENCH_GATEWAY_ROUNDS", 10), // 0 skips the real gateway
+  gatewayStartRuns: env("BENCH_GATEWAY_START_RUNS", 3), // 0 skips gateway start alone vs with the plugin
+  reconnectRounds: env("BENCH_RECONNECT_ROUNDS", 10),
+  scaleCounts: (process.env.BENCH_SCALE ?? "1,10,50,200,1000").split(",").map(Number),
 };
 const RESULTS = fileURLToPath(new URL("../../../../bench/results.json", import.meta.url));
 
@@ -37,8 +43,10 @@ step("cold import of the plugin");
 const imports = await coldImport(settings.importRuns);
 step("bare SDK vs client vs plugin (runtime double)");
 const paths = await benchPaths(settings);
-step("1, 10, 50 accounts on 5 devservers");
-const scale = await benchScale([1, 10, 50]);
+step(`${settings.reconnectRounds} dropped connections, one at a time`);
+const reconnect = await benchReconnect(settings.reconnectRounds);
+step(`${settings.scaleCounts.join(", ")} accounts on 5 devservers, each with a restart of all servers`);
+const scale = await benchScale(settings.scaleCounts);
 step(`${settings.massAccounts} simultaneous expiries`);
 const mass = await massExpiry(settings.massAccounts, 5);
 step("the client package's own benchmark (bare SDK vs client, recovery)");
@@ -56,6 +64,19 @@ if (settings.gatewayRounds > 0) {
   // The gateway loads the plugin from packages/plugin/dist: report a failure there, keep the other figures.
   gateway = await gatewayLatency(settings.gatewayRounds).catch((error: Error) => {
     gatewayError = error.message.split("\n")[0];
+    return undefined;
+  });
+}
+let gatewayStart: GatewayStart | undefined;
+let gatewayStartError: string | undefined;
+if (settings.gatewayStartRuns > 0) {
+  step(
+    `gateway start alone vs with the plugin and two accounts (${settings.gatewayStartRuns} each, in turn)`,
+  );
+  await import("../ts-resolve.ts");
+  const { gatewayStart: measureStart } = await import("./gateway-start.ts");
+  gatewayStart = await measureStart(settings.gatewayStartRuns).catch((error: Error) => {
+    gatewayStartError = error.message.split("\n")[0];
     return undefined;
   });
 }
@@ -108,13 +129,25 @@ say(
 say("\nAccounts on 5 devservers (a fresh process per row, client AccountPool)");
 say(
   renderTable(
-    ["accounts", "connected", "until all connected ms", "RSS per account MiB", "process baseline MiB"],
+    [
+      "accounts",
+      "connected",
+      "until all connected ms",
+      "RSS per account MiB",
+      "lag p99 connecting ms",
+      "restart: all back ms",
+      "most back in 100 ms",
+      "lag p99 in the storm ms",
+    ],
     scale.map((s) => [
       String(s.accounts),
       String(s.connected),
       fmt(s.connectedMs),
       fmt(s.rssPerAccountMiB),
-      fmt(s.rssBaselineMiB),
+      fmt(s.connectLagP99Ms),
+      fmt(s.storm?.allBackMs),
+      s.storm ? String(s.storm.maxPer100ms) : "–",
+      fmt(s.storm?.lagP99Ms),
     ]),
   ),
 );
@@ -147,27 +180,50 @@ say(
   ),
 );
 say(
-  `\nCold import of ${imports.entry.replace(/.*packages\//, "packages/")} (${imports.n} fresh processes): p50 ${fmt(imports.p50)} ms, p95 ${fmt(imports.p95)} ms`,
+  `\nCold import of ${imports.entry.replace(/.*packages\//, "packages/")} (${imports.n} fresh processes): p50 ${fmt(imports.p50)} ms, p95 ${fmt(imports.p95)} ms; ` +
+    `after openclaw/plugin-sdk/channel-core (what a gateway pays): p50 ${fmt(imports.afterHost.p50)} ms, p95 ${fmt(imports.afterHost.p95)} ms`,
 );
-say("(the SDK waits 5 s before it retries a dropped socket: that wait is inside expiry→connected)");
+if (gatewayStart)
+  say(
+    `Gateway start to "[gateway] ready" (median of ${gatewayStart.runs}, started in turn): alone ${fmt(gatewayStart.alone)} ms, ` +
+      `with the plugin and two accounts ${fmt(gatewayStart.withPlugin)} ms (${ratio(gatewayStart.withPlugin, gatewayStart.alone)}, ${gatewayStart.deltaMs >= 0 ? "+" : ""}${fmt(gatewayStart.deltaMs)} ms)`,
+  );
+say(
+  `Dropped connection → connected again (${reconnect.dropToConnected.n} drops): p50 ${fmt(reconnect.dropToConnected.p50)} ms, p95 ${fmt(reconnect.dropToConnected.p95)} ms (the SDK alone waits a fixed 5 s)`,
+);
 
 if (gateway)
   say(
     `Real gateway (OpenClaw + plugin + echo model, ${gateway.echo.n} round trips): ready in ${fmt(gateway.gatewayReadyMs)} ms, first reply ${fmt(gateway.firstReplyMs)} ms; echo p50 ${ratio(gateway.echo.p50, bare!.echo.p50)} the bare SDK's (the agent turn dominates)`,
   );
 if (gatewayError) say(`Real gateway: not measured (${gatewayError})`);
+if (gatewayStartError) say(`Gateway start: not measured (${gatewayStartError})`);
+const goalInputs = {
+  clientBench,
+  plugin: paths.plugin,
+  imports,
+  reconnect,
+  scale,
+  ...(gatewayStart ? { gatewayStart } : {}),
+};
+say("\nIssue 22's figures, this run");
+say(renderTable(["figure", "measured", "goal", "met"], goalRows(goalInputs)));
 const results = {
   at: new Date().toISOString(),
+  ratios: ratios(goalInputs),
   machine,
   settings,
   totalSec,
   imports,
   paths,
   scale,
+  reconnect,
   mass,
   clientBench,
   gateway,
+  gatewayStart,
   gatewayError,
+  gatewayStartError,
 };
 await mkdir(fileURLToPath(new URL(".", `file://${RESULTS}`)), { recursive: true });
 await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
 import { botAccount } from "../fixtures.ts";
@@ -10,25 +10,55 @@ export interface ScaleResult {
   connectedMs: number;
   rssPerAccountMiB: number;
   rssBaselineMiB: number;
+  /** Event-loop lag p99 while the accounts connected. */
+  connectLagP99Ms: number;
+  /** After all servers restarted: accounts back, time until the last was, the most back in any 100 ms, lag p99. */
+  storm?: { reconnected: number; allBackMs: number; maxPer100ms: number; lagP99Ms: number };
 }
 
 const CHILD = fileURLToPath(new URL("./scale-child.ts", import.meta.url));
 
-function runChild(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--expose-gc", CHILD], {
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
+interface Connected {
+  connected: number;
+  connectedMs: number;
+  rssBefore: number;
+  rssAfter: number;
+  connectLagP99: number;
+}
+interface Storm {
+  reconnected: number;
+  allBackMs: number;
+  maxPer100ms: number;
+  stormLagP99: number;
+}
+
+/** One child for `n` accounts: connect, report, then the reconnect storm after `restart()`. */
+function runChild(accounts: unknown[], restart: () => Promise<void>, timeoutMs: number) {
+  return new Promise<{ up: Connected; storm?: Storm }>((resolve, reject) => {
+    const execArgv = [
+      "--expose-gc",
+      ...(process.env.BENCH_SCALE_PROF
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_SCALE_PROF}`]
+        : []),
+    ];
+    const child = fork(CHILD, [], { execArgv, stdio: ["ignore", "ignore", "pipe", "ipc"] });
+    child.send({ accounts });
     let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err = (err + d).slice(-2000)));
+    let up: Connected | undefined;
+    child.stderr?.on("data", (d) => (err = (err + d).slice(-2000)));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("message", (message: { type: string } & Connected & Storm) => {
+      if (message.type === "connected") {
+        up = message;
+        child.send({ type: "restarting" });
+        void restart();
+      } else if (message.type === "storm" && up) resolve({ up, storm: message });
+    });
     child.on("error", reject);
     child.on("exit", () => {
       clearTimeout(timer);
-      resolve({ out, err });
+      if (up) resolve({ up });
+      else reject(new Error(`[bench] the scale child exited without a result:\n${err}`));
     });
   });
 }
@@ -42,25 +72,28 @@ export async function benchScale(counts: readonly number[], serverCount = 5): Pr
       const accounts = Array.from({ length: n }, (_, i) =>
         botAccount(servers[i % serverCount]!, `scale-${n}-${i}`),
       );
-      const env = { ...process.env, BENCH_SCALE_ACCOUNTS: JSON.stringify(accounts) };
-      let run = await runChild(env, 180_000);
-      // One retry: on a shared tree a sibling package's dist can be mid-rebuild when the child imports it.
-      if (!run.out.trim()) run = await runChild(env, 180_000);
-      if (!run.out.trim()) throw new Error(`[bench] the ${n}-account child printed nothing:\n${run.err}`);
-      const line = run.out.trim().split("\n").pop() ?? "";
-      const r = JSON.parse(line) as {
-        connected: number;
-        connectedMs: number;
-        rssBefore: number;
-        rssAfter: number;
+      const restart = async () => {
+        await Promise.all(servers.map((s) => s.restart()));
       };
+      const { up, storm } = await runChild(accounts, restart, 240_000);
       results.push({
         accounts: n,
         servers: Math.min(n, serverCount),
-        connected: r.connected ?? 0,
-        connectedMs: r.connectedMs ?? Number.NaN,
-        rssPerAccountMiB: (r.rssAfter - r.rssBefore) / n / 2 ** 20,
-        rssBaselineMiB: r.rssBefore / 2 ** 20,
+        connected: up.connected,
+        connectedMs: up.connectedMs,
+        rssPerAccountMiB: (up.rssAfter - up.rssBefore) / n / 2 ** 20,
+        rssBaselineMiB: up.rssBefore / 2 ** 20,
+        connectLagP99Ms: up.connectLagP99,
+        ...(storm
+          ? {
+              storm: {
+                reconnected: storm.reconnected,
+                allBackMs: storm.allBackMs,
+                maxPer100ms: storm.maxPer100ms,
+                lagP99Ms: storm.stormLagP99,
+              },
+            }
+          : {}),
       });
     }
   } finally {
