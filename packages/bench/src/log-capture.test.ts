@@ -13,3 +13,10 @@ test("finds a token in any captured line or extra text, ignores redacted and sho
   expect(createLogCapture().leaks([token], [`status error: ${token}`])).toEqual([token]);
   expect(capture.lines).toHaveLength(3);
 });
+
+test("finds a substituted state value echoed URL-encoded or \\/-escaped", () => {
+  const rt = "state-rt/0+value=1-9f8e";
+  expect(createLogCapture().leaks([rt], [`GET /refresh?rt=${encodeURIComponent(rt)}`])).toEqual([rt]);
+  expect(createLogCapture().leaks([rt], [JSON.stringify({ rt }).replaceAll("/", "\\/")])).toEqual([rt]);
+  expect(createLogCapture().leaks([rt], ["rt=[redacted]"])).toEqual([]);
+});

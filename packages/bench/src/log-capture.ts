@@ -1,3 +1,5 @@
+import { secretEncodings } from "@multi-openim/core";
+
 /** Every log line of a run, kept so each can be checked for secrets afterwards. */
 export function createLogCapture() {
   const lines: string[] = [];
@@ -6,10 +8,15 @@ export function createLogCapture() {
   return {
     lines,
     logger,
-    /** Secrets that appear in any line (or in `extra` texts such as status errors and child output). */
+    /**
+     * Secrets that appear in any line (or in `extra` texts such as status errors and child output), as
+     * they are or as an echo would carry them (JSON-escaped, `\/`, URL- or form-encoded).
+     */
     leaks(secrets: Iterable<string>, extra: readonly string[] = []): string[] {
       const texts = [...lines, ...extra];
-      return [...new Set(secrets)].filter((s) => s.length >= 8 && texts.some((t) => t.includes(s)));
+      return [...new Set(secrets)].filter(
+        (s) => s.length >= 8 && secretEncodings(s).some((form) => texts.some((t) => t.includes(form))),
+      );
     },
   };
 }

@@ -4,9 +4,13 @@ import type { AddressInfo } from "node:net";
 /** How the endpoint answers: a token, HTTP 500, never (a timeout), or a body that is not JSON. */
 export type RefreshBehaviour = "ok" | "500" | "timeout" | "bad-json";
 
+/** A literal admin-like credential the refresh config sends as a header: it must never be logged. */
+export const ADMIN_HEADER_SECRET = "ADMIN-SECRET-literal-header-0042";
+
 /**
  * A real token refresh endpoint on loopback (`POST /refresh/<accountId>` → `{"token": …}`) whose
- * behaviour a fault scenario can switch, counting every call per account.
+ * behaviour a fault scenario can switch, counting every call per account. Its 500 page echoes the
+ * request's URL and headers, as real error pages sometimes do, so a leak of anything sent shows.
  */
 export async function startRefreshEndpoint(mint: (accountId: string) => string) {
   const calls: string[] = [];
@@ -15,14 +19,17 @@ export async function startRefreshEndpoint(mint: (accountId: string) => string) 
   const server = createServer((req, res) => {
     req.resume();
     req.on("end", () => {
-      const accountId = decodeURIComponent(req.url?.split("/").pop() ?? "");
+      const accountId = decodeURIComponent(
+        new URL(req.url ?? "/", "http://x").pathname.split("/").pop() ?? "",
+      );
       calls.push(accountId);
       if (behaviour === "timeout") {
         hanging.add(res);
         return;
       }
       if (behaviour === "500") {
-        res.writeHead(500, { "content-type": "application/json" }).end('{"error":"auth backend down"}');
+        const echo = { error: "auth backend down", url: req.url, headers: req.headers };
+        res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify(echo));
         return;
       }
       if (behaviour === "bad-json") {
@@ -50,14 +57,21 @@ export async function startRefreshEndpoint(mint: (accountId: string) => string) 
       if (next !== "timeout") for (const res of hanging) res.destroy();
       if (next !== "timeout") hanging.clear();
     },
-    /** The `tokenRefresh` block that points at this endpoint. */
-    tokenRefresh: (timeoutMs = 3000, markerDir?: string) => ({
+    /**
+     * The `tokenRefresh` block that points at this endpoint. With a state file, each account's
+     * `{state.rt}` goes into the URL query and `{state.client}` into a header (secrets by substitution,
+     * whatever their names), next to a literal admin-like header.
+     */
+    tokenRefresh: (timeoutMs = 3000, markerDir?: string, stateFile?: string) => ({
       mode: "http" as const,
       ...(markerDir ? { manualLoginMarkerPath: `${markerDir}/manual-login.json` } : {}),
       http: {
-        endpoint: `http://127.0.0.1:${port}/refresh/{accountId}`,
+        endpoint: `http://127.0.0.1:${port}/refresh/{accountId}${stateFile ? "?rt={state.rt}" : ""}`,
         responseTokenPath: "token",
         timeoutMs,
+        ...(stateFile
+          ? { stateFile, headers: { "x-client": "{state.client}", "x-admin": ADMIN_HEADER_SECRET } }
+          : {}),
       },
     }),
     close: () =>

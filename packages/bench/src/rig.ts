@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AccountClient, createAccountClient } from "@multi-openim/client";
@@ -7,7 +7,7 @@ import { type DevServer, startDevServer } from "@multi-openim/devserver";
 import { createTokenRefresher } from "@multi-openim/token-refresh";
 import { createLogCapture } from "./log-capture.ts";
 import { capturedConsole } from "./quiet-console.ts";
-import { startRefreshEndpoint } from "./refresh-endpoint.ts";
+import { ADMIN_HEADER_SECRET, startRefreshEndpoint } from "./refresh-endpoint.ts";
 
 export interface RigOptions {
   accounts?: number;
@@ -38,10 +38,24 @@ export async function startRig(options: RigOptions = {}) {
     return token;
   };
   const endpoint = await startRefreshEndpoint(mint);
+  // Values the refresh config substitutes from a state file, and a literal admin header: searched for too.
+  const stateFile = join(dir, "refresh-state.json");
+  const state = Object.fromEntries(
+    Array.from({ length: options.accounts ?? 1 }, (_, i) => [
+      `bot${i}`,
+      { rt: `state-rt/${i}+value=${minted}-9f8e`, client: `state-client-${i}-77aa` },
+    ]),
+  );
+  await writeFile(stateFile, JSON.stringify(state), { mode: 0o600 });
+  for (const entry of Object.values(state)) {
+    secrets.add(entry.rt);
+    secrets.add(entry.client);
+  }
+  secrets.add(ADMIN_HEADER_SECRET);
   const logs = createLogCapture();
   const refreshStats = { succeeded: 0, failed: 0, attempts: 0 };
   const refresher = createTokenRefresher({
-    tokenRefresh: endpoint.tokenRefresh(options.refreshTimeoutMs ?? 3000, dir),
+    tokenRefresh: endpoint.tokenRefresh(options.refreshTimeoutMs ?? 3000, dir, stateFile),
     logger: logs.logger,
     backoff: { baseMs: 200, capMs: 2000 },
     // Engine-level outcomes: one refresh may take several HTTP attempts (a timed-out call is retried).

@@ -45,9 +45,13 @@ export async function httpRefresh(input: HttpRefreshInput): Promise<RefreshedTok
   const headers: Record<string, string> = {};
   for (const [name, template] of Object.entries(config.headers ?? {})) {
     const value = renderTemplate(template, context);
-    if (value !== template || isSensitiveHeader(name)) secrets.add(value);
+    // A configured header is a credential (x-admin, x-tenant-secret, …) unless it is a standard one.
+    if (value !== template || isSensitiveHeader(name) || !PUBLIC_HEADERS.has(name.toLowerCase())) {
+      secrets.add(value);
+    }
     headers[name] = value;
   }
+  addSensitiveBodyLiterals(config.body, secrets);
   let body: string | undefined;
   if (typeof config.body === "string") body = renderTemplate(config.body, context);
   else if (config.body !== undefined) {
@@ -72,6 +76,19 @@ export async function httpRefresh(input: HttpRefreshInput): Promise<RefreshedTok
     ...(input.debug ? { debug: input.debug } : {}),
   });
   return extract(input, json, clearPaths, stateFile);
+}
+
+const PUBLIC_HEADERS = new Set(["accept", "accept-language", "content-type", "user-agent", "cache-control"]);
+
+/** Literal body values under a secret-looking key (client_secret, api_key, …); templated ones are added as rendered. */
+function addSensitiveBodyLiterals(body: unknown, secrets: SecretRegistry): void {
+  if (Array.isArray(body)) for (const item of body) addSensitiveBodyLiterals(item, secrets);
+  else if (body !== null && typeof body === "object") {
+    for (const [key, value] of Object.entries(body)) {
+      if (typeof value === "string" && isSensitiveField(key)) secrets.add(value);
+      else addSensitiveBodyLiterals(value, secrets);
+    }
+  }
 }
 
 /** Query values (a literal `?access_token=…` too) and a password in the URL are credentials, whoever wrote them. */

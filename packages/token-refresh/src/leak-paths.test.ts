@@ -186,3 +186,30 @@ test("a response over the cap is refused without reading it whole", async () => 
     message: expect.stringContaining(`${MAX_RESPONSE_BYTES / 1024} KiB`),
   });
 });
+
+test("a literal header with any name but a standard one, and a literal client_secret, are redacted in the debug body", async () => {
+  const server = await serve((req) => ({
+    status: 500,
+    body: `echo ${JSON.stringify(req.headers)} ${req.body}`,
+  }));
+  const { logger, lines } = captureLogger();
+  const refresher = createTokenRefresher({
+    logger,
+    backoff: { retries: 0 },
+    tokenRefresh: {
+      mode: "http",
+      manualLoginMarkerPath: dir.join("ml.json"),
+      http: {
+        endpoint: `${server.url}/r`,
+        headers: { "x-admin": "ADMIN-LITERAL-0042", accept: "application/json" },
+        body: { client_secret: "CLIENT-SECRET-LITERAL-77", grant_type: "refresh_token" },
+        responseTokenPath: "token",
+      },
+    },
+  });
+  expect(await refresher.refresh("acct", "r")).toMatchObject({ ok: false, code: "REFRESH_HTTP_STATUS" });
+  const all = lines.join("\n");
+  expect(all).toContain("[redacted]");
+  expect(all).not.toContain("ADMIN-LITERAL");
+  expect(all).not.toContain("CLIENT-SECRET-LITERAL");
+});
