@@ -146,7 +146,7 @@ const channelBase = {
     .array(z.string().min(1))
     .default([])
     .describe(
-      "Extra hosts inbound media may be fetched from; the account's own OpenIM host is always allowed.",
+      "Extra hosts (host or host:port) inbound media may be fetched from, e.g. the MinIO host:port whose URLs appear in messages; the account's OpenIM apiAddr/wsAddr host:port pairs are always allowed.",
     ),
   historyLimit: z
     .number()

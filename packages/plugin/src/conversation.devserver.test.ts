@@ -75,6 +75,8 @@ beforeAll(async () => {
   cfg = {
     channels: {
       "multi-openim": {
+        // The voice file server stands in for MinIO on the OpenIM host: listed as host:port.
+        mediaAllowHosts: [new URL(filesUrl).host],
         accounts: {
           c: { token: dev.mintToken("bot_c"), wsAddr: dev.wsAddr, apiAddr: dev.apiAddr, dmPolicy: "open" },
         },
