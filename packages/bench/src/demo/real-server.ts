@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { say } from "../quiet-console.ts";
 import { openclawArgs, runCommand } from "./harness.ts";
-import { holdOpen } from "./keep.ts";
+import { holdOpen, KEEP_HINT } from "./keep.ts";
 import type { createNarrator } from "./narrator.ts";
-import { stopOnSignal } from "./signals.ts";
+import { STOPPED_EARLY, stopOnSignal } from "./signals.ts";
 import { startGatewayStack } from "./stack.ts";
 
 interface RealServer {
@@ -62,7 +62,8 @@ export async function runRealServerDemo(
   let ok = false;
   stopOnSignal(async () => {
     await stack?.stop();
-    return holding ? (ok ? 0 : 1) : 130;
+    if (!holding) say(STOPPED_EARLY);
+    return holding && !ok ? 1 : 0;
   });
   try {
     let botUserID = "";
@@ -104,6 +105,7 @@ export async function runRealServerDemo(
         "(both need a second user's token there), and token refresh (off: the token is yours).",
     );
     ok = n.results.every((r) => r.ok);
+    if (!keep && up) say(KEEP_HINT);
     if (keep && up && stack) {
       holding = true;
       await holdOpen({ stack, botUserID });

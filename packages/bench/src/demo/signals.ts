@@ -16,3 +16,6 @@ export function stopOnSignal(stop: () => Promise<number>): void {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 }
+
+/** What Ctrl-C before the end prints: stopping early is a choice, not a failure (exit 0). */
+export const STOPPED_EARLY = "\n[demo] stopped by Ctrl-C before the end; everything it started is shut down.";
