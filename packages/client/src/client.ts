@@ -4,6 +4,7 @@ import { CatchUpRunner } from "./catch-up-runner.js";
 import { ConnectionWaiters } from "./connected-wait.js";
 import { Emitter } from "./emitter.js";
 import { InboundPipeline } from "./inbound.js";
+import { missingWebSocketError } from "./node-support.js";
 import { normalizeMessage } from "./normalize.js";
 import {
   assertClientAccount,
@@ -111,6 +112,8 @@ class Client implements AccountClient {
 
   start(): Promise<AccountStatus> {
     if (this.abort) return Promise.resolve(this.status());
+    const localCause = missingWebSocketError();
+    if (localCause) return Promise.reject(localCause);
     const abort = new AbortController();
     this.abort = abort;
     this.recovery = this.createRecovery(abort.signal);
