@@ -39,7 +39,12 @@ export function createChannel(input: ChannelDeps) {
     configSchema: { schema: channelConfigJsonSchema },
     config: createConfigAdapter(deps.reader),
     gateway: createGateway(deps),
-    outbound: createOutbound({ registry: deps.registry, queue, mediaRoots }),
+    outbound: createOutbound({
+      registry: deps.registry,
+      queue,
+      mediaRoots,
+      listAccounts: (cfg) => (cfg === undefined ? [] : deps.reader.read(cfg).listed),
+    }),
     messaging: {
       normalizeTarget,
       inferTargetChatType: ({ to }: { to: string }) =>

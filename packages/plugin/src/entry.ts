@@ -4,6 +4,7 @@ import { createOpenClawTools, MULTI_OPENIM_TOOL_NAMES } from "@multi-openim/mcp-
 import { createTokenRefresher } from "@multi-openim/token-refresh";
 import { registerSetupCommands } from "multi-openim";
 import { createChatChannelPlugin, defineChannelPluginEntry } from "openclaw/plugin-sdk/channel-core";
+import { withNodeCheck } from "./node-version.js";
 import { type CommanderLike, createMultiOpenimPlugin, type PluginApiLike } from "./plugin.js";
 import { AccountRegistry } from "./registry.js";
 import type { AccountClient } from "./types.js";
@@ -53,22 +54,25 @@ export interface MultiOpenimPluginEntry {
   register: (api: never) => void;
 }
 
-const entry: MultiOpenimPluginEntry = defineChannelPluginEntry({
-  id: PLUGIN_ID,
-  name: CHANNEL_LABEL,
-  description:
-    "Many OpenIM accounts on many OpenIM servers from one gateway, tokens kept alive by config-driven refresh.",
-  plugin: channelPlugin as Parameters<typeof createChatChannelPlugin>[0]["base"],
-  setRuntime: () => {},
-  registerCliMetadata: (api) => {
-    multiOpenim.setApi(asApi(api));
-    multiOpenim.registerCli(asApi(api));
-  },
-  registerFull: (api) => {
-    multiOpenim.setApi(asApi(api));
-    multiOpenim.registerTools(asApi(api));
-  },
-});
+// The Node check runs when OpenClaw registers the plugin, before any account starts.
+const entry: MultiOpenimPluginEntry = withNodeCheck(
+  defineChannelPluginEntry({
+    id: PLUGIN_ID,
+    name: CHANNEL_LABEL,
+    description:
+      "Many OpenIM accounts on many OpenIM servers from one gateway, tokens kept alive by config-driven refresh.",
+    plugin: channelPlugin as Parameters<typeof createChatChannelPlugin>[0]["base"],
+    setRuntime: () => {},
+    registerCliMetadata: (api) => {
+      multiOpenim.setApi(asApi(api));
+      multiOpenim.registerCli(asApi(api));
+    },
+    registerFull: (api) => {
+      multiOpenim.setApi(asApi(api));
+      multiOpenim.registerTools(asApi(api));
+    },
+  }),
+);
 
 export default entry;
 export type { CommanderLike };
