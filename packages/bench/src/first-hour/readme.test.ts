@@ -70,7 +70,7 @@ let devserver: ReturnType<typeof background> | undefined;
 afterAll(async () => {
   await devserver?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
-});
+}, 120_000);
 
 /** The turbo cache of the repository under test, so the clone's build restores what CI built already. */
 function turboCache(): NodeJS.ProcessEnv {
@@ -89,8 +89,11 @@ test.skipIf(!existsSync(join(ROOT, ".git")))(
     const clone = join(dir, "multi-openim");
     expect(spawnSync("git", ["clone", "-q", ROOT, clone]).status).toBe(0);
     const env = userEnv(ROOT, turboCache());
+    const times: string[] = [];
     const run = async (command: string, timeoutMs = 120_000, extra: NodeJS.ProcessEnv = {}) => {
+      const started = performance.now();
       const ran = await sh(command, clone, { ...env, ...extra }, timeoutMs);
+      times.push(`${((performance.now() - started) / 1000).toFixed(1)} s  ${command.slice(0, 70)}`);
       expect(ran.code, `\`${command}\`\n${ran.out}\n${ran.err}`).toBe(0);
       return ran;
     };
@@ -165,6 +168,12 @@ test.skipIf(!existsSync(join(ROOT, ".git")))(
     }
     const found = JSON.parse((await run(RUN[10] as string, 30_000, { API: apiAddr })).out);
     expect(found.data.text).toBe("hello from the README test");
+
+    // Ctrl-C stops the devserver: its API no longer answers.
+    await devserver.stop();
+    devserver = undefined;
+    await expect(fetch(`${apiAddr}/devserver/mintToken`, { method: "POST", body: "{}" })).rejects.toThrow();
+    console.log(`[readme test] ${times.join("\n[readme test] ")}`);
   },
   900_000,
 );
