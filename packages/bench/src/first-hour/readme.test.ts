@@ -110,10 +110,16 @@ test.skipIf(!existsSync(join(ROOT, ".git")))(
       expect.stringMatching(/^building .* \(first run, about a minute\) …$/),
     ]);
     await run(RUN[0] as string, 300_000);
-    expect((await run(RUN[1] as string)).out).toContain("Usage: multi-openim");
-    expect((await run(RUN[2] as string)).out).toContain("Usage: multi-openim-mcp");
-    expect((await run(RUN[3] as string)).out).toContain("openim-devserver: an OpenIM stand-in");
-    await run(RUN[4] as string);
+    // Independent of each other: at once (each is mostly npx and pnpm starting).
+    const [cli, mcpHelp, devHelp] = await Promise.all([
+      run(RUN[1] as string),
+      run(RUN[2] as string),
+      run(RUN[3] as string),
+      run(RUN[4] as string),
+    ]);
+    expect(cli?.out).toContain("Usage: multi-openim");
+    expect(mcpHelp?.out).toContain("Usage: multi-openim-mcp");
+    expect(devHelp?.out).toContain("openim-devserver: an OpenIM stand-in");
     expect(existsSync(join(clone, "packages/plugin/multi-openim-channel-0.1.0.tgz"))).toBe(true); // the next line's tarball
 
     // The devserver, then the CLI's "Try it" block against it.
