@@ -124,3 +124,8 @@ export function summaryLines(output: string): string[] {
   if (start < 0 || end < 0) throw new Error(`no summary table in the demo's output:\n${output.slice(-2000)}`);
   return lines.slice(start, end + 1);
 }
+
+/** The output without pnpm's echo of the script it runs ("> name@ demo …" and "> exec node …"). */
+export function demoLines(output: string): string[] {
+  return output.split("\n").filter((line) => !line.startsWith("> "));
+}

@@ -2,6 +2,7 @@ import { type DevServer, startDevServer } from "@multi-openim/devserver";
 import { afterEach, expect, test } from "vitest";
 import {
   type DemoProcess,
+  demoLines,
   demoStateDir,
   gatewayPids,
   isListening,
@@ -38,7 +39,10 @@ test("pnpm demo -- --ws --api --token: checks what one token can over the protoc
   expect(out).toContain(KEEP_HINT); // the plain run ends by saying how to keep it running
   expect(out).not.toMatch(/ELIFECYCLE|Command failed/);
   expect(out).toMatch(/Not checked against a real server: a human's message and the bot's reply/);
-  expect(out).not.toContain(token);
+  // pnpm echoes the command it runs ("> exec node scripts/demo.mjs -- … --token …"): the token typed on
+  // the command line is the user's own; the README points to $MULTI_OPENIM_TOKEN to keep it out of that
+  // and of `ps`. Nothing the demo itself prints may contain it.
+  expect(demoLines(out).join("\n")).not.toContain(token);
   // The gateway logged in over the WebSocket; nobody touched the devserver's controls.
   expect(server.counters.logins).toBeGreaterThanOrEqual(1);
   expect(Object.keys(server.counters.requests).filter((route) => route.startsWith("/devserver/"))).toEqual(
