@@ -2,7 +2,7 @@
 // `pnpm demo -- --keep` (pnpm 10 passes the `--` on) is the same as `pnpm demo --keep`: main.ts drops it.
 // The root script runs this with `exec`, so pnpm's child is this process and not a shell: a shell would
 // die of Ctrl-C before the demo has cleaned up, and pnpm would report "ELIFECYCLE Command failed".
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 
 // OpenClaw needs Node >= 24.16 (the workspace's own Node, which `pnpm demo` puts first on the PATH).
 const [major, minor] = process.versions.node.split(".").map(Number);
@@ -13,10 +13,12 @@ if (major < 24 || (major === 24 && minor < 16)) {
   process.exit(1);
 }
 
-// Ctrl-C reaches the demo too (same process group): wait for its clean-up and pass on its exit code.
-process.on("SIGINT", () => {});
-
-const run = spawnSync(process.execPath, ["packages/bench/src/demo/main.ts", ...process.argv.slice(2)], {
+const demo = spawn(process.execPath, ["packages/bench/src/demo/main.ts", ...process.argv.slice(2)], {
   stdio: "inherit",
 });
-process.exit(run.status ?? 1);
+// Ctrl-C reaches the demo too (same process group): wait for its clean-up and pass on its exit code.
+process.on("SIGINT", () => {});
+// A SIGTERM for this process alone (pnpm passes one on when `npx` in front of it is interrupted) goes to
+// the demo, which stops everything; dying here instead would make pnpm report "ELIFECYCLE Command failed".
+process.on("SIGTERM", () => demo.kill("SIGTERM"));
+demo.on("exit", (code) => process.exit(code ?? 1));

@@ -1,7 +1,7 @@
 // Test support: the demo as a user runs it (`pnpm demo -- …`, through pnpm and scripts/demo.mjs), in a
 // process group of its own so a test can press "Ctrl-C" like a terminal does, and what it leaves behind.
-import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, realpathSync } from "node:fs";
 import { connect } from "node:net";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,7 +27,13 @@ export interface DemoProcess {
 export function pnpmCommand(): [string, string[]] {
   const execpath = process.env.npm_execpath;
   if (execpath && /pnpm/.test(execpath)) return [process.execPath, [execpath]];
-  return ["npx", ["-y", "pnpm@10"]];
+  // Not run by pnpm (`npx -y pnpm@10 exec vitest` sets no npm_execpath): pnpm's own bin from npx's cache,
+  // not npx itself, which dies of Ctrl-C at once instead of waiting for the demo's clean-up.
+  const bin = spawnSync("npx", ["-y", "-p", "pnpm@10", "sh", "-c", "command -v pnpm"], { encoding: "utf8" });
+  const path = bin.stdout?.trim();
+  // Run by this Node: under `pnpm exec` the `node` on the PATH is the workspace's sh shim, which a
+  // Ctrl-C kills (it does not exec node) while pnpm still waits for the demo.
+  return path ? [process.execPath, [realpathSync(path)]] : ["npx", ["-y", "pnpm@10"]];
 }
 
 /** `pnpm demo -- <args>`, the form the README writes (pnpm 10 passes the `--` on to the demo). */

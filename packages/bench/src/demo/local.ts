@@ -3,7 +3,7 @@ import { say } from "../quiet-console.ts";
 import { holdOpen, KEEP_HINT } from "./keep.ts";
 import { runLocalSteps } from "./local-steps.ts";
 import type { createNarrator } from "./narrator.ts";
-import { STOPPED_EARLY, stopOnSignal } from "./signals.ts";
+import { isStopping, STOPPED_EARLY, stopOnSignal } from "./signals.ts";
 import { startGatewayStack, startTwoServers } from "./stack.ts";
 
 /** Two devservers, a real gateway with two accounts, the narrated steps, then the summary (or --keep). */
@@ -25,6 +25,7 @@ export async function runLocalDemo(n: ReturnType<typeof createNarrator>, keep: b
   });
   // The summary ends every run, a failed start included.
   const finish = () => {
+    if (isStopping()) return false; // Ctrl-C: the steps it cut short are no result to show
     say(`\n${n.summary()}`);
     return n.results.every((r) => r.ok);
   };

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { ensureBuilt } from "../ensure-built.ts";
 import { say } from "../quiet-console.ts";
 import { DEMO_OPTIONS, demoArgs } from "./args.ts";
+import { isStopping } from "./signals.ts";
 import "../ts-resolve.ts";
 
 const USAGE = [
@@ -44,4 +45,6 @@ const { runDemo } = real
     }))
   : await import("./local.ts").then((m) => ({ runDemo: () => m.runLocalDemo(n, flags.keep!) }));
 const ok = await runDemo();
+// After Ctrl-C the signal handler exits, once everything is stopped, with its own code.
+if (isStopping()) await new Promise(() => undefined);
 process.exit(ok ? 0 : 1);

@@ -1,5 +1,6 @@
 import { say } from "../quiet-console.ts";
 import { renderTable } from "../table.ts";
+import { isStopping } from "./signals.ts";
 
 /** The summary's width: it must not wrap in a 100-column terminal. */
 export const SUMMARY_WIDTH = 100;
@@ -35,6 +36,7 @@ export function createNarrator() {
         ok = false;
         detail = error instanceof Error ? error.message.split("\n")[0]! : String(error);
       }
+      if (isStopping()) return false; // Ctrl-C cut it short: not a result
       const ms = performance.now() - started;
       say(`${clock()}   ${ok ? "✔" : "✘"} ${detail}`);
       results.push({ step: `${n}. ${title}`, ok, detail, ms });

@@ -3,7 +3,7 @@ import { say } from "../quiet-console.ts";
 import { openclawArgs, runCommand } from "./harness.ts";
 import { holdOpen, KEEP_HINT } from "./keep.ts";
 import type { createNarrator } from "./narrator.ts";
-import { STOPPED_EARLY, stopOnSignal } from "./signals.ts";
+import { isStopping, STOPPED_EARLY, stopOnSignal } from "./signals.ts";
 import { startGatewayStack } from "./stack.ts";
 
 interface RealServer {
@@ -99,6 +99,7 @@ export async function runRealServerDemo(
         return `${s.gateway.output.split("\n").length} lines checked`;
       });
     }
+    if (isStopping()) return false; // Ctrl-C: the steps it cut short are no result to show
     say(`\n${n.summary()}`);
     say(
       "Not checked against a real server: a human's message and the bot's reply, the group mention rule " +
