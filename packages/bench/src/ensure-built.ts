@@ -10,10 +10,25 @@ const NEEDED = ["core", "token-refresh", "friend-guard", "client", "devserver", 
 export function ensureBuilt(): void {
   const missing = NEEDED.filter((dir) => !existsSync(`${ROOT}/packages/${dir}/dist/index.mjs`));
   if (missing.length === 0) return;
-  console.log(`building ${missing.join(", ")} (first run) …`);
-  const build = spawnSync("npx", ["-y", "pnpm@10", "--filter", "@multi-openim/bench...", "build"], {
-    cwd: ROOT,
-    stdio: "inherit",
-  });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+  process.stdout.write(`building ${missing.join(", ")} (first run, about a minute) …\n`);
+  // Quiet unless it fails: turbo's ~130 lines of build output would bury the demo's first step.
+  const build = spawnSync(
+    "npx",
+    [
+      "-y",
+      "pnpm@10",
+      "exec",
+      "turbo",
+      "run",
+      "build",
+      "--filter=@multi-openim/bench...",
+      "--concurrency=2",
+      "--output-logs=errors-only",
+    ],
+    { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+  );
+  if (build.status === 0) return;
+  process.stdout.write(`${build.stdout ?? ""}${build.stderr ?? ""}`);
+  process.stdout.write(`the build failed (exit ${build.status}): see the output above\n`);
+  process.exit(build.status ?? 1);
 }

@@ -6,6 +6,7 @@ import { recentMessages, revokeMessage, setTyping } from "./conversation-actions
 import { friends, groupMembers, joinedGroups, selfInfo } from "./directory.js";
 import { Emitter } from "./emitter.js";
 import { InboundPipeline } from "./inbound.js";
+import { missingWebSocketError } from "./node-support.js";
 import { normalizeMessage } from "./normalize.js";
 import {
   assertClientAccount,
@@ -114,6 +115,8 @@ class Client implements AccountClient {
 
   start(): Promise<AccountStatus> {
     if (this.abort) return Promise.resolve(this.status());
+    const localCause = missingWebSocketError();
+    if (localCause) return Promise.reject(localCause);
     const abort = new AbortController();
     this.abort = abort;
     this.recovery = this.createRecovery(abort.signal);

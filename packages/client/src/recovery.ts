@@ -145,7 +145,10 @@ export class Recovery {
         status.update({ lastError: `login failed: errCode=${outcome.errCode} ${outcome.errMsg}` });
         this.pending = this.mergePending({ refresh: false, reason: "retry after failed login" });
       }
-      log("warn", `login attempt ${attempt} did not connect (${outcome.kind}); backing off`);
+      log(
+        "warn",
+        `login attempt ${attempt} did not connect (${outcome.kind}: ${outcome.errMsg}); backing off`,
+      );
       this.deps.attemptSettled();
       await sleep(backoffDelay(attempt, this.deps.backoff.baseMs, this.deps.backoff.capMs), signal);
     }

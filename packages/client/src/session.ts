@@ -1,4 +1,5 @@
 import { guardFriendApi } from "@multi-openim/friend-guard";
+import { withNetworkReason } from "./network-reason.js";
 import { paceReconnects, ReconnectPacer, type ReconnectPacing } from "./reconnect.js";
 import {
   createSdkInstance,
@@ -92,8 +93,12 @@ export class SdkSession {
     }
   }
 
-  /** Logs in and waits for the server's verdict: OnConnectSuccess, a token event, or a failure. */
-  login(timeoutMs: number): Promise<LoginOutcome> {
+  /** Logs in and waits for the server's verdict: OnConnectSuccess, a token event, or a failure (with its cause). */
+  async login(timeoutMs: number): Promise<LoginOutcome> {
+    return withNetworkReason(await this.attempt(timeoutMs), this.params.wsAddr);
+  }
+
+  private attempt(timeoutMs: number): Promise<LoginOutcome> {
     const { userID, token, wsAddr, apiAddr, platformID, sdkLogLevel } = this.params;
     return new Promise<LoginOutcome>((resolve) => {
       const timer = setTimeout(

@@ -1,17 +1,17 @@
 import { CHANNEL_ALIASES, CHANNEL_ID, CHANNEL_LABEL, channelConfigJsonSchema } from "@multi-openim/core";
 import { createConfigAdapter } from "./accounts.js";
-import { createAuthAdapters } from "./auth-adapter.js";
-import type { ChannelConfigReader } from "./config.js";
-import { createDoctorAdapter } from "./doctor-adapter.js";
 import { createActions } from "./actions.js";
 import { agentPrompt } from "./agent-prompt.js";
+import { createAuthAdapters } from "./auth-adapter.js";
+import type { ChannelConfigReader } from "./config.js";
 import { answerDirectory, createDirectory, type DirectoryTransport } from "./directory.js";
+import { createDoctorAdapter } from "./doctor-adapter.js";
 import { createGateway, type GatewayDeps } from "./gateway.js";
 import { createGroupsAdapter } from "./groups.js";
 import { defaultMediaRoots } from "./media.js";
 import { createOutbound } from "./outbound.js";
-import { createSecurityAdapter, pairingAdapter } from "./security.js";
 import { createNameResolver } from "./resolve-names.js";
+import { createSecurityAdapter, pairingAdapter } from "./security.js";
 import { SendQueue } from "./send-queue.js";
 import { createSetupContract, PendingSetups } from "./setup-adapter.js";
 import { removeAdapters } from "./setup-remove.js";
@@ -75,7 +75,12 @@ export function createChannel(input: ChannelDeps) {
     auth: auth.auth,
     doctor: createDoctorAdapter(),
     status: createStatusAdapter({ registry: deps.registry, reader: deps.reader }),
-    outbound: createOutbound({ registry: deps.registry, queue, mediaRoots }),
+    outbound: createOutbound({
+      registry: deps.registry,
+      queue,
+      mediaRoots,
+      listAccounts: (cfg) => (cfg === undefined ? [] : deps.reader.read(cfg).listed),
+    }),
     security: createSecurityAdapter(deps.reader),
     pairing: pairingAdapter,
     groups: createGroupsAdapter(deps.reader),

@@ -5,6 +5,7 @@ import { createBoundOpenClawTools, MULTI_OPENIM_TOOL_NAMES } from "@multi-openim
 import { createTokenRefresher } from "@multi-openim/token-refresh";
 import { createChatChannelPlugin, defineChannelPluginEntry } from "openclaw/plugin-sdk/channel-core";
 import { DIRECTORY_METHOD } from "./directory.js";
+import { withNodeCheck } from "./node-version.js";
 import { type CommanderLike, createMultiOpenimPlugin, type PluginApiLike } from "./plugin.js";
 import { AccountRegistry } from "./registry.js";
 import type { AccountClient } from "./types.js";
@@ -64,23 +65,26 @@ export interface MultiOpenimPluginEntry {
   register: (api: never) => void;
 }
 
-const entry: MultiOpenimPluginEntry = defineChannelPluginEntry({
-  id: PLUGIN_ID,
-  name: CHANNEL_LABEL,
-  description:
-    "Many OpenIM accounts on many OpenIM servers from one gateway, tokens kept alive by config-driven refresh.",
-  plugin: channelPlugin as Parameters<typeof createChatChannelPlugin>[0]["base"],
-  setRuntime: () => {},
-  registerCliMetadata: (api) => {
-    multiOpenim.setApi(asApi(api));
-    multiOpenim.registerCli(asApi(api));
-  },
-  registerFull: (api) => {
-    multiOpenim.setApi(asApi(api));
-    multiOpenim.registerTools(asApi(api));
-    multiOpenim.registerGatewayMethods(asApi(api));
-  },
-});
+// The Node check runs when OpenClaw registers the plugin, before any account starts.
+const entry: MultiOpenimPluginEntry = withNodeCheck(
+  defineChannelPluginEntry({
+    id: PLUGIN_ID,
+    name: CHANNEL_LABEL,
+    description:
+      "Many OpenIM accounts on many OpenIM servers from one gateway, tokens kept alive by config-driven refresh.",
+    plugin: channelPlugin as Parameters<typeof createChatChannelPlugin>[0]["base"],
+    setRuntime: () => {},
+    registerCliMetadata: (api) => {
+      multiOpenim.setApi(asApi(api));
+      multiOpenim.registerCli(asApi(api));
+    },
+    registerFull: (api) => {
+      multiOpenim.setApi(asApi(api));
+      multiOpenim.registerTools(asApi(api));
+      multiOpenim.registerGatewayMethods(asApi(api));
+    },
+  }),
+);
 
 export default entry;
 export type { CommanderLike };

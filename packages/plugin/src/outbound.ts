@@ -1,4 +1,5 @@
-import { CHANNEL_ID, MultiOpenimError } from "@multi-openim/core";
+import { CHANNEL_ID } from "@multi-openim/core";
+import { accountRequiredError } from "./account-required.js";
 import { chunkText, TEXT_CHUNK_LIMIT } from "./chunk.js";
 import { mediaKindOf, mediaMaxBytesOf, resolveMediaSource, sendMediaTo } from "./media.js";
 import type { AccountRegistry } from "./registry.js";
@@ -34,12 +35,15 @@ export interface OutboundDeps {
   queue: SendQueue;
   /** Folders local media may come from: the channel's mediaLocalRoots plus OpenClaw's media/temp dirs. */
   mediaRoots: () => string[];
+  /** The configured account ids (of `cfg` when OpenClaw passes one), named when a send has none. */
+  listAccounts?: (cfg?: unknown) => string[];
 }
 
-export function createOutbound({ registry, queue, mediaRoots }: OutboundDeps) {
+export function createOutbound({ registry, queue, mediaRoots, listAccounts }: OutboundDeps) {
+  const known = (cfg?: unknown) => [...new Set([...(listAccounts?.(cfg) ?? []), ...registry.ids()])].sort();
   const accountOf = (accountId: string | null | undefined): string => {
     const id = String(accountId ?? "").trim();
-    if (!id) registry.require(id); // throws the seed's "accountId is required" error
+    if (!id) throw accountRequiredError(known());
     return id;
   };
 
@@ -75,15 +79,10 @@ export function createOutbound({ registry, queue, mediaRoots }: OutboundDeps) {
   };
 
   /** Checked before OpenClaw queues a send: a bad target or a missing account fails at once. */
-  const resolveTarget = (params: { to?: string; accountId?: string | null }) => {
+  const resolveTarget = (params: { to?: string; accountId?: string | null; cfg?: unknown }) => {
     try {
       const target = requireTarget(params.to);
-      if (!String(params.accountId ?? "").trim()) {
-        throw new MultiOpenimError(
-          "ACCOUNT_UNKNOWN",
-          "[multi-openim] accountId is required (no default fallback)",
-        );
-      }
+      if (!String(params.accountId ?? "").trim()) throw accountRequiredError(known(params.cfg));
       return { ok: true as const, to: `${target.kind}:${target.id}` };
     } catch (error) {
       return { ok: false as const, error: error as Error };

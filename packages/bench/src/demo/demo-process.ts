@@ -1,7 +1,7 @@
-// Test support: the demo as a user runs it (`pnpm demo` = node packages/bench/src/demo/main.ts), in a
+// Test support: the demo as a user runs it (`pnpm demo -- …`, through pnpm and scripts/demo.mjs), in a
 // process group of its own so a test can press "Ctrl-C" like a terminal does, and what it leaves behind.
-import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, realpathSync } from "node:fs";
 import { connect } from "node:net";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,8 +20,26 @@ export interface DemoProcess {
   kill(): Promise<void>;
 }
 
+/**
+ * pnpm as the README runs it: this run's pnpm when the tests run under pnpm (`pnpm test`), else
+ * `npx -y pnpm@10`. Returns the command and the arguments before the script name.
+ */
+export function pnpmCommand(): [string, string[]] {
+  const execpath = process.env.npm_execpath;
+  if (execpath && /pnpm/.test(execpath)) return [process.execPath, [execpath]];
+  // Not run by pnpm (`npx -y pnpm@10 exec vitest` sets no npm_execpath): pnpm's own bin from npx's cache,
+  // not npx itself, which dies of Ctrl-C at once instead of waiting for the demo's clean-up.
+  const bin = spawnSync("npx", ["-y", "-p", "pnpm@10", "sh", "-c", "command -v pnpm"], { encoding: "utf8" });
+  const path = bin.stdout?.trim();
+  // Run by this Node: under `pnpm exec` the `node` on the PATH is the workspace's sh shim, which a
+  // Ctrl-C kills (it does not exec node) while pnpm still waits for the demo.
+  return path ? [process.execPath, [realpathSync(path)]] : ["npx", ["-y", "pnpm@10"]];
+}
+
+/** `pnpm demo -- <args>`, the form the README writes (pnpm 10 passes the `--` on to the demo). */
 export function startDemo(args: string[], env: NodeJS.ProcessEnv = {}): DemoProcess {
-  const child = spawn(process.execPath, ["packages/bench/src/demo/main.ts", ...args], {
+  const [pnpm, pnpmArgs] = pnpmCommand();
+  const child = spawn(pnpm, [...pnpmArgs, "demo", "--", ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     detached: true,
@@ -102,4 +120,18 @@ export function isListening(port: number): Promise<boolean> {
     });
     socket.once("error", () => resolve(false));
   });
+}
+
+/** The demo's summary table as printed: from its header to the "n/m steps ok" line. */
+export function summaryLines(output: string): string[] {
+  const lines = output.split("\n");
+  const start = lines.findIndex((line) => /^result\s+time\s+step$/.test(line));
+  const end = lines.findIndex((line, i) => i > start && /^\d+\/\d+ steps ok/.test(line));
+  if (start < 0 || end < 0) throw new Error(`no summary table in the demo's output:\n${output.slice(-2000)}`);
+  return lines.slice(start, end + 1);
+}
+
+/** The output without pnpm's echo of the script it runs ("> name@ demo …" and "> exec node …"). */
+export function demoLines(output: string): string[] {
+  return output.split("\n").filter((line) => !line.startsWith("> "));
 }

@@ -2,7 +2,15 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { afterEach, expect, test } from "vitest";
-import { type DemoProcess, demoStateDir, gatewayPids, isListening, startDemo } from "./demo-process.ts";
+import {
+  type DemoProcess,
+  demoStateDir,
+  gatewayPids,
+  isListening,
+  startDemo,
+  summaryLines,
+} from "./demo-process.ts";
+import { FIRST_TURN_NOTE } from "./local-steps.ts";
 
 // One real gateway (~30 s to be ready, the 9 steps ~70 s on an idle 2-core machine, more when busy).
 let demo: DemoProcess | undefined;
@@ -35,11 +43,13 @@ function paste(command: string, input: string): Promise<{ code: number | null; o
 const commandAfter = (output: string, label: string) =>
   new RegExp(`${label}\\n\\s+(node \\S+ chat [^\\n]+)`).exec(output)?.[1] ?? "";
 
-test("pnpm demo --keep: the printed chat commands reach the bot; Ctrl-C stops everything and exits 0", async () => {
+test("pnpm demo -- --keep: the printed chat commands reach the bot; Ctrl-C stops everything and exits 0", async () => {
   demo = startDemo(["--keep"]);
   await demo.until(/Or with curl[^\n]*\n.*\n.*\n.*expireToken[^\n]*\n/, 360_000);
   const printed = demo.output();
   expect(printed).toMatch(/9\/9 steps ok/);
+  expect(printed).toContain(FIRST_TURN_NOTE);
+  expect(summaryLines(printed).every((line) => line.length <= 100)).toBe(true);
 
   const alice = await paste(
     commandAfter(printed, "alice → bot_a on server A:"),
@@ -76,6 +86,8 @@ test("pnpm demo --keep: the printed chat commands reach the bot; Ctrl-C stops ev
     new Promise((r) => setTimeout(() => r("still running"), 60_000)),
   ]);
   expect(code).toBe(0);
+  // Ctrl-C after --keep is the ordinary end: pnpm reports no failure (issue 23).
+  expect(demo.output()).not.toMatch(/ELIFECYCLE|Command failed/);
   console.log(
     `[keep test] Ctrl-C → demo exited 0 in ${((performance.now() - interrupted) / 1000).toFixed(1)} s`,
   );

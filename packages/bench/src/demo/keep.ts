@@ -31,6 +31,10 @@ export function chatCommand(options: { api: string; as: string; to: string; ment
     .join(" ");
 }
 
+/** The plain run's last line: how to keep it all running (the README's form of the command). */
+export const KEEP_HINT =
+  "Run `npx -y pnpm@10 demo -- --keep` to keep it all running and talk to the bot yourself.";
+
 /**
  * `--keep`: everything stays up. Prints where the config lives, the ready-to-paste `chat` commands
  * (and the same over curl) for each human, then waits: Ctrl-C (SIGINT) runs the caller's cleanup.

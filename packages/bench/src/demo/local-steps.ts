@@ -9,6 +9,10 @@ type Narrator = ReturnType<typeof createNarrator>;
 
 const REPLY_MS = 90_000;
 
+/** Why the first reply is slow and the rest are not (said once, before the first message). */
+export const FIRST_TURN_NOTE =
+  "the first reply takes longest: OpenClaw prepares its first agent turn (~10-30 s); later ones are quick";
+
 /** A human writes; the bot's reply (stored on that server) comes back, or the step fails. */
 async function exchange(
   server: DevServer,
@@ -33,6 +37,7 @@ export async function runLocalSteps(n: Narrator, stack: Stack, servers: Servers)
   const modelSaw = (words: string) =>
     stack.model.requests.some((r) => r.messages.some((m) => textOf(m).includes(words)));
 
+  n.info(FIRST_TURN_NOTE);
   await n.step("alice on server A writes to the bot (account a)", () =>
     exchange(a, "alice", "bot_a", "user:bot_a", "hello from server A", "hello from server A"),
   );

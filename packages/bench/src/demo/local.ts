@@ -1,9 +1,9 @@
 import { freshToken } from "../fixtures.ts";
 import { say } from "../quiet-console.ts";
-import { holdOpen } from "./keep.ts";
+import { holdOpen, KEEP_HINT } from "./keep.ts";
 import { runLocalSteps } from "./local-steps.ts";
 import type { createNarrator } from "./narrator.ts";
-import { stopOnSignal } from "./signals.ts";
+import { isStopping, STOPPED_EARLY, stopOnSignal } from "./signals.ts";
 import { startGatewayStack, startTwoServers } from "./stack.ts";
 
 /** Two devservers, a real gateway with two accounts, the narrated steps, then the summary (or --keep). */
@@ -17,13 +17,15 @@ export async function runLocalDemo(n: ReturnType<typeof createNarrator>, keep: b
     await servers?.close();
   };
   // Ctrl-C stops it all: after --keep's instructions that is the normal end (the steps' result is the
-  // exit code); earlier it is an interruption (130).
+  // exit code); earlier it is the user's choice to stop, not a failure: a plain line and exit 0.
   stopOnSignal(async () => {
     await cleanup();
-    return holding ? (ok ? 0 : 1) : 130;
+    if (!holding) say(STOPPED_EARLY);
+    return holding && !ok ? 1 : 0;
   });
   // The summary ends every run, a failed start included.
   const finish = () => {
+    if (isStopping()) return false; // Ctrl-C: the steps it cut short are no result to show
     say(`\n${n.summary()}`);
     return n.results.every((r) => r.ok);
   };
@@ -69,6 +71,7 @@ export async function runLocalDemo(n: ReturnType<typeof createNarrator>, keep: b
       return `${output.split("\n").length} lines checked against ${issued.length} tokens (initial and refreshed)`;
     });
     ok = finish();
+    if (!keep) say(KEEP_HINT);
     if (keep) {
       holding = true;
       await holdOpen({ stack, servers });

@@ -5,20 +5,26 @@
 import { parseArgs } from "node:util";
 import { ensureBuilt } from "../ensure-built.ts";
 import { say } from "../quiet-console.ts";
+import { DEMO_OPTIONS, demoArgs } from "./args.ts";
+import { isStopping } from "./signals.ts";
 import "../ts-resolve.ts";
 
-const { values: flags } = parseArgs({
-  options: {
-    keep: { type: "boolean", default: false },
-    ws: { type: "string" },
-    api: { type: "string" },
-    token: { type: "string" },
-    help: { type: "boolean", default: false },
-  },
-});
+const USAGE = [
+  "pnpm demo -- [--keep] [--ws ws://host:10001 --api http://host:10002 --token <bot JWT>]",
+  "  the token may come from $MULTI_OPENIM_TOKEN instead of --token (kept out of `ps`)",
+];
+const parsed = (() => {
+  try {
+    return parseArgs({ args: demoArgs(process.argv.slice(2)), options: DEMO_OPTIONS });
+  } catch (error) {
+    say(`[demo] ${(error as Error).message}`);
+    for (const line of USAGE) say(line);
+    process.exit(2);
+  }
+})();
+const flags = parsed.values;
 if (flags.help) {
-  say("pnpm demo [--keep] [--ws ws://host:10001 --api http://host:10002 --token <bot JWT>]");
-  say("  the token may come from $MULTI_OPENIM_TOKEN instead of --token (kept out of `ps`)");
+  for (const line of USAGE) say(line);
   process.exit(0);
 }
 const token = flags.token ?? (flags.ws || flags.api ? process.env.MULTI_OPENIM_TOKEN : undefined);
@@ -39,4 +45,6 @@ const { runDemo } = real
     }))
   : await import("./local.ts").then((m) => ({ runDemo: () => m.runLocalDemo(n, flags.keep!) }));
 const ok = await runDemo();
+// After Ctrl-C the signal handler exits, once everything is stopped, with its own code.
+if (isStopping()) await new Promise(() => undefined);
 process.exit(ok ? 0 : 1);

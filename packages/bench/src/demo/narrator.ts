@@ -1,5 +1,11 @@
 import { say } from "../quiet-console.ts";
 import { renderTable } from "../table.ts";
+import { isStopping } from "./signals.ts";
+
+/** The summary's width: it must not wrap in a 100-column terminal. */
+export const SUMMARY_WIDTH = 100;
+const fitWidth = (line: string) =>
+  line.length > SUMMARY_WIDTH ? `${line.slice(0, SUMMARY_WIDTH - 1)}…` : line;
 
 export interface StepResult {
   step: string;
@@ -30,18 +36,27 @@ export function createNarrator() {
         ok = false;
         detail = error instanceof Error ? error.message.split("\n")[0]! : String(error);
       }
+      if (isStopping()) return false; // Ctrl-C cut it short: not a result
       const ms = performance.now() - started;
       say(`${clock()}   ${ok ? "✔" : "✘"} ${detail}`);
       results.push({ step: `${n}. ${title}`, ok, detail, ms });
       return ok;
     },
+    /**
+     * The table at the end, at most SUMMARY_WIDTH columns: each step's detail was printed as it ran, so
+     * here it shows only for a failed step, under it.
+     */
     summary(): string {
-      const table = renderTable(
-        ["step", "result", "time", "detail"],
-        results.map((r) => [r.step, r.ok ? "ok" : "FAILED", `${(r.ms / 1000).toFixed(1)} s`, r.detail]),
-      );
+      const rows = results.map((r) => [r.ok ? "ok" : "FAILED", `${(r.ms / 1000).toFixed(1)} s`, r.step]);
+      const table = renderTable(["result", "time", "step"], rows).split("\n");
+      const lines = [table[0]!, table[1]!];
+      results.forEach((r, i) => {
+        lines.push(table[i + 2]!);
+        if (!r.ok) lines.push(`    ✘ ${r.detail}`);
+      });
       const failed = results.filter((r) => !r.ok).length;
-      return `${table}\n${results.length - failed}/${results.length} steps ok in ${clock().trim()}`;
+      lines.push(`${results.length - failed}/${results.length} steps ok in ${clock().trim()}`);
+      return lines.map(fitWidth).join("\n");
     },
   };
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { say } from "../quiet-console.ts";
 import { openclawArgs, runCommand } from "./harness.ts";
-import { holdOpen } from "./keep.ts";
+import { holdOpen, KEEP_HINT } from "./keep.ts";
 import type { createNarrator } from "./narrator.ts";
-import { stopOnSignal } from "./signals.ts";
+import { isStopping, STOPPED_EARLY, stopOnSignal } from "./signals.ts";
 import { startGatewayStack } from "./stack.ts";
 
 interface RealServer {
@@ -62,7 +62,8 @@ export async function runRealServerDemo(
   let ok = false;
   stopOnSignal(async () => {
     await stack?.stop();
-    return holding ? (ok ? 0 : 1) : 130;
+    if (!holding) say(STOPPED_EARLY);
+    return holding && !ok ? 1 : 0;
   });
   try {
     let botUserID = "";
@@ -98,12 +99,14 @@ export async function runRealServerDemo(
         return `${s.gateway.output.split("\n").length} lines checked`;
       });
     }
+    if (isStopping()) return false; // Ctrl-C: the steps it cut short are no result to show
     say(`\n${n.summary()}`);
     say(
       "Not checked against a real server: a human's message and the bot's reply, the group mention rule " +
         "(both need a second user's token there), and token refresh (off: the token is yours).",
     );
     ok = n.results.every((r) => r.ok);
+    if (!keep && up) say(KEEP_HINT);
     if (keep && up && stack) {
       holding = true;
       await holdOpen({ stack, botUserID });

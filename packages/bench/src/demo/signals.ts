@@ -3,8 +3,12 @@
  * with the code it returns. The gateway runs in a process group of its own, so only `stop` ends it;
  * a second signal while stopping is ignored rather than leaving it orphaned.
  */
+let stopping = false;
+
+/** True once Ctrl-C or SIGTERM arrived: steps failing from then on are the shutdown, not results. */
+export const isStopping = () => stopping;
+
 export function stopOnSignal(stop: () => Promise<number>): void {
-  let stopping = false;
   const onSignal = () => {
     if (stopping) return;
     stopping = true;
@@ -16,3 +20,6 @@ export function stopOnSignal(stop: () => Promise<number>): void {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 }
+
+/** What Ctrl-C before the end prints: stopping early is a choice, not a failure (exit 0). */
+export const STOPPED_EARLY = "\n[demo] stopped by Ctrl-C before the end; everything it started is shut down.";
