@@ -7,9 +7,9 @@ import {
   type ResolvedAccount,
   sessionKey,
 } from "@multi-openim/core";
-import { admitMessage } from "./inbound-admission.js";
 import { DEFAULT_HISTORY_LIMIT, groupHistoryOf } from "./group-history.js";
 import { groupNameOf } from "./group-names.js";
+import { admitMessage } from "./inbound-admission.js";
 import { resolveInboundMedia } from "./inbound-media.js";
 import type { LookupAll } from "./net-guard.js";
 import { inboundBody, stripSelfMentions } from "./policy.js";
