@@ -26,7 +26,15 @@ test("1,000 accounts dropped together do not retry in the same 100 ms", () => {
 });
 
 test("a bad reconnect option is refused, naming the field", () => {
-  const tokenRefresher = { refresh: async () => ({ ok: false as const, code: "REFRESH_DISABLED" }) };
+  const tokenRefresher = {
+    refresh: async () => ({
+      ok: false as const,
+      code: "REFRESH_DISABLED" as const,
+      message: "",
+      markerPath: "",
+      retryable: false,
+    }),
+  };
   expect(() => resolveClientOptions({ tokenRefresher, reconnect: { baseMs: -1 } })).toThrow(
     /options\.reconnect\.baseMs must be a number of ms >= 0, got -1/,
   );
