@@ -68,7 +68,15 @@ beforeAll(async () => {
   };
   plugin = createMultiOpenimPlugin({
     createClient: (account, options) => createAccountClient(account, options) as unknown as AccountClient,
-    createRefresher: () => ({ refresh: async () => ({ ok: false, code: "REFRESH_DISABLED" }) }),
+    createRefresher: () => ({
+      refresh: async () => ({
+        ok: false,
+        code: "REFRESH_DISABLED",
+        message: "refresh off",
+        markerPath: "",
+        retryable: false,
+      }),
+    }),
     stateDir: () => stateDir,
   });
   plugin.setApi({ logger, runtime: { channel: runtime.runtime } });

@@ -6,7 +6,7 @@ export interface OpenimStatusFacts {
   droppedReason?: string;
   /** The `exp` claim of the configured token, ms. */
   tokenExpiresAt?: number;
-  refreshMode?: "http" | "hook" | "off";
+  refreshMode?: "http" | "hook" | "admin" | "off";
   /** The manual-login marker this account would get (written when refresh gave up). */
   markerPath?: string;
   /** The marker on disk, if any: why refresh gave up. */
