@@ -1,10 +1,4 @@
-import {
-  CHANNEL_ID,
-  isMultiOpenimError,
-  MultiOpenimError,
-  patchJson5File,
-  redactSecrets,
-} from "@multi-openim/core";
+import { CHANNEL_ID, isMultiOpenimError, MultiOpenimError, patchJson5File } from "@multi-openim/core";
 import { accountBlock } from "./account-fields.js";
 import { clackUi } from "./clack-ui.js";
 import {
