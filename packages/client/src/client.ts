@@ -20,6 +20,7 @@ import { markRead, type SendContext, sendMedia, sendText } from "./send.js";
 import { SdkSession, type SessionHandlers } from "./session.js";
 import { StatusTracker } from "./status.js";
 import type { AccountStatus, ClientAccount, ClientOptions, MediaSource, TextOptions } from "./types.js";
+import { openWatermarks, type WatermarkStore } from "./watermarks.js";
 
 /** One account's OpenIM connection: every SDK quirk handled here, once. */
 export function createAccountClient(account: ClientAccount, options: ClientOptions): AccountClient {
@@ -35,6 +36,7 @@ class Client implements AccountClient {
   private readonly opts: ResolvedClientOptions;
   private releaseGuard: (() => void) | undefined;
   private readonly catchUps: CatchUpRunner;
+  private readonly watermarks: WatermarkStore | undefined;
   private token: string;
   private userID: string;
   private session: SdkSession | undefined;
@@ -69,6 +71,15 @@ class Client implements AccountClient {
     this.inbound = new InboundPipeline({
       selfUserID: () => this.userID,
       queueTimeoutMs: this.opts.queueTimeoutMs,
+      bounds: {
+        maxAgeMs: this.opts.catchUpMaxAgeMinutes * 60_000,
+        maxMessages: this.opts.catchUpMaxMessages,
+      },
+      onSkipped: (conversationID, count, why) => {
+        this.log("warn", `catch-up skipped ${count} message(s) in ${conversationID} (${why})`);
+        const skipped = (this.tracker.current.skippedOnCatchUp ?? 0) + count;
+        this.tracker.update({ skippedOnCatchUp: skipped });
+      },
       onError: (what, error) =>
         what === "catch-up"
           ? this.catchUps.failed(error)
@@ -82,6 +93,17 @@ class Client implements AccountClient {
         );
       },
     });
+    this.watermarks = openWatermarks(
+      {
+        stateDir: this.opts.stateDir,
+        accountId: this.accountId,
+        userID: this.userID,
+        apiAddr: account.apiAddr,
+        flushDelayMs: this.opts.watermarkFlushMs,
+        warn: (m) => this.log("warn", m),
+      },
+      this.inbound,
+    );
     this.catchUps = new CatchUpRunner({
       inbound: this.inbound,
       historyTimeoutMs: this.opts.historyTimeoutMs,
@@ -143,6 +165,7 @@ class Client implements AccountClient {
     this.releaseGuard?.();
     this.releaseGuard = undefined;
     this.recovery = undefined;
+    await this.watermarks?.flush().catch((e) => this.log("warn", String((e as Error)?.message ?? e)));
     this.tracker.update({ running: false, connected: false });
     this.settleFirstAttempt();
     this.waiters.wakeAll();

@@ -2,8 +2,11 @@ import { MultiOpenimError } from "@multi-openim/core";
 import { LogLevel } from "./sdk-loader.js";
 import type { ClientAccount, ClientOptions } from "./types.js";
 
-export type ResolvedClientOptions = Required<Omit<ClientOptions, "logger" | "friendGuard" | "backoff">> & {
+export type ResolvedClientOptions = Required<
+  Omit<ClientOptions, "logger" | "friendGuard" | "backoff" | "stateDir">
+> & {
   backoff: { baseMs: number; capMs: number };
+  stateDir: string | undefined;
 };
 
 const DURATIONS = [
@@ -18,6 +21,7 @@ const DURATIONS = [
   "uploadTimeoutMs",
   "restTimeoutMs",
   "tickMs",
+  "watermarkFlushMs",
 ] as const;
 
 /** Defaults applied; a bad value is refused with the field and the fix, before anything starts. */
@@ -37,7 +41,30 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
       );
     }
   }
+  const { catchUpMaxAgeMinutes: age, catchUpMaxMessages: max, stateDir } = options;
+  if (age !== undefined && !(typeof age === "number" && Number.isFinite(age) && age > 0)) {
+    throw new MultiOpenimError(
+      "CONFIG_INVALID",
+      `[client] catchUpMaxAgeMinutes must be a number of minutes > 0 (default 1440), got ${String(age)}`,
+    );
+  }
+  if (max !== undefined && !(Number.isInteger(max) && max >= 1)) {
+    throw new MultiOpenimError(
+      "CONFIG_INVALID",
+      `[client] catchUpMaxMessages must be an integer >= 1 (default 200), got ${String(max)}`,
+    );
+  }
+  if (stateDir !== undefined && (typeof stateDir !== "string" || !stateDir.trim())) {
+    throw new MultiOpenimError(
+      "CONFIG_INVALID",
+      "[client] options.stateDir must be a folder path or left out",
+    );
+  }
   return {
+    stateDir,
+    catchUpMaxAgeMinutes: age ?? 1440,
+    catchUpMaxMessages: max ?? 200,
+    watermarkFlushMs: options.watermarkFlushMs ?? 1000,
     tokenRefresher: options.tokenRefresher,
     sendTimeoutMs: options.sendTimeoutMs ?? 15_000,
     loginTimeoutMs: options.loginTimeoutMs ?? 15_000,

@@ -50,6 +50,21 @@ export const LEGACY_CHANNEL_FIELDS = ["token", "wsAddr", "apiAddr", "userID", "p
 const channelBase = {
   enabled: z.boolean().default(true),
   healthCheckIntervalMinutes: z.number().int().min(1).default(30),
+  catchUpMaxAgeMinutes: z
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      "After downtime, messages older than this are not caught up (skipped, counted in status). Default 1440.",
+    ),
+  catchUpMaxMessages: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe(
+      "After downtime, at most this many messages per conversation are caught up (the newest). Default 200.",
+    ),
   disableFriendSdk: z.boolean().default(true),
   tokenRefresh: tokenRefreshSchema.default({ mode: "hook" }),
   mediaMaxMb: z

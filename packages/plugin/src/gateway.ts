@@ -149,7 +149,14 @@ export function createGateway(deps: GatewayDeps) {
 
     const launch = async (): Promise<void> => {
       const resolved: ResolvedAccount = deps.registry.withLatestToken(account.resolved as ResolvedAccount);
-      const next = deps.createClient(resolved, { tokenRefresher: refresher, logger: log });
+      const { catchUpMaxAgeMinutes, catchUpMaxMessages } = account.channel ?? {};
+      const next = deps.createClient(resolved, {
+        tokenRefresher: refresher,
+        logger: log,
+        stateDir: join(deps.stateDir?.() ?? resolveOpenClawStateDir(), "multi-openim"),
+        ...(catchUpMaxAgeMinutes !== undefined ? { catchUpMaxAgeMinutes } : {}),
+        ...(catchUpMaxMessages !== undefined ? { catchUpMaxMessages } : {}),
+      });
       client = next;
       // One per client: a restarted client starts with no marks in flight.
       const reads = new ReadMarks({

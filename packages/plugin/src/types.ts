@@ -18,6 +18,7 @@ export interface AccountStatus {
   lastOutboundAt?: number;
   lastTransportActivityAt?: number;
   reconnects: number;
+  skippedOnCatchUp?: number;
 }
 
 export interface InboundMessage {
@@ -94,5 +95,12 @@ export interface TokenRefresherLike {
 
 export type CreateAccountClient = (
   account: ResolvedAccount,
-  options: { tokenRefresher: TokenRefresherLike; logger: Logger },
+  options: {
+    tokenRefresher: TokenRefresherLike;
+    logger: Logger;
+    /** Where the client keeps the account's saved positions (catch-up after a restart). */
+    stateDir?: string;
+    catchUpMaxAgeMinutes?: number;
+    catchUpMaxMessages?: number;
+  },
 ) => AccountClient;
