@@ -20,6 +20,7 @@ import { markRead, type SendContext, sendMedia, sendText } from "./send.js";
 import { SdkSession, type SessionHandlers } from "./session.js";
 import { StatusTracker } from "./status.js";
 import type { AccountStatus, ClientAccount, ClientOptions, MediaSource, TextOptions } from "./types.js";
+import { resolveUnknownSend } from "./unknown-outcome.js";
 import { openWatermarks, type WatermarkStore } from "./watermarks.js";
 
 /** One account's OpenIM connection: every SDK quirk handled here, once. */
@@ -346,7 +347,7 @@ class Client implements AccountClient {
   }
 
   private sendContext(): SendContext {
-    return {
+    const context: SendContext = {
       accountId: this.accountId,
       timeoutMs: this.opts.sendTimeoutMs,
       uploadTimeoutMs: this.opts.uploadTimeoutMs,
@@ -365,7 +366,21 @@ class Client implements AccountClient {
       recent: (id) => this.recent.get(id),
       sent: () => this.tracker.touch("lastOutboundAt"),
       redact: (text) => this.tracker.redact(text),
+      resolveUnknown: (send) =>
+        resolveUnknownSend(
+          {
+            selfUserID: () => this.userID,
+            timeoutMs: this.opts.unknownOutcomeTimeoutMs,
+            connectedSession: (deadline) => context.connectedSession(deadline),
+            catchingUp: () => this.inbound.held,
+            exclusive: (task) => this.inbound.exclusive(task),
+            history: (session) => this.catchUps.historyFor(session),
+            log: (m) => this.log("info", m),
+          },
+          send,
+        ),
     };
+    return context;
   }
 
   private log(level: "debug" | "info" | "warn" | "error", message: string): void {

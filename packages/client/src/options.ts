@@ -22,6 +22,7 @@ const DURATIONS = [
   "restTimeoutMs",
   "tickMs",
   "watermarkFlushMs",
+  "unknownOutcomeTimeoutMs",
 ] as const;
 
 /** Defaults applied; a bad value is refused with the field and the fix, before anything starts. */
@@ -65,6 +66,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     catchUpMaxAgeMinutes: age ?? 1440,
     catchUpMaxMessages: max ?? 200,
     watermarkFlushMs: options.watermarkFlushMs ?? 1000,
+    unknownOutcomeTimeoutMs: options.unknownOutcomeTimeoutMs ?? 120_000,
     tokenRefresher: options.tokenRefresher,
     sendTimeoutMs: options.sendTimeoutMs ?? 15_000,
     loginTimeoutMs: options.loginTimeoutMs ?? 15_000,

@@ -160,6 +160,12 @@ export interface ClientOptions {
   catchUpMaxAgeMinutes?: number;
   /** Catch-up delivers at most this many per conversation (the newest); the rest is skipped and counted. Default 200. */
   catchUpMaxMessages?: number;
+  /**
+   * A send whose outcome is unknown (connection lost or timeout after it was issued) is settled within this:
+   * after a reconnect, history says whether it was stored, and it is resent (same clientMsgID) only if not.
+   * Default 120000.
+   */
+  unknownOutcomeTimeoutMs?: number;
   /** Saved positions are written at most this often (and at stop). Default 1000. */
   watermarkFlushMs?: number;
 }
