@@ -18,7 +18,12 @@ export interface ChannelSnapshot {
   lastDisconnect?: { at: number; error?: string } | null;
   statusState?: string;
   /** Messages a catch-up left out by its bounds (catchUpMaxAgeMinutes / catchUpMaxMessages). */
-  audit?: { skippedOnCatchUp: number };
+  audit?: {
+    skippedOnCatchUp?: number;
+    /** Inbound messages whose dispatch failed for good; resubmit them (dead-letters.ts). */
+    deadLetters?: number;
+    lastDeadLetter?: { id: string; at: number; error: string };
+  };
 }
 
 /**
