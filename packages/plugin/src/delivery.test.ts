@@ -93,3 +93,24 @@ describe("durable hand-off to OpenClaw", () => {
     await a.stop();
   });
 });
+
+test("the SDK's stray rejections are claimed with OpenClaw's handler registry (else OpenClaw exits the gateway)", async () => {
+  const env = setup();
+  const a = await start(env);
+  const { claimSdkRejections } = await import("./sdk-rejections.js");
+  await claimSdkRejections(env.logger);
+  const registry = (globalThis as Record<symbol, unknown>)[
+    Symbol.for("openclaw.unhandledRejection.handlers")
+  ];
+  const handlers = [...(registry as Set<(reason: unknown) => boolean>)];
+  const sdkRejection = {
+    event: "GetOneConversation",
+    operationID: "op1",
+    data: null,
+    errCode: 1501,
+    errMsg: "token expired",
+  };
+  expect(handlers.some((claim) => claim(sdkRejection))).toBe(true);
+  expect(handlers.some((claim) => claim(new Error("a bug of ours")))).toBe(false);
+  await a.stop();
+});

@@ -10,6 +10,7 @@ import type { LookupAll } from "./net-guard.js";
 import { ReadMarks } from "./read-marks.js";
 import type { AccountRegistry } from "./registry.js";
 import type { InboundChannelRuntime } from "./runtime-types.js";
+import { claimSdkRejections } from "./sdk-rejections.js";
 import type { SendQueue } from "./send-queue.js";
 import { type ChannelSnapshot, toChannelSnapshot } from "./status.js";
 import type {
@@ -82,6 +83,7 @@ export function createGateway(deps: GatewayDeps) {
         `[multi-openim] account "${ctx.accountId}" cannot start: ${account.reason ?? "not configured"}`,
       );
     }
+    void claimSdkRejections(log); // not awaited: importing OpenClaw's runtime module takes seconds
     const runtime = (ctx.channelRuntime as InboundChannelRuntime | undefined) ?? deps.fallbackRuntime();
     const refresher = deps.createRefresher(account);
     let client: AccountClient | undefined;
