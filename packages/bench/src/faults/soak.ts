@@ -22,7 +22,17 @@ const restart = (signal: "SIGTERM" | "SIGKILL", downMs: number) => async (stack:
   const gateway = stack.gateways.at(-1);
   await (signal === "SIGTERM" ? gateway?.stop() : gateway?.kill9());
   await sleep(downMs); // DMs keep coming while the gateway is down
-  await stack.start(300_000);
+  // As a supervisor would: OpenClaw itself sometimes fails to start on a loaded machine (its state
+  // lease heartbeat has a 5 s startup timeout), so a failed start is retried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await stack.start(300_000);
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await stack.gateways.at(-1)?.kill9();
+    }
+  }
 };
 
 function windows(short: boolean): Window[] {
@@ -97,7 +107,6 @@ export async function soakFaults(
     await waitUntil(() => sent.every((dm) => answers(dm) > 0), 300_000, 500);
     await sleep(5000); // a late second answer would land here
     const output = stack.output();
-    if (process.env.SOAK_GATEWAY_LOG) await writeFile(process.env.SOAK_GATEWAY_LOG, output);
     const leaks = createLogCapture().leaks(stack.tokens, [output]).length;
     const names = [...new Set(sent.map((dm) => dm.window))];
     return names.map((name, i): FaultRow => {
@@ -119,6 +128,8 @@ export async function soakFaults(
     });
   } finally {
     sending = false;
+    if (process.env.SOAK_GATEWAY_LOG)
+      await writeFile(process.env.SOAK_GATEWAY_LOG, stack.output()).catch(() => undefined);
     await stack.stop();
   }
 }
