@@ -12,6 +12,16 @@ export interface CatchUpContext {
   /** Live messages waiting in the queue, to keep their seqs out of a first baseline. */
   queued(): readonly MessageItem[];
   maxPages: number;
+  bounds: CatchUpBounds;
+  /** Messages a catch-up left out because of the bounds, once per conversation and catch-up. */
+  skipped(conversationID: string, count: number, why: string): void;
+}
+
+/** How far back a catch-up goes: older or more messages than this are skipped (and counted). */
+export interface CatchUpBounds {
+  maxAgeMs: number;
+  /** Per conversation and catch-up. */
+  maxMessages: number;
 }
 
 /** Notification conversations (sn_, n_) carry no chat: catch-up skips them. */
@@ -45,7 +55,12 @@ export async function catchUpConversation(
     ledger.markSeq(conversationID, baseline);
     return;
   }
+  const { maxAgeMs, maxMessages } = context.bounds;
+  const cutoff = Date.now() - maxAgeMs;
+  const isFresh = (m: MessageItem) =>
+    last !== undefined ? m.seq > last : mode.watermark === undefined || m.sendTime > mode.watermark;
   const collected: MessageItem[] = [];
+  let bounded = false;
   let start: string | undefined;
   for (let pages = 0; pages < context.maxPages; pages++) {
     const { messages, isEnd } = await api.page(conversationID, start, PAGE);
@@ -54,14 +69,22 @@ export async function catchUpConversation(
     if (!oldest || isEnd) break;
     if (last !== undefined && oldest.seq <= last + 1) break;
     if (last === undefined && mode.watermark !== undefined && oldest.sendTime <= mode.watermark) break;
+    // Past a bound: what lies further back would be skipped anyway, so it is counted, not fetched.
+    bounded = oldest.sendTime < cutoff || collected.filter(isFresh).length > maxMessages;
+    if (bounded) break;
     start = oldest.clientMsgID;
   }
-  const fresh = collected
-    .filter((m) =>
-      last !== undefined ? m.seq > last : mode.watermark === undefined || m.sendTime > mode.watermark,
-    )
-    .sort((a, b) => a.seq - b.seq);
-  for (const item of fresh) context.accept(item, true);
+  const fresh = collected.filter(isFresh).sort((a, b) => a.seq - b.seq);
+  const recent = fresh.filter((m) => m.sendTime >= cutoff);
+  const kept = recent.slice(-maxMessages);
+  // Seqs between the last handled one and the oldest fetched were never fetched: they count too.
+  const unfetched = bounded && last !== undefined && fresh[0] ? Math.max(0, fresh[0].seq - last - 1) : 0;
+  const skipped = fresh.length - kept.length + unfetched;
+  if (skipped > 0) {
+    const why = recent.length < fresh.length ? `older than ${maxAgeMs / 60_000} min` : `over ${maxMessages}`;
+    context.skipped(conversationID, skipped, why);
+  }
+  for (const item of kept) context.accept(item, true);
   // History is the server's truth: gaps it does not fill (deleted, filtered) are not holes to chase.
   const newest = collected.reduce((max, m) => Math.max(max, m.seq), 0);
   ledger.markSeq(conversationID, newest);

@@ -54,6 +54,8 @@ describe.concurrent("client", () => {
     const h = harness(accountOn(s, "slow", "bot-s"), {
       tokenRefresher: devRefresher(s, () => "bot-s"),
       sendTimeoutMs: 1000,
+      // Too short to find out whether the late send was stored: it fails instead of being settled.
+      unknownOutcomeTimeoutMs: 500,
     });
     await h.client.start();
     try {
@@ -63,6 +65,7 @@ describe.concurrent("client", () => {
       expect((error as Error).message).toContain("account=slow");
       s.setLatency(0);
       await new Promise((r) => setTimeout(r, 2000));
+      expect(s.messagesFor("peer").filter((m) => m.text === "late")).toHaveLength(1);
       const ok = await h.client.sendText("user:peer", "on time");
       expect(ok.serverMsgID).not.toBe("");
       await expect(h.client.sendText("nobody", "x")).rejects.toMatchObject({ code: "TARGET_INVALID" });

@@ -30,6 +30,8 @@ import type {
   RefreshOutcome,
   TextOptions,
 } from "./types.js";
+import { resolveUnknownSend } from "./unknown-outcome.js";
+import { openWatermarks, type WatermarkStore } from "./watermarks.js";
 
 /** One account's OpenIM connection: every SDK quirk handled here, once. */
 export function createAccountClient(account: ClientAccount, options: ClientOptions): AccountClient {
@@ -44,6 +46,7 @@ class Client implements AccountClient {
   private readonly opts: ResolvedClientOptions;
   private releaseGuard: (() => void) | undefined;
   private readonly catchUps: CatchUpRunner;
+  private readonly watermarks: WatermarkStore | undefined;
   private token: string;
   private userID: string;
   private session: SdkSession | undefined;
@@ -79,6 +82,15 @@ class Client implements AccountClient {
     this.inbound = new InboundPipeline({
       selfUserID: () => this.userID,
       queueTimeoutMs: this.opts.queueTimeoutMs,
+      bounds: {
+        maxAgeMs: this.opts.catchUpMaxAgeMinutes * 60_000,
+        maxMessages: this.opts.catchUpMaxMessages,
+      },
+      onSkipped: (conversationID, count, why) => {
+        this.log("warn", `catch-up skipped ${count} message(s) in ${conversationID} (${why})`);
+        const skipped = (this.tracker.current.skippedOnCatchUp ?? 0) + count;
+        this.tracker.update({ skippedOnCatchUp: skipped });
+      },
       onError: (what, error) =>
         what === "catch-up"
           ? this.catchUps.failed(error)
@@ -92,6 +104,17 @@ class Client implements AccountClient {
         );
       },
     });
+    this.watermarks = openWatermarks(
+      {
+        stateDir: this.opts.stateDir,
+        accountId: this.accountId,
+        userID: this.userID,
+        apiAddr: account.apiAddr,
+        flushDelayMs: this.opts.watermarkFlushMs,
+        warn: (m) => this.log("warn", m),
+      },
+      this.inbound,
+    );
     this.catchUps = new CatchUpRunner({
       inbound: this.inbound,
       historyTimeoutMs: this.opts.historyTimeoutMs,
@@ -158,6 +181,7 @@ class Client implements AccountClient {
     this.releaseGuard?.();
     this.releaseGuard = undefined;
     this.recovery = undefined;
+    await this.watermarks?.flush().catch((e) => this.log("warn", String((e as Error)?.message ?? e)));
     this.tracker.update({ running: false, connected: false });
     this.settleFirstAttempt();
     this.waiters.wakeAll();
@@ -374,7 +398,7 @@ class Client implements AccountClient {
   }
 
   private sendContext(): SendContext {
-    return {
+    const context: SendContext = {
       accountId: this.accountId,
       timeoutMs: this.opts.sendTimeoutMs,
       uploadTimeoutMs: this.opts.uploadTimeoutMs,
@@ -393,7 +417,21 @@ class Client implements AccountClient {
       recent: (id) => this.recent.get(id),
       sent: () => this.tracker.touch("lastOutboundAt"),
       redact: (text) => this.tracker.redact(text),
+      resolveUnknown: (send) =>
+        resolveUnknownSend(
+          {
+            selfUserID: () => this.userID,
+            timeoutMs: this.opts.unknownOutcomeTimeoutMs,
+            connectedSession: (deadline) => context.connectedSession(deadline),
+            catchingUp: () => this.inbound.held,
+            exclusive: (task) => this.inbound.exclusive(task),
+            history: (session) => this.catchUps.historyFor(session),
+            log: (m) => this.log("info", m),
+          },
+          send,
+        ),
     };
+    return context;
   }
 
   private log(level: "debug" | "info" | "warn" | "error", message: string): void {

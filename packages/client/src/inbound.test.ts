@@ -7,7 +7,7 @@ import type { MessageItem } from "./sdk-loader.js";
 // order within a page, isEnd when short). Exercises the pipeline's logic; the devserver tests cover the SDK.
 function store() {
   const convs = new Map<string, MessageItem[]>();
-  let clock = 1000;
+  let clock = Date.now(); // within the default catch-up age bound
   const add = (conv: string, sendID: string, text = "") => {
     const list = convs.get(conv) ?? [];
     const seq = list.length + 1;

@@ -1,4 +1,10 @@
-import { type CatchUpContext, catchUpAll, catchUpConversation, isChatConversation } from "./catch-up.js";
+import {
+  type CatchUpBounds,
+  type CatchUpContext,
+  catchUpAll,
+  catchUpConversation,
+  isChatConversation,
+} from "./catch-up.js";
 import type { HistoryApi } from "./history.js";
 import { Ledger } from "./ledger.js";
 import { conversationIdOf, isChatMessage } from "./normalize.js";
@@ -10,7 +16,12 @@ export interface InboundOptions {
   onError: (what: string, error: unknown) => void;
   queueTimeoutMs: number;
   maxPages?: number;
+  bounds?: CatchUpBounds;
+  onSkipped?: (conversationID: string, count: number, why: string) => void;
 }
+
+/** catchUpMaxAgeMinutes 1440, catchUpMaxMessages 200. */
+export const DEFAULT_CATCH_UP_BOUNDS: CatchUpBounds = { maxAgeMs: 1440 * 60_000, maxMessages: 200 };
 
 /**
  * Lossless, duplicate-free inbound for one account (docs/openim.md, "Losing nothing"): live messages wait
@@ -35,7 +46,33 @@ export class InboundPipeline {
       accept: (item, fromCatchUp) => this.accept(item, fromCatchUp),
       queued: () => this.queue,
       maxPages: options.maxPages ?? 50,
+      bounds: options.bounds ?? DEFAULT_CATCH_UP_BOUNDS,
+      skipped: options.onSkipped ?? (() => undefined),
     };
+  }
+
+  /**
+   * Positions an earlier process saved: the next catch-up goes on from them instead of taking a
+   * baseline. A conversation that appeared meanwhile is delivered from `since` when nothing was handled.
+   */
+  restore(saved: { seqs: Record<string, number>; lastServerTime: number | undefined; since: number }): void {
+    this.ledger.restore(saved.seqs, saved.lastServerTime ?? saved.since);
+    this.baselineDone = true;
+  }
+
+  /** True while live messages wait for a catch-up (after a drop, until the new session caught up). */
+  get held(): boolean {
+    return this.holds.size > 0;
+  }
+
+  /** Runs `task` between catch-ups (they share the instance's single history cursor). */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(task);
+    this.chain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   /** The live session's history, or undefined while there is none. */

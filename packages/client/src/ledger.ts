@@ -7,6 +7,8 @@ export class Ledger {
   private readonly seen = new Map<string, true>();
   /** Newest server sendTime handled so far (server clock, never compared with ours). */
   lastServerTime: number | undefined;
+  /** Called when a handled seq or lastServerTime rises (the watermark store batches a write). */
+  onChange: (() => void) | undefined;
 
   constructor(private readonly capacity = 20_000) {}
 
@@ -18,7 +20,20 @@ export class Ledger {
   markSeq(conversationID: string, seq: number): void {
     if (!(seq > 0)) return;
     const last = this.handled.get(conversationID);
-    if (last === undefined || seq > last) this.handled.set(conversationID, seq);
+    if (last === undefined || seq > last) {
+      this.handled.set(conversationID, seq);
+      this.onChange?.();
+    }
+  }
+
+  /** Positions saved by an earlier process (watermarks.ts). */
+  restore(seqs: Record<string, number>, lastServerTime: number | undefined): void {
+    for (const [conversationID, seq] of Object.entries(seqs)) this.markSeq(conversationID, seq);
+    if (lastServerTime !== undefined) this.lastServerTime = lastServerTime;
+  }
+
+  positions(): Record<string, number> {
+    return Object.fromEntries(this.handled);
   }
 
   hasSeen(clientMsgID: string): boolean {
@@ -35,6 +50,7 @@ export class Ledger {
     }
     if (serverTime && (this.lastServerTime === undefined || serverTime > this.lastServerTime)) {
       this.lastServerTime = serverTime;
+      this.onChange?.();
     }
   }
 

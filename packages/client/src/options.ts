@@ -3,10 +3,11 @@ import { SDK_LOG_SILENT } from "./sdk-loader.js";
 import type { ClientAccount, ClientOptions } from "./types.js";
 
 export type ResolvedClientOptions = Required<
-  Omit<ClientOptions, "logger" | "friendGuard" | "backoff" | "reconnect">
+  Omit<ClientOptions, "logger" | "friendGuard" | "backoff" | "reconnect" | "stateDir">
 > & {
   backoff: { baseMs: number; capMs: number };
   reconnect: { baseMs: number; capMs: number; jitter: () => number };
+  stateDir: string | undefined;
 };
 
 const DURATIONS = [
@@ -21,6 +22,8 @@ const DURATIONS = [
   "uploadTimeoutMs",
   "restTimeoutMs",
   "tickMs",
+  "watermarkFlushMs",
+  "unknownOutcomeTimeoutMs",
 ] as const;
 
 /** Defaults applied; a bad value is refused with the field and the fix, before anything starts. */
@@ -49,7 +52,31 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
       );
     }
   }
+  const { catchUpMaxAgeMinutes: age, catchUpMaxMessages: max, stateDir } = options;
+  if (age !== undefined && !(typeof age === "number" && Number.isFinite(age) && age > 0)) {
+    throw new MultiOpenimError(
+      "CONFIG_INVALID",
+      `[client] catchUpMaxAgeMinutes must be a number of minutes > 0 (default 1440), got ${String(age)}`,
+    );
+  }
+  if (max !== undefined && !(Number.isInteger(max) && max >= 1)) {
+    throw new MultiOpenimError(
+      "CONFIG_INVALID",
+      `[client] catchUpMaxMessages must be an integer >= 1 (default 200), got ${String(max)}`,
+    );
+  }
+  if (stateDir !== undefined && (typeof stateDir !== "string" || !stateDir.trim())) {
+    throw new MultiOpenimError(
+      "CONFIG_INVALID",
+      "[client] options.stateDir must be a folder path or left out",
+    );
+  }
   return {
+    stateDir,
+    catchUpMaxAgeMinutes: age ?? 1440,
+    catchUpMaxMessages: max ?? 200,
+    watermarkFlushMs: options.watermarkFlushMs ?? 1000,
+    unknownOutcomeTimeoutMs: options.unknownOutcomeTimeoutMs ?? 120_000,
     tokenRefresher: options.tokenRefresher,
     sendTimeoutMs: options.sendTimeoutMs ?? 15_000,
     loginTimeoutMs: options.loginTimeoutMs ?? 15_000,

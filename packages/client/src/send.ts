@@ -6,6 +6,7 @@ import { failPendingRequests, isSocketOpen, type MessageItem, type OpenImSdk } f
 import type { SdkSession } from "./session.js";
 import { TimeoutError, withTimeout } from "./timeout.js";
 import type { MediaSource, SendResult, TextOptions } from "./types.js";
+import { isUnknownOutcome, type UnknownSend } from "./unknown-outcome.js";
 import { mimeTypeOf, uploadFile } from "./upload.js";
 
 export type MediaKind = "image" | "video" | "file";
@@ -22,6 +23,8 @@ export interface SendContext {
   rememberOwn(clientMsgID: string): void;
   sent(): void;
   redact(text: string): string;
+  /** Settles a send whose outcome is unknown (found in history, or resent once with the same clientMsgID). */
+  resolveUnknown?: (send: UnknownSend) => Promise<{ serverMsgID: string; serverTime: number }>;
 }
 
 export function resolveTarget(accountId: string, target: string | Target): Target {
@@ -185,15 +188,17 @@ export async function send(
     };
     // Media by URL must go through sendMessageNotOss: sendMessage fails with 10002 for them.
     const call = notOss ? sdk.sendMessageNotOss(params) : sdk.sendMessage(params);
-    const { data } = await withTimeout(call, remaining(), what);
+    const settled = await withTimeout(call, remaining(), what).then(
+      ({ data }) => ({ serverMsgID: data?.serverMsgID ?? "", serverTime: Number(data?.sendTime) || 0 }),
+      (error) => {
+        if (!ctx.resolveUnknown || !isUnknownOutcome(error)) throw error;
+        const slow = error instanceof TimeoutError && isSocketOpen(sdk);
+        if (!slow) failPendingRequests(sdk, "send outcome unknown on a closed socket");
+        return ctx.resolveUnknown({ to, message, notOss, what, ...(slow ? { pending: call } : {}) });
+      },
+    );
     ctx.sent();
-    return {
-      accountId: ctx.accountId,
-      target: to,
-      clientMsgID: message.clientMsgID,
-      serverMsgID: data?.serverMsgID ?? "",
-      serverTime: Number(data?.sendTime) || 0,
-    };
+    return { accountId: ctx.accountId, target: to, clientMsgID: message.clientMsgID, ...settled };
   } catch (error) {
     if (error instanceof MultiOpenimError) throw error;
     if (error instanceof TimeoutError) {

@@ -25,6 +25,7 @@ export class StatusTracker {
       lastError: null,
       auth: "ok",
       reconnects: 0,
+      skippedOnCatchUp: 0,
     };
   }
 

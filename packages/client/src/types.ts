@@ -40,6 +40,8 @@ export interface AccountStatus {
   lastTransportActivityAt?: number;
   /** Connections re-established after the first one. */
   reconnects: number;
+  /** Messages a catch-up left out (older than catchUpMaxAgeMinutes or over catchUpMaxMessages), since start. */
+  skippedOnCatchUp?: number;
 }
 
 export interface MediaDescriptor {
@@ -164,6 +166,23 @@ export interface ClientOptions {
   guardSdkRejections?: boolean;
   /** Housekeeping tick (stall check, socket state, queue timeout). Default 1000. */
   tickMs?: number;
+  /**
+   * Folder for the account's saved positions (`watermarks-<accountId>.json`): with it, a restart catches up
+   * what arrived while the process was down; without it every start is a baseline (nothing old replayed).
+   */
+  stateDir?: string;
+  /** Catch-up skips (and counts in status) messages older than this. Default 1440 (one day). */
+  catchUpMaxAgeMinutes?: number;
+  /** Catch-up delivers at most this many per conversation (the newest); the rest is skipped and counted. Default 200. */
+  catchUpMaxMessages?: number;
+  /**
+   * A send whose outcome is unknown (connection lost or timeout after it was issued) is settled within this:
+   * after a reconnect, history says whether it was stored, and it is resent (same clientMsgID) only if not.
+   * Default 120000.
+   */
+  unknownOutcomeTimeoutMs?: number;
+  /** Saved positions are written at most this often (and at stop). Default 1000. */
+  watermarkFlushMs?: number;
 }
 
 export type ClientAccount = ResolvedAccount & { enabled?: boolean };

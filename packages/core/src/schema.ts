@@ -123,6 +123,21 @@ const channelBase = {
     .min(1)
     .default(30)
     .describe("How often each account's connection is checked (and restarted when dead), in minutes."),
+  catchUpMaxAgeMinutes: z
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      "After downtime, messages older than this are not caught up (skipped, counted in status). Default 1440.",
+    ),
+  catchUpMaxMessages: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe(
+      "After downtime, at most this many messages per conversation are caught up (the newest). Default 200.",
+    ),
   disableFriendSdk: z
     .boolean()
     .default(true)

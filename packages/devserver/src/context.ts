@@ -23,6 +23,8 @@ export class ServerContext {
   /** REST requests being answered: close() lets them finish so an SDK never sees a half-answered call. */
   inflight = 0;
   readonly failures = new Map<string, number[]>();
+  /** dropOnNextSend: per userID, whether the next send is stored before its socket is cut. */
+  readonly sendDrops = new Map<string, { store: boolean }>();
   readonly unknownRoutes: string[] = [];
   readonly counters: DevServerCounters = {
     connections: 0,

@@ -31,6 +31,7 @@ const controls: Record<string, (server: DevServer, body: Body) => unknown> = {
   }),
   kick: (s, b) => ({ connections: s.kick(b.userID, { platformID: b.platformID }) }),
   dropConnections: (s, b) => ({ connections: s.dropConnections(b.userID) }),
+  dropOnNextSend: (s, b) => s.dropOnNextSend(b.userID, { store: b.store }),
   setLatency: (s, b) => s.setLatency(b.ms),
   failNext: (s, b) => s.failNext(b.route, b.errCode),
   counters: (s) => s.counters,

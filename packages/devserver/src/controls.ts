@@ -44,6 +44,11 @@ export interface DevServerControls {
   invalidateToken(userID: string, options?: TokenControlOptions): number;
   kick(userID: string, options?: { platformID?: number }): number;
   dropConnections(userID?: string): number;
+  /**
+   * The user's next WS send is stored and delivered (`store: true`) or not stored at all, and then the
+   * user's sockets are cut before any answer: the sender cannot know whether it reached the server.
+   */
+  dropOnNextSend(userID: string, options: { store: boolean }): void;
   setLatency(ms: number): void;
   failNext(route: string, errCode: number): void;
 }
@@ -112,6 +117,11 @@ export function createControls(ctx: ServerContext, gw: Gateway): DevServerContro
       return gw.kick(userID, opts.platformID);
     },
     dropConnections: (userID) => gw.drop(userID),
+    dropOnNextSend: (userID, opts) => {
+      requireID(userID, "userID");
+      if (typeof opts?.store !== "boolean") throw bad("dropOnNextSend: options.store must be true or false");
+      ctx.sendDrops.set(userID, { store: opts.store });
+    },
     setLatency: (ms) => {
       if (!Number.isFinite(ms) || ms < 0) throw bad("setLatency: ms must be a number >= 0");
       ctx.latencyMs = ms;

@@ -52,6 +52,17 @@ export async function handleWsRequest(
     if (failure !== undefined) throw new WsError(failure, `[devserver] failNext(${route})`);
     switch (req.reqIdentifier) {
       case ReqId.SendMsg: {
+        const drop = ctx.sendDrops.get(conn.userID);
+        if (drop) {
+          // The send's outcome is unknown to the client: stored (or not), and no answer ever comes.
+          ctx.sendDrops.delete(conn.userID);
+          if (drop.store) {
+            const stored = sendMessage(ctx, conn, decodeBase64(PbCoder.MsgData, req.data));
+            gw.deliver(stored.conv, stored.msg, req.operationID, conn);
+          }
+          gw.drop(conn.userID);
+          return;
+        }
         const input = decodeBase64(PbCoder.MsgData, req.data);
         if (input.contentType === TYPING_CONTENT_TYPE) {
           checkSend(ctx, conn, input);

@@ -2,6 +2,8 @@ import { join } from "node:path";
 import { MultiOpenimError, type ResolvedAccount, resolveOpenClawStateDir } from "@multi-openim/core";
 import { holdAccount } from "./account-lease.js";
 import type { PluginAccount } from "./accounts.js";
+import { resubmitRequestPath, watchResubmits, withDeadLetters } from "./dead-letters.js";
+import { deliverInbound } from "./delivery.js";
 import { startHealthWatch } from "./health.js";
 import { handleInbound } from "./inbound.js";
 import { InboundJournal } from "./journal.js";
@@ -9,10 +11,12 @@ import type { LookupAll } from "./net-guard.js";
 import { ReadMarks } from "./read-marks.js";
 import type { AccountRegistry } from "./registry.js";
 import type { InboundChannelRuntime } from "./runtime-types.js";
+import { claimSdkRejections } from "./sdk-rejections.js";
 import type { SendQueue } from "./send-queue.js";
 import { type ChannelSnapshot, toChannelSnapshot } from "./status.js";
 import type {
   AccountClient,
+  AccountStatus,
   CreateAccountClient,
   InboundMessage,
   Logger,
@@ -52,6 +56,8 @@ export interface GatewayDeps {
   queue?: SendQueue;
   /** Folders an agent reply's local media may come from. */
   mediaRoots?: () => string[];
+  /** How often the account looks for a dead-letter resubmit request (dead-letters.ts). Default 5000. */
+  resubmitPollMs?: number;
 }
 
 /** `<stateDir>/multi-openim/inbound-<accountId>.json` (account ids are validated by core: safe file names). */
@@ -78,17 +84,17 @@ export function createGateway(deps: GatewayDeps) {
         `[multi-openim] account "${ctx.accountId}" cannot start: ${account.reason ?? "not configured"}`,
       );
     }
+    void claimSdkRejections(log); // not awaited: importing OpenClaw's runtime module takes seconds
     const runtime = (ctx.channelRuntime as InboundChannelRuntime | undefined) ?? deps.fallbackRuntime();
     const stateDir = deps.stateDir?.() ?? resolveOpenClawStateDir();
     const lease = await holdAccount(stateDir, ctx.accountId, log);
     const refresher = deps.createRefresher(account);
     let client: AccountClient | undefined;
     let unsubscribe: (() => void)[] = [];
-    const publish = () => client && ctx.setStatus(toChannelSnapshot(client.status()));
-    const journal = await InboundJournal.open({
-      file: journalPath(stateDir, ctx.accountId),
-      log,
-    });
+    const snapshot = (status: AccountStatus) =>
+      withDeadLetters(toChannelSnapshot(status), journal.deadLetters());
+    const publish = () => client && ctx.setStatus(snapshot(client.status()));
+    const journal = await InboundJournal.open({ file: journalPath(stateDir, ctx.accountId), log });
 
     let replayed = false;
     const retryDelaysMs = deps.inboundRetryDelaysMs ?? [2000, 5000, 15000];
@@ -118,41 +124,32 @@ export function createGateway(deps: GatewayDeps) {
         markRead: (conversationID: string) => void reads.mark(conversationID),
         onAdmitted: () => journal.received(message),
         onDispatch: () => journal.dispatched(id),
-        onReplySent: () => {
-          replies += 1;
+      };
+      void deliverInbound(
+        {
+          accountId: resolved.accountId,
+          journal,
+          log,
+          retryDelaysMs,
+          abortSignal: ctx.abortSignal,
+          attempt: (m, replied) => handleInbound({ ...inboundCtx, onReplySent: replied }, m),
+          changed: () => publish(),
         },
-      };
-      let replies = 0;
-      const attempt = async (): Promise<unknown> => {
-        for (let n = 1; ; n++) {
-          try {
-            return await handleInbound(inboundCtx, message);
-          } catch (error) {
-            const reason = error instanceof Error ? error.message : String(error);
-            // Nothing went out yet: a retry cannot double an answer (seen: OpenClaw's state lock
-            // still held by a startup worker right after the gateway starts).
-            const delay = retryDelaysMs[n - 1];
-            if (replies > 0 || delay === undefined || ctx.abortSignal.aborted) {
-              log.error(
-                `[multi-openim] ${resolved.accountId}: inbound ${id} failed after ${n} attempt(s), not answered: ${reason}`,
-              );
-              return;
-            }
-            log.warn(
-              `[multi-openim] ${resolved.accountId}: inbound ${id} failed (${reason}); retrying in ${delay} ms`,
-            );
-            await new Promise((r) => setTimeout(r, delay));
-          }
-        }
-      };
-      attempt().finally(() => {
-        if (journal.seen(id)) journal.done(id).catch((e) => log.warn(`[multi-openim] journal: ${String(e)}`));
-      });
+        message,
+      );
     };
+    let live: { client: AccountClient; reads: ReadMarks; resolved: ResolvedAccount } | undefined;
 
     const launch = async (): Promise<void> => {
       const resolved: ResolvedAccount = deps.registry.withLatestToken(account.resolved as ResolvedAccount);
-      const next = deps.createClient(resolved, { tokenRefresher: refresher, logger: log });
+      const { catchUpMaxAgeMinutes, catchUpMaxMessages } = account.channel ?? {};
+      const next = deps.createClient(resolved, {
+        tokenRefresher: refresher,
+        logger: log,
+        stateDir: join(stateDir, "multi-openim"),
+        ...(catchUpMaxAgeMinutes !== undefined ? { catchUpMaxAgeMinutes } : {}),
+        ...(catchUpMaxMessages !== undefined ? { catchUpMaxMessages } : {}),
+      });
       client = next;
       // One per client: a restarted client starts with no marks in flight.
       const reads = new ReadMarks({
@@ -163,8 +160,9 @@ export function createGateway(deps: GatewayDeps) {
           ),
       });
       deps.registry.add({ account: resolved, client: next });
+      live = { client: next, reads, resolved };
       unsubscribe = [
-        next.on("status", (status) => ctx.setStatus(toChannelSnapshot(status))),
+        next.on("status", (status) => ctx.setStatus(snapshot(status))),
         next.on("message", (message) => {
           const state = journal.stateOf(message.clientMsgID);
           if (state) {
@@ -238,9 +236,21 @@ export function createGateway(deps: GatewayDeps) {
       },
       log,
     });
+    const stopResubmits = watchResubmits(
+      resubmitRequestPath(stateDir, ctx.accountId),
+      deps.resubmitPollMs ?? 5000,
+      log,
+      async (ids) => {
+        const messages = await journal.resubmit(ids);
+        log.info(`[multi-openim] ${ctx.accountId}: resubmitting ${messages.length} dead letter(s)`);
+        for (const message of messages) if (live) receive(live.client, live.reads, live.resolved, message);
+        publish();
+      },
+    );
     try {
       await waitForAbort(ctx.abortSignal);
     } finally {
+      stopResubmits();
       stopWatch();
       await shutdown();
       await journal.flush().catch(() => {});

@@ -282,7 +282,7 @@ describe("hand-off failures", () => {
     expect(calls).toBe(2);
     expect(env.lines.some((l) => l.includes("retrying in 20 ms"))).toBe(true);
     a.client.push({ kind: "direct", text: "half" });
-    await until(() => env.lines.some((l) => l.includes("not answered: model died")));
+    await until(() => env.lines.some((l) => l.includes("failed after a reply went out: model died")));
     expect(a.client.sent.map((s) => s.text)).toEqual(["ok", "partial"]);
     expect(calls).toBe(3);
     await a.stop();

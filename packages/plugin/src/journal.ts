@@ -2,13 +2,21 @@ import { readFile } from "node:fs/promises";
 import { replaceFile } from "./journal-file.js";
 import type { InboundMessage, Logger } from "./types.js";
 
-type State = "received" | "dispatched" | "done";
+type State = "received" | "dispatched" | "done" | "dead";
 interface Entry {
   id: string;
   state: State;
   at: number;
-  /** Kept only until the turn is handed to OpenClaw, so a crash before that can replay it. */
+  /** Kept until the turn is handed to OpenClaw (a crash before that replays it), and in a dead letter. */
   message?: InboundMessage;
+  /** Why the last dispatch failed (requeued or dead letters). */
+  error?: string;
+}
+
+/** What status shows about final failures. */
+export interface DeadLetterSummary {
+  count: number;
+  last?: { id: string; at: number; error: string };
 }
 
 export interface JournalOptions {
@@ -28,6 +36,10 @@ export interface JournalOptions {
  * - dispatched: OpenClaw's own startup recovery re-runs the interrupted turn ("startup-orphaned
  *   main session"), so the plugin must not: it only drops re-deliveries of that id;
  * - done: answered; a re-delivery (catch-up after reconnect) is dropped.
+ * - dead: a final dispatch failure, kept with its message until an operator resubmits it (it then
+ *   becomes received and is dispatched again); re-deliveries of it are dropped meanwhile.
+ * A dispatch refused because the gateway is draining or not ready goes back to received (`requeue`),
+ * so the next start replays it.
  * `received` and `dispatched` are on disk before the caller goes on; `done` rides on the next write
  * (or its own after `doneDelayMs`, or the flush at stop): lost in a crash, the entry stays
  * `dispatched`, which recovery treats the same (re-deliveries dropped, nothing replayed).
@@ -57,7 +69,8 @@ export class InboundJournal {
       const raw = JSON.parse(await readFile(options.file, "utf8")) as { entries?: Entry[] };
       for (const entry of raw.entries ?? []) {
         if (!entry?.id) continue;
-        (entry.state === "received" ? journal.open : journal.finished).set(entry.id, entry);
+        const keep = entry.state === "received" || entry.state === "dead";
+        (keep ? journal.open : journal.finished).set(entry.id, entry);
       }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
@@ -90,6 +103,42 @@ export class InboundJournal {
   dispatched(id: string): Promise<void> {
     this.set({ id, state: "dispatched", at: Date.now() });
     return this.persist();
+  }
+
+  /** Back to received: the gateway refused the turn for now (draining, not ready); replayed at the next start. */
+  requeue(message: InboundMessage, error: string): Promise<void> {
+    this.set({ id: message.clientMsgID, state: "received", at: Date.now(), message, error });
+    return this.persist();
+  }
+
+  /** A final failure: kept, with its message, for status and for an operator to resubmit. */
+  deadLetter(message: InboundMessage, error: string): Promise<void> {
+    this.set({ id: message.clientMsgID, state: "dead", at: Date.now(), message, error });
+    return this.persist();
+  }
+
+  deadLetters(): DeadLetterSummary {
+    let count = 0;
+    let last: Entry | undefined;
+    for (const entry of this.open.values()) {
+      if (entry.state !== "dead") continue;
+      count += 1;
+      if (!last || entry.at >= last.at) last = entry;
+    }
+    return last ? { count, last: { id: last.id, at: last.at, error: last.error ?? "" } } : { count };
+  }
+
+  /** Dead letters (all, or those with these ids) back to received; returns their messages to dispatch. */
+  async resubmit(ids?: readonly string[]): Promise<InboundMessage[]> {
+    const wanted = ids && ids.length > 0 ? new Set(ids) : undefined;
+    const messages: InboundMessage[] = [];
+    for (const entry of [...this.open.values()]) {
+      if (entry.state !== "dead" || !entry.message || (wanted && !wanted.has(entry.id))) continue;
+      this.set({ id: entry.id, state: "received", at: Date.now(), message: entry.message });
+      messages.push(entry.message);
+    }
+    if (messages.length > 0) await this.persist();
+    return messages;
   }
 
   /** Resolves once a write holding it is on disk (not awaited on the inbound path). */

@@ -79,6 +79,8 @@ export interface PluginOptions {
   healthIntervalMs?: number;
   /** Waits between inbound hand-off attempts (default 2 s, 5 s, 15 s). */
   inboundRetryDelaysMs?: number[];
+  /** Tests only: how often an account looks for a dead-letter resubmit request (default 5 s). */
+  resubmitPollMs?: number;
   /** OpenClaw's state dir for the crash journal (default from $OPENCLAW_STATE_DIR). */
   stateDir?: () => string;
   /** Outbound queue (tests pass one with short limits). */
@@ -133,6 +135,7 @@ export function createMultiOpenimPlugin(options: PluginOptions) {
     ...(options.publishEveryMs !== undefined ? { publishEveryMs: options.publishEveryMs } : {}),
     ...(options.healthIntervalMs !== undefined ? { healthIntervalMs: options.healthIntervalMs } : {}),
     ...(options.inboundRetryDelaysMs ? { inboundRetryDelaysMs: options.inboundRetryDelaysMs } : {}),
+    ...(options.resubmitPollMs ? { resubmitPollMs: options.resubmitPollMs } : {}),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     ...(options.remoteDirectory ? { remoteDirectory: options.remoteDirectory } : {}),
   });

@@ -17,6 +17,13 @@ export interface ChannelSnapshot {
   terminalDisconnect?: boolean;
   lastDisconnect?: { at: number; error?: string } | null;
   statusState?: string;
+  /** Messages a catch-up left out by its bounds (catchUpMaxAgeMinutes / catchUpMaxMessages). */
+  audit?: {
+    skippedOnCatchUp?: number;
+    /** Inbound messages whose dispatch failed for good; resubmit them (dead-letters.ts). */
+    deadLetters?: number;
+    lastDeadLetter?: { id: string; at: number; error: string };
+  };
 }
 
 /**
@@ -52,6 +59,7 @@ export function toChannelSnapshot(status: AccountStatus, now: number = Date.now(
   if (status.lastTransportActivityAt !== undefined)
     snapshot.lastTransportActivityAt = status.lastTransportActivityAt;
   if (needsLogin) snapshot.terminalDisconnect = true;
+  if (status.skippedOnCatchUp) snapshot.audit = { skippedOnCatchUp: status.skippedOnCatchUp };
   // A drop starts OpenClaw's 2-minute reconnect grace instead of an immediate "disconnected" verdict.
   if (status.running && !status.connected && status.lastConnectedAt) {
     snapshot.lastDisconnect = { at: now, ...(status.lastError ? { error: status.lastError } : {}) };

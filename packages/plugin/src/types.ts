@@ -19,6 +19,7 @@ export interface AccountStatus {
   lastOutboundAt?: number;
   lastTransportActivityAt?: number;
   reconnects: number;
+  skippedOnCatchUp?: number;
 }
 
 export interface InboundMessage {
@@ -100,5 +101,12 @@ export type TokenRefresherLike = Pick<TokenRefresher, "refresh"> &
 
 export type CreateAccountClient = (
   account: ResolvedAccount,
-  options: { tokenRefresher: TokenRefresherLike; logger: Logger },
+  options: {
+    tokenRefresher: TokenRefresherLike;
+    logger: Logger;
+    /** Where the client keeps the account's saved positions (catch-up after a restart). */
+    stateDir?: string;
+    catchUpMaxAgeMinutes?: number;
+    catchUpMaxMessages?: number;
+  },
 ) => AccountClient;

@@ -7,12 +7,14 @@ import { report, verdict } from "./report.ts";
 ensureBuilt(); // before the packages' dist is imported below
 const { guardSdkRejections } = await import("@multi-openim/client");
 await import("../ts-resolve.ts"); // the kill -9 rows load the plugin's e2e harness sources
-const { fullSuite, inProcessFaults, runFaults } = await import("./suite.ts");
+const { fullSuite, inProcessFaults, runFaults, soakRuns } = await import("./suite.ts");
 
 const quick = process.argv.includes("--no-gateway");
-const runs = quick ? inProcessFaults() : fullSuite();
+// `--soak`: only the soak (a real gateway, two accounts, steady DMs while faults land; several minutes).
+const soak = process.argv.includes("--soak");
+const runs = soak ? soakRuns(say) : quick ? inProcessFaults() : fullSuite();
 say(
-  `multi-openim fault suite (${quick ? "without the real-gateway kill -9 rows" : "full"}: ${runs.length} runs, one at a time)`,
+  `multi-openim fault suite (${soak ? "the soak only" : quick ? "without the real-gateway kill -9 rows" : "full"}: ${runs.length} runs, one at a time)`,
 );
 const began = performance.now();
 const quiet = quietConsole();

@@ -3,6 +3,7 @@ import { killMidReplyFaults } from "./kill-fault.ts";
 import { massExpiryFault } from "./mass-fault.ts";
 import { runNetworkFaults } from "./network-faults.ts";
 import type { FaultRow } from "./row.ts";
+import { soakFaults } from "./soak.ts";
 import { runTokenFaults } from "./token-faults.ts";
 
 /** One fault, or one scenario that counts several (the kill -9 run has a row per crash point). */
@@ -22,6 +23,11 @@ export function inProcessFaults(): FaultRun[] {
 /** Faults run on a real OpenClaw gateway hosting the plugin (a child process group per gateway). */
 export function gatewayFaults(): FaultRun[] {
   return [() => killMidReplyFaults()];
+}
+
+/** The soak: a real gateway, two accounts on two devservers, steady DMs while faults land (soak.ts). */
+export function soakRuns(progress?: (line: string) => void): FaultRun[] {
+  return [() => soakFaults(progress ? { progress } : {})];
 }
 
 /** Every fault of the reliability suite, in order; each starts and stops its own servers. */

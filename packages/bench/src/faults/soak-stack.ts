@@ -1,0 +1,102 @@
+// Import after ../ts-resolve.ts under plain Node: the plugin's e2e harness sources import each other by ".js".
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type DevServer, startDevServer } from "@multi-openim/devserver";
+import { type ChatMessage, startFakeModel, textOf } from "../../../plugin/src/e2e/fake-model.ts";
+import {
+  gatewayConfig,
+  gatewayRunArgs,
+  snapshotPlugin,
+  writeGatewayConfig,
+} from "../../../plugin/src/e2e/gateway-config.ts";
+import { freePort, GatewayProcess } from "../../../plugin/src/e2e/gateway-process.ts";
+import { openclawEnv } from "../../../plugin/src/e2e/openclaw-env.ts";
+import { freshToken } from "../fixtures.ts";
+import { startRefreshEndpoint } from "../refresh-endpoint.ts";
+
+const MARKER = /SOAK-\d+/;
+
+/** One account of the soak: its id, its bot user and the devserver it lives on. */
+export interface SoakAccount {
+  accountId: string;
+  bot: string;
+  dev: DevServer;
+}
+
+/**
+ * The soak's real path: two devservers, a headless OpenClaw gateway with a snapshot of the built plugin
+ * and one account on each, a model that answers every DM with its marker ("ACK SOAK-n"), and a refresh
+ * endpoint minting from the right server. `start()` launches the gateway again on the same config and
+ * state dir, as a supervisor would.
+ */
+export async function startSoakStack() {
+  const root = await mkdtemp(join(tmpdir(), "mo-soak-"));
+  const closers: (() => Promise<unknown>)[] = [() => rm(root, { recursive: true, force: true })];
+  try {
+    const devs = [await startDevServer(), await startDevServer()];
+    for (const dev of devs) closers.push(() => dev.close());
+    const accounts: SoakAccount[] = devs.map((dev, i) => ({
+      accountId: `s${i + 1}`,
+      bot: `soak-bot${i + 1}`,
+      dev,
+    }));
+    const tokens: string[] = [];
+    const mint = (accountId: string) => {
+      const account = accounts.find((a) => a.accountId === accountId);
+      if (!account) throw new Error(`unknown account ${accountId}`);
+      const token = freshToken(account.dev, account.bot);
+      tokens.push(token);
+      return token;
+    };
+    const refresh = await startRefreshEndpoint(mint);
+    closers.push(() => refresh.close());
+    const model = await startFakeModel((messages: ChatMessage[]) => {
+      const last = messages.findLast((m) => m.role === "user" && MARKER.test(textOf(m)));
+      return { text: `ACK ${last ? MARKER.exec(textOf(last))?.[0] : "(no marker)"}` };
+    });
+    closers.push(() => model.close());
+    const pluginDir = await snapshotPlugin(root);
+    const port = await freePort();
+    const env = await openclawEnv(root);
+    const channel = {
+      tokenRefresh: refresh.tokenRefresh(3000),
+      accounts: Object.fromEntries(
+        accounts.map((a) => {
+          a.dev.registerUser(a.bot, { nickname: a.bot });
+          return [a.accountId, { token: mint(a.accountId), wsAddr: a.dev.wsAddr, apiAddr: a.dev.apiAddr }];
+        }),
+      ),
+    };
+    await writeGatewayConfig(
+      env.OPENCLAW_CONFIG_PATH as string,
+      gatewayConfig({ port, modelBaseUrl: model.baseUrl, pluginDir, channel }),
+    );
+    const gateways: GatewayProcess[] = [];
+    return {
+      accounts,
+      tokens,
+      refresh,
+      gateways,
+      /** Starts a gateway (own process group) and waits until both accounts run. */
+      async start(timeoutMs: number): Promise<GatewayProcess> {
+        const [cmd, args] = gatewayRunArgs(port);
+        const gateway = new GatewayProcess(cmd, args, env);
+        gateways.push(gateway);
+        for (const a of accounts)
+          await gateway.waitFor(new RegExp(`\\[multi-openim\\] ${a.accountId}: running`), timeoutMs);
+        return gateway;
+      },
+      output: () => gateways.map((g) => g.output).join("\n"),
+      async stop(): Promise<void> {
+        for (const gateway of gateways) await gateway.stop().catch(() => gateway.kill9());
+        for (const close of closers.reverse()) await close().catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+export type SoakStack = Awaited<ReturnType<typeof startSoakStack>>;

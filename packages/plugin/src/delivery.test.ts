@@ -1,0 +1,116 @@
+import { mkdtempSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { resubmitRequestPath } from "./dead-letters.js";
+import { twoAccountConfig } from "./fixtures.js";
+import type { ChannelSnapshot } from "./status.js";
+import { type FakeClient, pluginWithDoubles, until } from "./test-doubles.js";
+
+const cfg = twoAccountConfig();
+
+function setup(stateDir = mkdtempSync(join(tmpdir(), "mo-delivery-"))) {
+  return pluginWithDoubles({
+    stateDir,
+    reply: "ok",
+    options: { inboundRetryDelaysMs: [20, 20], resubmitPollMs: 50 },
+  });
+}
+
+async function start(env: ReturnType<typeof setup>) {
+  const abort = new AbortController();
+  const statuses: ChannelSnapshot[] = [];
+  const running = env.plugin.channel.gateway.startAccount({
+    cfg,
+    accountId: "a",
+    account: env.plugin.channel.config.resolveAccount(cfg, "a"),
+    abortSignal: abort.signal,
+    setStatus: (s) => statuses.push(s),
+  });
+  await until(() => statuses.some((s) => s.connected));
+  const client = env.clients.at(-1) as FakeClient;
+  const stop = async () => {
+    abort.abort();
+    await running;
+  };
+  return { client, statuses, stop };
+}
+
+describe("durable hand-off to OpenClaw", () => {
+  test("a dispatch refused while the gateway drains is kept and answered once after the restart", async () => {
+    const first = setup();
+    let refused = 0;
+    first.runtime.inbound.dispatch = async () => {
+      refused += 1;
+      throw new Error("Gateway is draining; new tasks are not accepted");
+    };
+    const a = await start(first);
+    const message = a.client.push({ kind: "direct", text: "sent during the drain" });
+    await until(() => refused >= 2);
+    // A catch-up re-delivery while it waits does not start a second hand-off.
+    a.client.push({ kind: "direct", text: "sent during the drain", clientMsgID: message.clientMsgID });
+    await a.stop();
+    expect(a.client.sent).toHaveLength(0);
+    expect(
+      first.lines.some((l) => l.includes(`inbound ${message.clientMsgID} kept for the next start`)),
+    ).toBe(true);
+
+    const second = setup(first.stateDir);
+    const b = await start(second);
+    await until(() => b.client.sent.length === 1);
+    expect(b.client.sent[0]).toMatchObject({ target: { kind: "user", id: "alice" }, text: "ok" });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(b.client.sent).toHaveLength(1);
+    await b.stop();
+  });
+
+  test("a final failure is a dead letter: status shows it, resubmitting it answers it", async () => {
+    const env = setup();
+    const original = env.runtime.inbound.dispatch;
+    let broken = true;
+    env.runtime.inbound.dispatch = async (params) => {
+      if (broken) throw new Error("model provider down");
+      return original(params);
+    };
+    const a = await start(env);
+    const message = a.client.push({ kind: "direct", text: "doomed for now" });
+    await until(() => a.statuses.some((s) => s.audit?.deadLetters === 1));
+    const dead = a.statuses.at(-1)?.audit;
+    expect(dead?.lastDeadLetter).toMatchObject({ id: message.clientMsgID, error: "model provider down" });
+    expect(env.lines.some((l) => l.includes("kept as a dead letter"))).toBe(true);
+    // Re-delivered by a catch-up: still a dead letter, not answered, not doubled.
+    a.client.push({ kind: "direct", text: "doomed for now", clientMsgID: message.clientMsgID });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(a.client.sent).toHaveLength(0);
+
+    broken = false;
+    const request = resubmitRequestPath(env.stateDir, "a");
+    await mkdir(dirname(request), { recursive: true });
+    await writeFile(request, JSON.stringify({ ids: [message.clientMsgID] }));
+    await until(() => a.client.sent.length === 1);
+    await until(() => a.statuses.at(-1)?.audit?.deadLetters === undefined);
+    await a.stop();
+  });
+});
+
+test("the SDK's stray rejections are claimed with OpenClaw's handler registry (else OpenClaw exits the gateway)", async () => {
+  const env = setup();
+  const a = await start(env);
+  const { claimSdkRejections } = await import("./sdk-rejections.js");
+  await claimSdkRejections(env.logger);
+  const registry = (globalThis as Record<symbol, unknown>)[
+    Symbol.for("openclaw.unhandledRejection.handlers")
+  ];
+  const handlers = [...(registry as Set<(reason: unknown) => boolean>)];
+  const sdkRejection = {
+    event: "GetOneConversation",
+    operationID: "op1",
+    data: null,
+    errCode: 1501,
+    errMsg: "token expired",
+  };
+  expect(handlers.some((claim) => claim(sdkRejection))).toBe(true);
+  expect(handlers.some((claim) => claim(new Error("a bug of ours")))).toBe(false);
+  await a.stop();
+});

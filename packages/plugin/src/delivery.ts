@@ -1,0 +1,100 @@
+import type { InboundJournal } from "./journal.js";
+import type { InboundMessage, Logger } from "./types.js";
+
+export interface DeliveryDeps {
+  accountId: string;
+  journal: InboundJournal;
+  log: Logger;
+  /** Waits between attempts; a gateway that is not accepting work is retried at the last one until stop. */
+  retryDelaysMs: readonly number[];
+  abortSignal: AbortSignal;
+  /** One attempt: policy, route, dispatch (inbound.ts); `replied` counts replies that went out. */
+  attempt(message: InboundMessage, replied: () => void): Promise<unknown>;
+  /** A dead letter was added: status should be re-published. */
+  changed(): void;
+}
+
+/**
+ * OpenClaw refusing work for now: its restart drain ("Gateway is draining; new tasks are not accepted",
+ * "gateway is draining for restart"), a runtime reset, or not ready yet. Such a turn was never taken.
+ */
+export function isGatewayNotAccepting(error: unknown): boolean {
+  const e = error as { name?: unknown; message?: unknown } | null;
+  if (e?.name === "GatewayDrainingError") return true;
+  return /gateway is draining|new tasks are not accepted|gateway runtime reset|not ready|no longer active/i.test(
+    String(e?.message ?? error),
+  );
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/**
+ * Hands one admitted message to OpenClaw until it is answered, kept for later, or a dead letter:
+ * - a gateway that is not accepting work (draining for a restart, not ready): the message goes back to
+ *   `received` on disk at once (so a restart replays it) and is retried here until the account stops;
+ * - any other failure before a reply went out: retried per `retryDelaysMs`, then a dead letter that
+ *   status shows and an operator can resubmit (never only a log line);
+ * - a failure after a reply went out is not retried (it would answer twice).
+ */
+export async function deliverInbound(deps: DeliveryDeps, message: InboundMessage): Promise<void> {
+  const { journal, log, accountId } = deps;
+  const id = message.clientMsgID;
+  let replies = 0;
+  for (let n = 1; ; n++) {
+    if (n > 1 && deps.abortSignal.aborted) {
+      await journal.requeue(message, "stopped before a retry").catch(() => undefined);
+      log.warn(`[multi-openim] ${accountId}: inbound ${id} kept for the next start (stopped before a retry)`);
+      return;
+    }
+    try {
+      await deps.attempt(message, () => {
+        replies += 1;
+      });
+      if (journal.seen(id)) journal.done(id).catch((e) => log.warn(`[multi-openim] journal: ${String(e)}`));
+      return;
+    } catch (error) {
+      const reason = describe(error);
+      if (replies > 0) {
+        log.error(`[multi-openim] ${accountId}: inbound ${id} failed after a reply went out: ${reason}`);
+        if (journal.seen(id)) await journal.done(id).catch(() => undefined);
+        return;
+      }
+      const notAccepting = isGatewayNotAccepting(error);
+      if (notAccepting || deps.abortSignal.aborted) {
+        // On disk before anything else: the process may exit at any moment now.
+        await journal.requeue(message, reason).catch((e) => log.warn(`[multi-openim] journal: ${String(e)}`));
+      }
+      if (deps.abortSignal.aborted) {
+        log.warn(`[multi-openim] ${accountId}: inbound ${id} kept for the next start (${reason})`);
+        return;
+      }
+      const last = deps.retryDelaysMs.length - 1;
+      const delay = notAccepting ? deps.retryDelaysMs[Math.min(n - 1, last)] : deps.retryDelaysMs[n - 1];
+      if (delay === undefined) {
+        await journal
+          .deadLetter(message, reason)
+          .catch((e) => log.warn(`[multi-openim] journal: ${String(e)}`));
+        log.error(
+          `[multi-openim] ${accountId}: inbound ${id} failed after ${n} attempt(s): kept as a dead letter (status shows it; resubmit to answer it): ${reason}`,
+        );
+        deps.changed();
+        return;
+      }
+      log.warn(`[multi-openim] ${accountId}: inbound ${id} failed (${reason}); retrying in ${delay} ms`);
+      await sleep(delay, deps.abortSignal);
+    }
+  }
+}
