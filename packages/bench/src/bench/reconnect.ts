@@ -12,7 +12,15 @@ export interface ReconnectFigures {
 export async function benchReconnect(rounds = 10): Promise<ReconnectFigures> {
   const server = await startDevServer();
   const client = createAccountClient(botAccount(server, "bench-drop"), {
-    tokenRefresher: { refresh: async () => ({ ok: false, code: "REFRESH_DISABLED" }) },
+    tokenRefresher: {
+      refresh: async () => ({
+        ok: false,
+        code: "REFRESH_DISABLED",
+        message: "refresh off",
+        markerPath: "",
+        retryable: false,
+      }),
+    },
   });
   const times: number[] = [];
   try {
