@@ -69,7 +69,20 @@ export async function recentMessages(
  * conversation and "stopped" only after a "typing".
  */
 export async function setTyping(ctx: SendContext, conversationID: string, focus: boolean): Promise<void> {
-  await readWith(ctx, "changeInputStates", (sdk) => sdk.changeInputStates({ conversationID, focus }));
+  await readWith(ctx, "changeInputStates", (sdk) => {
+    // The SDK drops "stopped" when its own record of "typing" is older than 10 s (a long turn), and the
+    // other side then shows typing until its 15 s timeout: renew the record so "stopped" is sent.
+    const sent = (sdk as unknown as TypingInternals).messageTrigger?.typingManager?.send;
+    if (!focus && sent && !sent.get(conversationID)) sent.set(conversationID, "stateCodeSuccess");
+    return sdk.changeInputStates({ conversationID, focus });
+  });
+}
+
+/** The SDK's per-conversation record of the typing state it last sent (a TTL cache, 10 s). */
+interface TypingInternals {
+  messageTrigger?: {
+    typingManager?: { send?: { get(id: string): unknown; set(id: string, value: string): void } };
+  };
 }
 
 function notCached(error: unknown): boolean {

@@ -32,7 +32,8 @@ function answer(messages: ChatMessage[]): ModelAnswer {
   if (/VOICE-\w+/.test(text)) return { text: `MEDIA:${voicePath}\n[[audio_as_voice]]` };
   const slow = /SLOW-\w+/.exec(text)?.[0];
   if (slow) return { text: `ACK ${slow}`, delayMs: 4000 };
-  return { text: `ACK ${/MARK-\w+/.exec(text)?.[0]}` };
+  // The last marker: a quoted message carries the earlier one first.
+  return { text: `ACK ${text.match(/MARK-\w+/g)?.at(-1)}` };
 }
 
 const replyFrom = (to: string, text: string, timeoutMs = 150_000) =>
