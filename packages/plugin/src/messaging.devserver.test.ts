@@ -290,8 +290,10 @@ test("a send during a disconnect is queued and delivered exactly once after the 
     .messagesFor("alice")
     .filter((m) => m.sendID === "bot_a" && m.text === "QUEUED-1 after the drop");
   expect(copies).toHaveLength(1);
-  expect(lines.some((l) => l.includes("queued until the account is connected again"))).toBe(true);
+  // Held until the account was back: by the client's own wait for a reconnect (fast since the paced
+  // reconnect) or, when the client refuses NOT_CONNECTED, by the plugin's queue (send-queue.test.ts).
+  expect(statuses.some((s) => s.connected === false)).toBe(true);
   await new Promise((r) => setTimeout(r, 1000));
   expect(dev.messagesFor("alice").filter((m) => m.text === "QUEUED-1 after the drop")).toHaveLength(1);
-  console.log(`[numbers] queued send delivered ${waited} ms after it was made (SDK reconnects every ~5 s)`);
+  console.log(`[numbers] send made during a disconnect delivered ${waited} ms after it was made`);
 });
