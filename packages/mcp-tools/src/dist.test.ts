@@ -37,6 +37,11 @@ test("@multi-openim/mcp-tools/openclaw loads the tools without the MCP SDK", () 
   const out = JSON.parse(
     execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd, encoding: "utf8" }),
   );
-  expect(out.keys).toEqual(["MULTI_OPENIM_TOOL_NAMES", "createOpenClawToolFactories", "createOpenClawTools"]);
+  expect(out.keys).toEqual([
+    "MULTI_OPENIM_TOOL_NAMES",
+    "createBoundOpenClawTools",
+    "createOpenClawToolFactories",
+    "createOpenClawTools",
+  ]);
   expect(out.mcp).toBe(0);
 });
