@@ -81,6 +81,8 @@ beforeAll(async () => {
     pluginDir,
     channel: {
       tokenRefresh: { mode: "off" },
+      // DMs from anyone: admission has its own e2e (access.e2e.ts).
+      dmPolicy: "open",
       accounts: { a: { token: dev.mintToken("bot_a"), wsAddr: dev.wsAddr, apiAddr: dev.apiAddr } },
     },
   });

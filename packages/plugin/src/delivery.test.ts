@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { resubmitRequestPath } from "./dead-letters.js";
+import { isGatewayNotAccepting } from "./delivery.js";
 import { twoAccountConfig } from "./fixtures.js";
 import type { ChannelSnapshot } from "./status.js";
 import { type FakeClient, pluginWithDoubles, until } from "./test-doubles.js";
@@ -113,4 +114,12 @@ test("the SDK's stray rejections are claimed with OpenClaw's handler registry (e
   expect(handlers.some((claim) => claim(sdkRejection))).toBe(true);
   expect(handlers.some((claim) => claim(new Error("a bug of ours")))).toBe(false);
   await a.stop();
+});
+
+test("OpenClaw refusing work for now is retried, not dead-lettered; other failures are final", () => {
+  // Seen in a real gateway while an `openclaw` CLI command held the state lock.
+  expect(isGatewayNotAccepting(new Error("another OpenClaw process owns state-lifecycle"))).toBe(true);
+  expect(isGatewayNotAccepting(new Error("Gateway is draining; new tasks are not accepted"))).toBe(true);
+  expect(isGatewayNotAccepting(Object.assign(new Error("x"), { name: "GatewayDrainingError" }))).toBe(true);
+  expect(isGatewayNotAccepting(new Error("model returned 500"))).toBe(false);
 });

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { killGroup } from "./spawn.js";
 
@@ -24,7 +25,12 @@ export class GatewayProcess {
     this.child = spawn(command, args, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     // Colours are stripped so assertions read the text OpenClaw printed.
     const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
-    const keep = (d: Buffer) => (this.output += String(d).replace(ansi, ""));
+    const logFile = process.env.MULTI_OPENIM_E2E_LOG;
+    const keep = (d: Buffer) => {
+      this.output += String(d).replace(ansi, "");
+      // A copy for reading a failed run's gateway afterwards (the assertion shows only its tail).
+      if (logFile) appendFileSync(logFile, String(d).replace(ansi, ""));
+    };
     this.child.stdout?.on("data", keep);
     this.child.stderr?.on("data", keep);
     this.exited = new Promise((resolve) => this.child.on("exit", (code) => resolve(code)));
