@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
 import JSON5 from "json5";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { hasTmux, startInTmux } from "../../cli/src/tmux-driver.js";
+import { startInTmux } from "../../cli/src/tmux-driver.js";
 import { startFakeModel } from "./e2e/fake-model.js";
 import { gatewayConfig, gatewayRunArgs, snapshotPlugin } from "./e2e/gateway-config.js";
 import { freePort, GatewayProcess } from "./e2e/gateway-process.js";
