@@ -38,9 +38,9 @@ const RUN = [
   "npx -y pnpm@10 exec multi-openim-devserver --user bot",
   "npx -y pnpm@10 exec multi-openim setup --non-interactive --config ./openclaw.json --account local --ws <wsAddr> --api <apiAddr> --token <token>",
   "npx -y pnpm@10 exec multi-openim status --probe --config ./openclaw.json",
-  `curl -s -XPOST $API/devserver/mintToken -d '{"userID":"bot","platformID":5}'`,
-  `curl -s -XPOST $API/devserver/sendAs -d '{"userID":"alice","target":"user:bot","content":"hi"}'`,
-  `curl -s -XPOST $API/devserver/waitForMessage -d '{"match":{"sendID":"bot"},"timeoutMs":5000}'`,
+  `curl -s -XPOST $API/devserver/mintToken -H 'content-type: application/json' -d '{"userID":"bot","platformID":5}'`,
+  `curl -s -XPOST $API/devserver/sendAs -H 'content-type: application/json' -d '{"userID":"alice","target":"user:bot","content":"hi"}'`,
+  `curl -s -XPOST $API/devserver/waitForMessage -H 'content-type: application/json' -d '{"match":{"sendID":"bot"},"timeoutMs":5000}'`,
 ];
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const blocks = commandBlocks(ROOT);
