@@ -35,7 +35,7 @@ const RUN = [
   "npx -y pnpm@10 exec multi-openim-mcp --help",
   "npx -y pnpm@10 exec multi-openim-devserver --help",
   "cd packages/plugin && npx -y pnpm@10 pack && cd ../..",
-  "npx -y pnpm@10 exec multi-openim-devserver --user bot",
+  "npx -y pnpm@10 exec multi-openim-devserver --user bot --user alice",
   "npx -y pnpm@10 exec multi-openim setup --non-interactive --config ./openclaw.json --account local --ws <wsAddr> --api <apiAddr> --token <token>",
   "npx -y pnpm@10 exec multi-openim status --probe --config ./openclaw.json",
   `curl -s -XPOST $API/devserver/mintToken -H 'content-type: application/json' -d '{"userID":"bot","platformID":5}'`,
