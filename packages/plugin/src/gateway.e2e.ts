@@ -87,6 +87,8 @@ beforeAll(async () => {
       tokenRefresh: { mode: "http", http: { endpoint: refresh.endpoint, responseTokenPath: "token" } },
       // 0.1.0's open DMs; admission has its own e2e (access.e2e.ts).
       dmPolicy: "open",
+      // 0.1.0's groups: an unmentioned message never reaches the model (group context has its own e2e).
+      historyLimit: 0,
       accounts: {
         // The tool test below sends as b from a turn on a: the operator's switch allows it.
         a: { token: tokenA.first, wsAddr: devA.wsAddr, apiAddr: devA.apiAddr, tools: { crossAccount: true } },
