@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { createMultiOpenimPlugin } from "./plugin.js";
 import type { DispatchParams, ReplyPayloadLike } from "./runtime-types.js";
 import type { ChannelSnapshot } from "./status.js";
-import { fakeRuntime, memoryLogger, until } from "./test-doubles.js";
+import { disabledRefresher, fakeRuntime, memoryLogger, until } from "./test-doubles.js";
 import type { AccountClient } from "./types.js";
 
 /**
@@ -68,15 +68,7 @@ beforeAll(async () => {
   };
   plugin = createMultiOpenimPlugin({
     createClient: (account, options) => createAccountClient(account, options) as unknown as AccountClient,
-    createRefresher: () => ({
-      refresh: async () => ({
-        ok: false,
-        code: "REFRESH_DISABLED",
-        message: "refresh off",
-        markerPath: "",
-        retryable: false,
-      }),
-    }),
+    createRefresher: disabledRefresher,
     stateDir: () => stateDir,
   });
   plugin.setApi({ logger, runtime: { channel: runtime.runtime } });

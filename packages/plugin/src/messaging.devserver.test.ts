@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { createMultiOpenimPlugin } from "./plugin.js";
 import type { ReplyPayloadLike } from "./runtime-types.js";
 import type { ChannelSnapshot } from "./status.js";
-import { fakeRuntime, memoryLogger, until } from "./test-doubles.js";
+import { disabledRefresher, fakeRuntime, memoryLogger, until } from "./test-doubles.js";
 import type { AccountClient } from "./types.js";
 
 /**
@@ -83,15 +83,7 @@ beforeAll(async () => {
     // A short send timeout so a send during a drop fails over to the plugin's queue quickly.
     createClient: (account, options) =>
       createAccountClient(account, { ...options, sendTimeoutMs: 1500 }) as unknown as AccountClient,
-    createRefresher: () => ({
-      refresh: async () => ({
-        ok: false,
-        code: "REFRESH_DISABLED",
-        message: "",
-        markerPath: "",
-        retryable: false,
-      }),
-    }),
+    createRefresher: disabledRefresher,
     stateDir: () => env.stateDir,
   });
   plugin.setApi({ logger, runtime: { channel: runtime.runtime } });

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { twoAccountConfig } from "./fixtures.js";
 import { createMultiOpenimPlugin } from "./plugin.js";
 import type { ChannelSnapshot } from "./status.js";
-import { FakeClient, memoryLogger, pluginWithDoubles, until } from "./test-doubles.js";
+import { disabledRefresher, FakeClient, memoryLogger, pluginWithDoubles, until } from "./test-doubles.js";
 
 function setup(reply = "pong") {
   return pluginWithDoubles({ reply });
@@ -128,15 +128,7 @@ describe("gateway lifecycle", () => {
     const failing = createMultiOpenimPlugin({
       createClient: (acc) =>
         Object.assign(new FakeClient(acc), { failStart: new Error("login refused 1001") }),
-      createRefresher: () => ({
-        refresh: async () => ({
-          ok: false,
-          code: "REFRESH_DISABLED",
-          message: "",
-          markerPath: "",
-          retryable: false,
-        }),
-      }),
+      createRefresher: disabledRefresher,
     });
     const a = failing.channel.config.resolveAccount(cfg, "a");
     await expect(
@@ -154,15 +146,7 @@ describe("gateway lifecycle", () => {
         client.state.auth = "needs-login";
         return client;
       },
-      createRefresher: () => ({
-        refresh: async () => ({
-          ok: false,
-          code: "REFRESH_DISABLED",
-          message: "",
-          markerPath: "",
-          retryable: false,
-        }),
-      }),
+      createRefresher: disabledRefresher,
     });
     plugin.setApi({ logger: memoryLogger().logger });
     const abort = new AbortController();

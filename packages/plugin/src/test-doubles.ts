@@ -212,6 +212,17 @@ export async function until(check: () => boolean, timeoutMs = 2000): Promise<voi
  * The plugin over FakeClients (collected in `clients`), a refresher that never succeeds, a temp
  * state dir and the fake OpenClaw runtime answering `reply`; `options` adds or replaces plugin options.
  */
+/** A refresher whose every refresh is refused with refresh off (the tests here never need one). */
+export const disabledRefresher = () => ({
+  refresh: async () => ({
+    ok: false as const,
+    code: "REFRESH_DISABLED" as const,
+    message: "",
+    markerPath: "",
+    retryable: false,
+  }),
+});
+
 export function pluginWithDoubles(
   setup: { stateDir?: string; reply?: string; options?: Partial<PluginOptions> } = {},
 ) {
@@ -224,15 +235,7 @@ export function pluginWithDoubles(
       clients.push(client);
       return client;
     },
-    createRefresher: () => ({
-      refresh: async () => ({
-        ok: false,
-        code: "REFRESH_DISABLED",
-        message: "",
-        markerPath: "",
-        retryable: false,
-      }),
-    }),
+    createRefresher: disabledRefresher,
     stateDir: () => stateDir,
     ...setup.options,
   });
