@@ -61,6 +61,7 @@ export async function startSoakStack() {
     const env = await openclawEnv(root);
     const channel = {
       tokenRefresh: refresh.tokenRefresh(3000),
+      dmPolicy: "open", // every DM comes from a new human: the soak counts answers, not pairing codes
       accounts: Object.fromEntries(
         accounts.map((a) => {
           a.dev.registerUser(a.bot, { nickname: a.bot });
