@@ -21,9 +21,16 @@ export interface AccountClient {
     event: K,
     listener: (payload: AccountClientEvents[K]) => void,
   ): void;
-  /** Plain text, or quoting a message and/or @-mentioning users (`options`). */
+  /**
+   * Plain text, or quoting a message and/or @-mentioning users (`options`). Every send made while the
+   * account is not connected waits for it, in order (bounded: `sendQueueMaxItems` / `sendQueueMaxAgeMs`),
+   * and fails with NOT_CONNECTED only when nothing was sent.
+   */
   sendText(target: string | Target, text: string, options?: TextOptions): Promise<SendResult>;
-  /** Marks a conversation (`si_…` / `sg_…`, as in InboundMessage.conversationID) read up to its newest message. */
+  /**
+   * Marks a conversation (`si_…` / `sg_…`, as in InboundMessage.conversationID) read up to its newest
+   * message. Coalesced: one mark in flight per conversation, calls made meanwhile share the next one.
+   */
   markRead(conversationID: string): Promise<void>;
   sendImage(target: string | Target, source: MediaSource): Promise<SendResult>;
   sendVideo(target: string | Target, source: MediaSource): Promise<SendResult>;

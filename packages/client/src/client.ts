@@ -32,9 +32,14 @@ import type {
 } from "./types.js";
 import { resolveUnknownSend } from "./unknown-outcome.js";
 import { openWatermarks, type WatermarkStore } from "./watermarks.js";
+import { ReadMarks } from "./read-marks.js";
+import { resolveSendQueueOptions, SendQueue, type SendQueueOptions } from "./send-queue.js";
 
 /** One account's OpenIM connection: every SDK quirk handled here, once. */
-export function createAccountClient(account: ClientAccount, options: ClientOptions): AccountClient {
+export function createAccountClient(
+  account: ClientAccount,
+  options: ClientOptions & SendQueueOptions,
+): AccountClient {
   return new Client(account, options);
 }
 
@@ -59,13 +64,24 @@ class Client implements AccountClient {
   private firstAttempt: ((status: AccountStatus) => void) | undefined;
   private readonly waiters = new ConnectionWaiters();
   private readonly recent = new RecentItems();
+  /** One mark in flight per conversation; requests made meanwhile share the next one (read-marks.ts). */
+  private readonly reads = new ReadMarks((conversationID) => markRead(this.sendContext(), conversationID));
+  /** Sends made while not connected wait here, in order (send-queue.ts). */
+  private readonly queue: SendQueue;
 
   constructor(
     private readonly account: ClientAccount,
-    private readonly options: ClientOptions,
+    private readonly options: ClientOptions & SendQueueOptions,
   ) {
     assertClientAccount(account);
     this.opts = resolveClientOptions(options);
+    this.queue = new SendQueue({
+      accountId: account.accountId,
+      ...resolveSendQueueOptions(options),
+      connected: () => this.tracker.current.connected,
+      waitConnected: (deadline) => this.sendContext().connectedSession(deadline),
+      log: (level, message) => this.log(level, message),
+    });
     this.accountId = account.accountId;
     this.token = account.token;
     this.userID = account.userID;
@@ -198,22 +214,22 @@ class Client implements AccountClient {
   }
 
   sendText(target: string | Target, text: string, options?: TextOptions) {
-    return sendText(this.sendContext(), target, text, options);
+    return this.queue.run("sendText", () => sendText(this.sendContext(), target, text, options));
   }
   markRead(conversationID: string) {
-    return markRead(this.sendContext(), conversationID);
+    return this.reads.mark(conversationID);
   }
   sendImage(target: string | Target, source: MediaSource) {
-    return sendMedia(this.sendContext(), "image", target, source);
+    return this.queue.run("sendImage", () => sendMedia(this.sendContext(), "image", target, source));
   }
   sendVideo(target: string | Target, source: MediaSource) {
-    return sendMedia(this.sendContext(), "video", target, source);
+    return this.queue.run("sendVideo", () => sendMedia(this.sendContext(), "video", target, source));
   }
   sendFile(target: string | Target, source: MediaSource) {
-    return sendMedia(this.sendContext(), "file", target, source);
+    return this.queue.run("sendFile", () => sendMedia(this.sendContext(), "file", target, source));
   }
   sendSound(target: string | Target, source: MediaSource, durationSec?: number) {
-    return sendSound(this.sendContext(), target, source, durationSec);
+    return this.queue.run("sendSound", () => sendSound(this.sendContext(), target, source, durationSec));
   }
   // Conversation features (directory.ts, conversation-actions.ts): reads and acts on a connected session.
   selfInfo() {

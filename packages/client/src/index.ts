@@ -6,6 +6,7 @@ export { friendGuardFor } from "./options.js";
 export { AccountPool, type PoolStartResult } from "./pool.js";
 export { guardSdkRejections, isSdkInternalRejection, sdkRejectionsSwallowed } from "./sdk-rejections.js";
 export { resolveTarget } from "./send.js";
+export type { SendQueueOptions } from "./send-queue.js";
 export type {
   AccountStatus,
   AuthState,
