@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, test } from "vitest";
 import type { ResolvedAccount } from "@multi-openim/core";
+import { afterAll, describe, expect, test } from "vitest";
 import { createAccountClient } from "./client.js";
 import type { SendQueueOptions } from "./send-queue.js";
 import { accountOn, type DevServer, devRefresher, startDevServer, waitFor } from "./test-support.js";
@@ -21,7 +21,10 @@ afterAll(async () => {
  * A connected client on its own devserver; `disconnect()` expires its token while the refresh endpoint
  * is down, so the account stays disconnected (refreshing) until `reconnect()`.
  */
-async function setup(userID: string, options: { sendQueueMaxItems?: number; sendQueueMaxAgeMs?: number } = {}) {
+async function setup(
+  userID: string,
+  options: { sendQueueMaxItems?: number; sendQueueMaxAgeMs?: number } = {},
+) {
   const server = await startDevServer();
   servers.push(server);
   server.registerUser("peer");
@@ -143,7 +146,7 @@ describe.concurrent("sends made while the account is not connected", () => {
             platformID: 5,
           } as ResolvedAccount,
           {
-          tokenRefresher: { refresh: async () => ({ ok: false }) as never },
+            tokenRefresher: { refresh: async () => ({ ok: false }) as never },
             [field]: value,
           },
         ),

@@ -14,11 +14,13 @@ import {
   type ResolvedClientOptions,
   resolveClientOptions,
 } from "./options.js";
+import { ReadMarks } from "./read-marks.js";
 import { Recovery } from "./recovery.js";
 import { RecentItems } from "./reply.js";
 import { failPendingRequests, isSocketOpen, loadSdk, swapToken } from "./sdk-loader.js";
 import { guardSdkRejections } from "./sdk-rejections.js";
 import { markRead, type SendContext, sendMedia, sendText } from "./send.js";
+import { resolveSendQueueOptions, SendQueue, type SendQueueOptions } from "./send-queue.js";
 import { SdkSession, type SessionHandlers } from "./session.js";
 import { sendSound } from "./sound.js";
 import { StatusTracker } from "./status.js";
@@ -32,8 +34,6 @@ import type {
 } from "./types.js";
 import { resolveUnknownSend } from "./unknown-outcome.js";
 import { openWatermarks, type WatermarkStore } from "./watermarks.js";
-import { ReadMarks } from "./read-marks.js";
-import { resolveSendQueueOptions, SendQueue, type SendQueueOptions } from "./send-queue.js";
 
 /** One account's OpenIM connection: every SDK quirk handled here, once. */
 export function createAccountClient(

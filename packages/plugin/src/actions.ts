@@ -1,5 +1,5 @@
 import { MultiOpenimError } from "@multi-openim/core";
-import { conversationIdFor, requireConversation } from "./conversation-client.js";
+import { conversationIdFor } from "./conversation-client.js";
 import type { AccountRegistry } from "./registry.js";
 import { requireTarget } from "./targets.js";
 import type { InboundMessage } from "./types.js";
@@ -56,7 +56,7 @@ export function createActions(registry: AccountRegistry) {
         "TOOL_INPUT_INVALID",
         `[multi-openim] action "${ctx.action}" is not supported`,
       );
-    const { account, client } = requireConversation(registry, ctx.accountId);
+    const { account, client } = registry.require(ctx.accountId);
     const target = requireTarget(stringParam(ctx.params, "to", "target"));
     const conversationID = conversationIdFor(account.userID, target);
     if (action === "read") {

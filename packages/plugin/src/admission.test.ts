@@ -1,4 +1,4 @@
-import { resolveAccess } from "@multi-openim/core";
+import { resolveAccess, type Target } from "@multi-openim/core";
 import { describe, expect, test } from "vitest";
 import { decideAdmission } from "./admission.js";
 import { admitMessage, type PairingStoreRuntime } from "./inbound-admission.js";
@@ -12,13 +12,18 @@ function dm(from: string, text = "hi"): InboundMessage {
     conversationID: `si_${from}_${BOT}`,
     target: { kind: "user", id: from },
     sender: { userID: from },
+    contentType: 101,
     text,
     mentionsSelf: false,
     mentionsAll: false,
+    mentionedUserIDs: [],
+    quotesSelf: false,
     media: [],
     serverTime: 1,
     clientMsgID: `c-${from}-${text}`,
     serverMsgID: "",
+    seq: 1,
+    fromCatchUp: false,
   };
 }
 function inGroup(from: string, groupID: string, extra: Partial<InboundMessage> = {}): InboundMessage {
@@ -149,8 +154,8 @@ describe("admitMessage: pairing through OpenClaw's store", () => {
     const store = memoryPairing();
     const sent: { to: string; text: string }[] = [];
     const client = {
-      sendText: async (to: { id: string }, text: string) => {
-        sent.push({ to: to.id, text });
+      sendText: async (to: string | Target, text: string) => {
+        sent.push({ to: typeof to === "string" ? to : to.id, text });
         return {} as never;
       },
     };

@@ -10,7 +10,6 @@ import { createMultiOpenimPlugin } from "./plugin.js";
 import type { DispatchParams, ReplyPayloadLike } from "./runtime-types.js";
 import type { ChannelSnapshot } from "./status.js";
 import { disabledRefresher, fakeRuntime, memoryLogger, until } from "./test-doubles.js";
-import type { AccountClient } from "./types.js";
 
 /**
  * The conversation features with the real client and SDK against a devserver: names (directory and
@@ -67,7 +66,7 @@ beforeAll(async () => {
     return { admission: { kind: "dispatch" } };
   };
   plugin = createMultiOpenimPlugin({
-    createClient: (account, options) => createAccountClient(account, options) as unknown as AccountClient,
+    createClient: (account, options) => createAccountClient(account, options),
     createRefresher: disabledRefresher,
     stateDir: () => stateDir,
   });

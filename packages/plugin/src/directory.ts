@@ -1,6 +1,6 @@
 import { CHANNEL_ID, MultiOpenimError } from "@multi-openim/core";
-import { type DirectoryGroup, type DirectoryUser, requireConversation } from "./conversation-client.js";
 import type { AccountRegistry } from "./registry.js";
+import type { DirectoryGroup, DirectoryUser } from "./types.js";
 
 /** OpenClaw's ChannelDirectoryEntry: ids carry our target prefix, so a picked entry is a valid target. */
 export interface DirectoryEntry {
@@ -46,7 +46,7 @@ const limited = (entries: DirectoryEntry[], limit?: number) =>
  * groups. Names are OpenIM nicknames and group names.
  */
 export async function answerDirectory(registry: AccountRegistry, req: DirectoryRequest): Promise<unknown> {
-  const { account, client } = requireConversation(registry, req.accountId);
+  const { account, client } = registry.require(req.accountId);
   if (req.op === "self") return userEntry(await client.selfInfo());
   if (req.op === "members")
     return limited((await client.groupMembers(req.groupId)).map(userEntry), req.limit);

@@ -8,7 +8,6 @@ import { DIRECTORY_METHOD } from "./directory.js";
 import { withNodeCheck } from "./node-version.js";
 import { type CommanderLike, createMultiOpenimPlugin, type PluginApiLike } from "./plugin.js";
 import { AccountRegistry } from "./registry.js";
-import type { AccountClient } from "./types.js";
 
 /**
  * OpenClaw may load this module more than once in one gateway process (channel runtime, tool
@@ -23,7 +22,7 @@ const registry = globals[REGISTRY_KEY];
 /** The real wiring: the client package for connections, token-refresh for tokens, mcp-tools for tools, the CLI for setup. */
 export const multiOpenim = createMultiOpenimPlugin({
   registry,
-  createClient: (account, options) => createAccountClient(account, options) as unknown as AccountClient,
+  createClient: (account, options) => createAccountClient(account, options),
   createRefresher: ({ account, persistToken, logger }) =>
     createTokenRefresher({
       tokenRefresh: account.channel?.tokenRefresh,

@@ -1,4 +1,3 @@
-import { conversationOf } from "./conversation-client.js";
 import type { AccountClient } from "./types.js";
 
 /** A group unknown to the cache triggers at most one list fetch per this interval. */
@@ -16,8 +15,6 @@ const caches = new WeakMap<AccountClient, NameCache>();
  * not only its id. Undefined when unknown or the list cannot be read (the id is used then).
  */
 export async function groupNameOf(client: AccountClient, groupID: string): Promise<string | undefined> {
-  const conversation = conversationOf(client);
-  if (!conversation) return undefined;
   let cache = caches.get(client);
   if (!cache) {
     cache = { names: new Map(), fetchedAt: 0 };
@@ -25,7 +22,7 @@ export async function groupNameOf(client: AccountClient, groupID: string): Promi
   }
   const c = cache;
   if (!c.names.has(groupID) && Date.now() - c.fetchedAt > REFRESH_MS) {
-    c.pending ??= conversation
+    c.pending ??= client
       .joinedGroups()
       .then((groups) => {
         for (const g of groups) c.names.set(g.groupID, g.groupName);

@@ -10,7 +10,6 @@ import { createMultiOpenimPlugin } from "./plugin.js";
 import type { ReplyPayloadLike } from "./runtime-types.js";
 import type { ChannelSnapshot } from "./status.js";
 import { disabledRefresher, fakeRuntime, memoryLogger, until } from "./test-doubles.js";
-import type { AccountClient } from "./types.js";
 
 /**
  * The plugin with the real client and the real SDK against a devserver on 127.0.0.2 (the account's
@@ -81,8 +80,7 @@ beforeAll(async () => {
   };
   plugin = createMultiOpenimPlugin({
     // A short send timeout so a send during a drop fails over to the plugin's queue quickly.
-    createClient: (account, options) =>
-      createAccountClient(account, { ...options, sendTimeoutMs: 1500 }) as unknown as AccountClient,
+    createClient: (account, options) => createAccountClient(account, { ...options, sendTimeoutMs: 1500 }),
     createRefresher: disabledRefresher,
     stateDir: () => env.stateDir,
   });

@@ -5,7 +5,7 @@ import { mediaKindOf, mediaMaxBytesOf, resolveMediaSource, sendMediaTo } from ".
 import type { AccountRegistry } from "./registry.js";
 import type { SendQueue } from "./send-queue.js";
 import { requireTarget } from "./targets.js";
-import { isVoice, sendVoice } from "./voice.js";
+import { isVoice } from "./voice.js";
 
 export interface OutboundTextContext {
   to: string;
@@ -68,11 +68,8 @@ export function createOutbound({ registry, queue, mediaRoots, listAccounts }: Ou
     const roots = [...(ctx.mediaLocalRoots ?? []), ...mediaRoots()];
     const source = await resolveMediaSource(url, roots, mediaMaxBytesOf(ctx.cfg?.channels?.[CHANNEL_ID]));
     const voice = isVoice(url, ctx.audioAsVoice);
-    const sent = await queue.run(
-      accountId,
-      `${voice ? "voice" : mediaKindOf(url)} to ${ctx.to}`,
-      (client) =>
-        (voice && sendVoice(client, target, source)) || sendMediaTo(client, target, mediaKindOf(url), source),
+    const sent = await queue.run(accountId, `${voice ? "voice" : mediaKindOf(url)} to ${ctx.to}`, (client) =>
+      voice ? client.sendSound(target, source) : sendMediaTo(client, target, mediaKindOf(url), source),
     );
     if (ctx.text?.trim()) await sendText(ctx);
     return { channel: CHANNEL_ID, messageId: sent.serverMsgID || sent.clientMsgID };

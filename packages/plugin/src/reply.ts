@@ -4,7 +4,7 @@ import { mediaKindOf, mediaMaxBytesOf, resolveMediaSource, sendMediaTo } from ".
 import type { ReplyPayloadLike } from "./runtime-types.js";
 import type { SendQueue } from "./send-queue.js";
 import type { AccountClient, InboundMessage, Logger, SendResult, TextOptions } from "./types.js";
-import { isVoice, sendVoice } from "./voice.js";
+import { isVoice } from "./voice.js";
 
 export interface ReplyContext {
   client: AccountClient;
@@ -51,11 +51,10 @@ export function createReplier(ctx: ReplyContext, message: InboundMessage) {
         const source = await resolveMediaSource(url, ctx.mediaRoots(), mediaMaxBytesOf(ctx.channel));
         // A voice reply (TTS) is an OpenIM voice message (voice.ts), other media by kind.
         const voice = isVoice(url, payload.audioAsVoice);
-        await send(
-          `reply ${voice ? "voice" : mediaKindOf(url)}`,
-          (client) =>
-            (voice && sendVoice(client, message.target, source)) ||
-            sendMediaTo(client, message.target, mediaKindOf(url), source),
+        await send(`reply ${voice ? "voice" : mediaKindOf(url)}`, (client) =>
+          voice
+            ? client.sendSound(message.target, source)
+            : sendMediaTo(client, message.target, mediaKindOf(url), source),
         );
       } catch (error) {
         ctx.log.warn(

@@ -3,12 +3,15 @@ import { mkdtempSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MultiOpenimError, type ResolvedAccount, type Target } from "@multi-openim/core";
+import { MultiOpenimError, parseTarget, type ResolvedAccount, type Target } from "@multi-openim/core";
 import { createMultiOpenimPlugin, type PluginOptions } from "./plugin.js";
 import type { DispatchParams, InboundChannelRuntime } from "./runtime-types.js";
 import type {
   AccountClient,
+  AccountClientEvents,
   AccountStatus,
+  DirectoryGroup,
+  DirectoryUser,
   InboundMessage,
   Logger,
   MediaSource,
@@ -16,8 +19,15 @@ import type {
   TextOptions,
 } from "./types.js";
 
-/** An AccountClient double: records sends, lets the test push messages and status. */
+const targetOf = (target: string | Target): Target =>
+  typeof target === "string" ? (parseTarget(target) as Target) : target;
+
+/**
+ * The client's AccountClient as a double: records sends (text, media, voice), typing and read marks,
+ * lets the test push messages and status; directory reads answer from `groups` / `members`.
+ */
 export class FakeClient implements AccountClient {
+  readonly accountId: string;
   readonly sent: {
     kind: string;
     target: Target;
@@ -26,6 +36,10 @@ export class FakeClient implements AccountClient {
     options?: TextOptions;
   }[] = [];
   readonly reads: string[] = [];
+  readonly typing: { conversationID: string; focus: boolean }[] = [];
+  readonly revoked: string[] = [];
+  groups: DirectoryGroup[] = [];
+  members: Record<string, DirectoryUser[]> = {};
   /** Sends fail with NOT_CONNECTED while this is set (a reconnect in progress). */
   offline = false;
   started = 0;
@@ -38,6 +52,7 @@ export class FakeClient implements AccountClient {
   };
 
   constructor(readonly account: ResolvedAccount) {
+    this.accountId = account.accountId;
     this.state = {
       accountId: account.accountId,
       enabled: true,
@@ -50,15 +65,31 @@ export class FakeClient implements AccountClient {
     };
   }
 
-  on(event: "message", listener: (m: InboundMessage) => void): () => void;
-  on(event: "status", listener: (s: AccountStatus) => void): () => void;
-  on(event: "message" | "status", listener: (payload: never) => void): () => void {
-    const set = this.listeners[event] as Set<(payload: never) => void>;
-    set.add(listener);
-    return () => set.delete(listener);
+  on<K extends keyof AccountClientEvents>(
+    event: K,
+    listener: (payload: AccountClientEvents[K]) => void,
+  ): () => void {
+    const set = this.setOf(event);
+    set.add(listener as (payload: never) => void);
+    return () => {
+      set.delete(listener as (payload: never) => void);
+    };
   }
 
-  async start(): Promise<void> {
+  off<K extends keyof AccountClientEvents>(
+    event: K,
+    listener: (payload: AccountClientEvents[K]) => void,
+  ): void {
+    this.setOf(event).delete(listener as (payload: never) => void);
+  }
+
+  private setOf(event: PropertyKey): Set<(payload: never) => void> {
+    const set = this.listeners[event as "message" | "status"] as Set<(payload: never) => void> | undefined;
+    if (!set) throw new Error(`FakeClient: no event "${String(event)}"`);
+    return set;
+  }
+
+  async start(): Promise<AccountStatus> {
     this.started += 1;
     if (this.failStart) throw this.failStart;
     this.setStatus({
@@ -67,6 +98,7 @@ export class FakeClient implements AccountClient {
       lastConnectedAt: Date.now(),
       lastTransportActivityAt: Date.now(),
     });
+    return this.status();
   }
 
   async stop(): Promise<void> {
@@ -91,12 +123,17 @@ export class FakeClient implements AccountClient {
           ? { kind: "group", id: message.groupID ?? "g1" }
           : { kind: "user", id: senderID },
       sender: { userID: senderID },
+      contentType: 101,
       mentionsSelf: false,
       mentionsAll: false,
+      mentionedUserIDs: [],
+      quotesSelf: false,
       media: [],
       serverTime: 1,
       clientMsgID: `m${Math.random()}`,
       serverMsgID: "",
+      seq: 0,
+      fromCatchUp: false,
       ...message,
     };
     for (const l of this.listeners.message) l(full);
@@ -113,9 +150,10 @@ export class FakeClient implements AccountClient {
 
   private record(
     kind: string,
-    target: Target,
+    to: string | Target,
     extra: { text?: string; source?: MediaSource; options?: TextOptions },
   ): SendResult {
+    const target = targetOf(to);
     if (this.offline) {
       throw new MultiOpenimError(
         "NOT_CONNECTED",
@@ -125,24 +163,53 @@ export class FakeClient implements AccountClient {
     this.sent.push({ kind, target, ...extra });
     return {
       accountId: this.account.accountId,
+      target,
       clientMsgID: `c${this.sent.length}`,
       serverMsgID: `s${this.sent.length}`,
+      serverTime: Date.now(),
     };
   }
-  async sendText(target: Target, text: string, options?: TextOptions) {
+  async sendText(target: string | Target, text: string, options?: TextOptions) {
     return this.record("text", target, { text, ...(options ? { options } : {}) });
   }
   async markRead(conversationID: string) {
     this.reads.push(conversationID);
   }
-  async sendImage(target: Target, source: MediaSource) {
+  async sendImage(target: string | Target, source: MediaSource) {
     return this.record("image", target, { source });
   }
-  async sendVideo(target: Target, source: MediaSource) {
+  async sendVideo(target: string | Target, source: MediaSource) {
     return this.record("video", target, { source });
   }
-  async sendFile(target: Target, source: MediaSource) {
+  async sendFile(target: string | Target, source: MediaSource) {
     return this.record("file", target, { source });
+  }
+  async sendSound(target: string | Target, source: MediaSource) {
+    return this.record("voice", target, { source });
+  }
+  async selfInfo(): Promise<DirectoryUser> {
+    return { userID: this.account.userID, nickname: this.account.userID };
+  }
+  async joinedGroups() {
+    return this.groups;
+  }
+  async groupMembers(groupID: string) {
+    return this.members[groupID] ?? [];
+  }
+  async friends(): Promise<DirectoryUser[]> {
+    return [];
+  }
+  async revokeMessage(conversationID: string, clientMsgID: string) {
+    this.revoked.push(`${conversationID}/${clientMsgID}`);
+  }
+  async recentMessages(): Promise<InboundMessage[]> {
+    return [];
+  }
+  async setTyping(conversationID: string, focus: boolean) {
+    this.typing.push({ conversationID, focus });
+  }
+  async setToken(): Promise<AccountStatus> {
+    return this.status();
   }
 }
 

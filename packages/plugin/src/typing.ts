@@ -1,4 +1,4 @@
-import { conversationIdFor, conversationOf, requireConversation } from "./conversation-client.js";
+import { conversationIdFor } from "./conversation-client.js";
 import type { AccountRegistry } from "./registry.js";
 import { requireTarget } from "./targets.js";
 import type { AccountClient, InboundMessage, Logger } from "./types.js";
@@ -16,9 +16,8 @@ export const TYPING_KEEPALIVE_MS = 11_000;
  * a group every member would see the bot typing for someone else's question.
  */
 export function typingForTurn(client: AccountClient, message: InboundMessage, log: Logger) {
-  const conversation = conversationOf(client);
-  if (!conversation || message.kind !== "direct") return undefined;
-  const set = (focus: boolean) => conversation.setTyping(message.conversationID, focus);
+  if (message.kind !== "direct") return undefined;
+  const set = (focus: boolean) => client.setTyping(message.conversationID, focus);
   return {
     start: () => set(true),
     stop: () => set(false),
@@ -40,7 +39,7 @@ export function createHeartbeatTyping(registry: AccountRegistry) {
   const set = async (params: TypingParams, focus: boolean) => {
     const target = requireTarget(params.to);
     if (target.kind !== "user") return;
-    const { account, client } = requireConversation(registry, params.accountId);
+    const { account, client } = registry.require(params.accountId);
     await client.setTyping(conversationIdFor(account.userID, target), focus);
   };
   return {

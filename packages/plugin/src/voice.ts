@@ -1,7 +1,3 @@
-import type { Target } from "@multi-openim/core";
-import { conversationOf } from "./conversation-client.js";
-import type { AccountClient, MediaSource, SendResult } from "./types.js";
-
 /** Audio containers OpenIM's apps play as voice messages (and what TTS may synthesize for us). */
 export const VOICE_FORMATS = ["mp3", "m4a", "aac", "wav", "ogg", "opus", "amr"] as const;
 const VOICE_EXT = new RegExp(`\\.(${VOICE_FORMATS.join("|")})(?:[?#].*)?$`, "i");
@@ -18,16 +14,4 @@ export const VOICE_CAPABILITY = {
 /** An audio file marked as voice (`audioAsVoice`, set by TTS or `[[audio_as_voice]]`) → OpenIM voice. */
 export function isVoice(location: string, audioAsVoice: boolean | undefined): boolean {
   return audioAsVoice === true && VOICE_EXT.test(location);
-}
-
-/**
- * Sends a voice message (content type 103, `createSoundMessageByURL`), or undefined when the client
- * cannot (a double without conversation features): the caller then sends the file as before.
- */
-export function sendVoice(
-  client: AccountClient,
-  target: Target,
-  source: MediaSource,
-): Promise<SendResult> | undefined {
-  return conversationOf(client)?.sendSound(target, source);
 }
