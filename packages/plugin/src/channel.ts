@@ -12,7 +12,7 @@ import { defaultMediaRoots } from "./media.js";
 import { createOutbound } from "./outbound.js";
 import { createNameResolver } from "./resolve-names.js";
 import { createSecurityAdapter, pairingAdapter } from "./security.js";
-import { SendQueue } from "./send-queue.js";
+import { Sends } from "./sends.js";
 import { createSetupContract, PendingSetups } from "./setup-adapter.js";
 import { removeAdapters } from "./setup-remove.js";
 import { createSetupWizard } from "./setup-wizard.js";
@@ -42,11 +42,11 @@ export interface ChannelDeps extends GatewayDeps {
  * `createChatChannelPlugin`). Every piece closes over this plugin instance's registry.
  */
 export function createChannel(input: ChannelDeps) {
-  const queue =
-    input.queue ??
-    new SendQueue({ registry: input.registry, configured: () => input.registry.ids(), log: input.logger });
+  const sends =
+    input.sends ??
+    new Sends({ registry: input.registry, configured: () => input.registry.ids(), log: input.logger });
   const mediaRoots = input.mediaRoots ?? (() => defaultMediaRoots(input.stateDir?.()));
-  const deps: ChannelDeps = { ...input, queue, mediaRoots };
+  const deps: ChannelDeps = { ...input, sends, mediaRoots };
   const auth = createAuthAdapters({ reader: deps.reader });
   const pendingSetups = new PendingSetups();
   // Names are looked up where the account is connected: here in the gateway, through it from the CLI.
@@ -77,7 +77,7 @@ export function createChannel(input: ChannelDeps) {
     status: createStatusAdapter({ registry: deps.registry, reader: deps.reader }),
     outbound: createOutbound({
       registry: deps.registry,
-      queue,
+      sends,
       mediaRoots,
       listAccounts: (cfg) => (cfg === undefined ? [] : deps.reader.read(cfg).listed),
     }),

@@ -1,6 +1,19 @@
 import type { InboundJournal } from "./journal.js";
 import type { InboundMessage, Logger } from "./types.js";
 
+/**
+ * The delivery's side of one turn: the turn (inbound.ts) tells it how far it got, so the journal
+ * knows what a restart must replay and a failure may retry. One small object per attempt.
+ */
+export interface TurnRecorder {
+  /** The message passed policy: kept on disk before anything else happens. */
+  admitted(): Promise<void>;
+  /** Right before OpenClaw takes the turn (from here on, OpenClaw's restart recovery owns it). */
+  dispatching(): Promise<void>;
+  /** A reply went out (a failed turn with replies is never retried: it would answer twice). */
+  replied(): void;
+}
+
 export interface DeliveryDeps {
   accountId: string;
   journal: InboundJournal;
@@ -8,8 +21,8 @@ export interface DeliveryDeps {
   /** Waits between attempts; a gateway that is not accepting work is retried at the last one until stop. */
   retryDelaysMs: readonly number[];
   abortSignal: AbortSignal;
-  /** One attempt: policy, route, dispatch (inbound.ts); `replied` counts replies that went out. */
-  attempt(message: InboundMessage, replied: () => void): Promise<unknown>;
+  /** One attempt: policy, route, dispatch (inbound.ts), telling `recorder` how far it got. */
+  attempt(message: InboundMessage, recorder: TurnRecorder): Promise<unknown>;
   /** A dead letter was added: status should be re-published. */
   changed(): void;
 }
@@ -55,6 +68,13 @@ export async function deliverInbound(deps: DeliveryDeps, message: InboundMessage
   const { journal, log, accountId } = deps;
   const id = message.clientMsgID;
   let replies = 0;
+  const recorder: TurnRecorder = {
+    admitted: () => journal.received(message),
+    dispatching: () => journal.dispatched(id),
+    replied: () => {
+      replies += 1;
+    },
+  };
   for (let n = 1; ; n++) {
     if (n > 1 && deps.abortSignal.aborted) {
       await journal.requeue(message, "stopped before a retry").catch(() => undefined);
@@ -62,9 +82,7 @@ export async function deliverInbound(deps: DeliveryDeps, message: InboundMessage
       return;
     }
     try {
-      await deps.attempt(message, () => {
-        replies += 1;
-      });
+      await deps.attempt(message, recorder);
       if (journal.seen(id)) journal.done(id).catch((e) => log.warn(`[multi-openim] journal: ${String(e)}`));
       return;
     } catch (error) {
@@ -98,5 +116,48 @@ export async function deliverInbound(deps: DeliveryDeps, message: InboundMessage
       log.warn(`[multi-openim] ${accountId}: inbound ${id} failed (${reason}); retrying in ${delay} ms`);
       await sleep(delay, deps.abortSignal);
     }
+  }
+}
+
+/**
+ * One account's inbound delivery: a message already in the journal (answered, in flight, or OpenClaw's
+ * restart recovery owns it) is skipped; any other is handed over by `deliverInbound`. Messages admitted
+ * before a crash but never handed over are replayed once, on the first start only (a later restart
+ * would replay messages still in flight); dead letters an operator resubmits are handed over again.
+ */
+export class InboundDelivery {
+  private replayed = false;
+
+  constructor(private readonly deps: DeliveryDeps) {}
+
+  receive(message: InboundMessage): void {
+    const state = this.deps.journal.stateOf(message.clientMsgID);
+    if (state) {
+      this.deps.log.debug?.(
+        `[multi-openim] ${this.deps.accountId}: duplicate ${message.clientMsgID} (${state}) skipped`,
+      );
+      return;
+    }
+    void deliverInbound(this.deps, message);
+  }
+
+  /** Admitted before a crash but never handed to OpenClaw: nobody else will answer these. */
+  replayOnce(): void {
+    if (this.replayed) return;
+    this.replayed = true;
+    for (const message of this.deps.journal.replayable()) {
+      this.deps.log.info(
+        `[multi-openim] ${this.deps.accountId}: replaying ${message.clientMsgID} interrupted before dispatch`,
+      );
+      void deliverInbound(this.deps, message);
+    }
+  }
+
+  async resubmit(ids: readonly string[] | undefined): Promise<void> {
+    const messages = await this.deps.journal.resubmit(ids);
+    this.deps.log.info(
+      `[multi-openim] ${this.deps.accountId}: resubmitting ${messages.length} dead letter(s)`,
+    );
+    for (const message of messages) void deliverInbound(this.deps, message);
   }
 }

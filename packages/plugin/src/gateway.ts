@@ -3,22 +3,20 @@ import { MultiOpenimError, type ResolvedAccount, resolveOpenClawStateDir } from 
 import { holdAccount } from "./account-lease.js";
 import type { PluginAccount } from "./accounts.js";
 import { resubmitRequestPath, watchResubmits, withDeadLetters } from "./dead-letters.js";
-import { deliverInbound } from "./delivery.js";
+import { InboundDelivery } from "./delivery.js";
 import { startHealthWatch } from "./health.js";
-import { handleInbound } from "./inbound.js";
+import { handleInbound, type InboundContext } from "./inbound.js";
 import { InboundJournal } from "./journal.js";
 import type { LookupAll } from "./net-guard.js";
-import { ReadMarks } from "./read-marks.js";
 import type { AccountRegistry } from "./registry.js";
 import type { InboundChannelRuntime } from "./runtime-types.js";
 import { claimSdkRejections } from "./sdk-rejections.js";
-import type { SendQueue } from "./send-queue.js";
+import type { Sends } from "./sends.js";
 import { type ChannelSnapshot, toChannelSnapshot } from "./status.js";
 import type {
   AccountClient,
   AccountStatus,
   CreateAccountClient,
-  InboundMessage,
   Logger,
   TokenRefresherLike,
 } from "./types.js";
@@ -52,8 +50,8 @@ export interface GatewayDeps {
   lookup?: LookupAll;
   /** Waits between attempts when handing a message to OpenClaw fails before any reply went out. */
   inboundRetryDelaysMs?: number[];
-  /** Agent replies during a reconnect wait here (bounded) instead of failing. */
-  queue?: SendQueue;
+  /** Agent replies go out by account id (sends.ts). */
+  sends?: Sends;
   /** Folders an agent reply's local media may come from. */
   mediaRoots?: () => string[];
   /** How often the account looks for a dead-letter resubmit request (dead-letters.ts). Default 5000. */
@@ -71,8 +69,11 @@ function waitForAbort(signal: AbortSignal): Promise<void> {
 }
 
 /**
- * `startAccount` runs exactly one account: starts its client, holds until OpenClaw aborts it, then
- * stops only that client. OpenClaw restarts a returning `startAccount`, so returning early is a bug.
+ * The account runner. `startAccount` runs exactly one account: its lease, refresher and client, a health
+ * watch that replaces a silent client, status, and dead-letter resubmits; it holds until OpenClaw aborts
+ * it, then stops only that client. OpenClaw restarts a returning `startAccount`, so returning early is a
+ * bug. Inbound messages go to the account's delivery (delivery.ts: journal, retries, dead letters),
+ * which hands each to `handleInbound` (inbound.ts: message → OpenClaw turn).
  */
 export function createGateway(deps: GatewayDeps) {
   const startAccount = async (ctx: GatewayContext): Promise<void> => {
@@ -95,50 +96,20 @@ export function createGateway(deps: GatewayDeps) {
       withDeadLetters(toChannelSnapshot(status), journal.deadLetters());
     const publish = () => client && ctx.setStatus(snapshot(client.status()));
     const journal = await InboundJournal.open({ file: journalPath(stateDir, ctx.accountId), log });
-
-    let replayed = false;
-    const retryDelaysMs = deps.inboundRetryDelaysMs ?? [2000, 5000, 15000];
-    const receive = (
-      current: AccountClient,
-      reads: ReadMarks,
-      resolved: ResolvedAccount,
-      message: InboundMessage,
-    ) => {
-      if (!runtime) {
-        log.error(
-          `[multi-openim] ${resolved.accountId}: OpenClaw gave no channel runtime; inbound message dropped`,
-        );
-        return;
-      }
-      const id = message.clientMsgID;
-      const inboundCtx = {
-        cfg: ctx.cfg,
-        account: resolved,
-        client: current,
-        runtime,
-        log,
-        channel: account.channel,
-        ...(deps.lookup ? { lookup: deps.lookup } : {}),
-        ...(deps.queue ? { queue: deps.queue } : {}),
-        mediaRoots: deps.mediaRoots ?? (() => []),
-        markRead: (conversationID: string) => void reads.mark(conversationID),
-        onAdmitted: () => journal.received(message),
-        onDispatch: () => journal.dispatched(id),
-      };
-      void deliverInbound(
-        {
-          accountId: resolved.accountId,
-          journal,
-          log,
-          retryDelaysMs,
-          abortSignal: ctx.abortSignal,
-          attempt: (m, replied) => handleInbound({ ...inboundCtx, onReplySent: replied }, m),
-          changed: () => publish(),
-        },
-        message,
-      );
-    };
-    let live: { client: AccountClient; reads: ReadMarks; resolved: ResolvedAccount } | undefined;
+    // What the current client's turns share (inbound.ts); replaced when a restart replaces the client.
+    let turns: InboundContext | undefined;
+    const delivery = new InboundDelivery({
+      accountId: ctx.accountId,
+      journal,
+      log,
+      retryDelaysMs: deps.inboundRetryDelaysMs ?? [2000, 5000, 15000],
+      abortSignal: ctx.abortSignal,
+      attempt: (message, recorder) => {
+        if (!turns) throw new Error(`[multi-openim] ${ctx.accountId}: OpenClaw gave no channel runtime`);
+        return handleInbound(turns, message, recorder);
+      },
+      changed: () => publish(),
+    });
 
     const launch = async (): Promise<void> => {
       const resolved: ResolvedAccount = deps.registry.withLatestToken(account.resolved as ResolvedAccount);
@@ -151,41 +122,24 @@ export function createGateway(deps: GatewayDeps) {
         ...(catchUpMaxMessages !== undefined ? { catchUpMaxMessages } : {}),
       });
       client = next;
-      // One per client: a restarted client starts with no marks in flight.
-      const reads = new ReadMarks({
-        markRead: (conversationID) => next.markRead?.(conversationID) ?? Promise.resolve(),
-        onError: (conversationID, error) =>
-          log.debug?.(
-            `[multi-openim] ${resolved.accountId}: mark read failed (${conversationID}): ${error instanceof Error ? error.message : String(error)}`,
-          ),
-      });
       deps.registry.add({ account: resolved, client: next });
-      live = { client: next, reads, resolved };
+      turns = runtime && {
+        cfg: ctx.cfg,
+        account: resolved,
+        client: next,
+        runtime,
+        log,
+        channel: account.channel,
+        ...(deps.lookup ? { lookup: deps.lookup } : {}),
+        ...(deps.sends ? { sends: deps.sends } : {}),
+        mediaRoots: deps.mediaRoots ?? (() => []),
+      };
       unsubscribe = [
         next.on("status", (status) => ctx.setStatus(snapshot(status))),
-        next.on("message", (message) => {
-          const state = journal.stateOf(message.clientMsgID);
-          if (state) {
-            // Answered already, or OpenClaw's own restart recovery owns the interrupted turn.
-            log.debug?.(
-              `[multi-openim] ${resolved.accountId}: duplicate ${message.clientMsgID} (${state}) skipped`,
-            );
-            return;
-          }
-          receive(next, reads, resolved, message);
-        }),
+        next.on("message", (message) => delivery.receive(message)),
       ];
       await next.start();
-      // Admitted before a crash but never handed to OpenClaw: nobody else will answer these. Only on
-      // the first launch: later (health) restarts would replay messages still in flight.
-      const pending = replayed ? [] : journal.replayable();
-      replayed = true;
-      for (const message of pending) {
-        log.info(
-          `[multi-openim] ${resolved.accountId}: replaying ${message.clientMsgID} interrupted before dispatch`,
-        );
-        receive(next, reads, resolved, message);
-      }
+      delivery.replayOnce();
     };
 
     const shutdown = async (): Promise<void> => {
@@ -241,9 +195,7 @@ export function createGateway(deps: GatewayDeps) {
       deps.resubmitPollMs ?? 5000,
       log,
       async (ids) => {
-        const messages = await journal.resubmit(ids);
-        log.info(`[multi-openim] ${ctx.accountId}: resubmitting ${messages.length} dead letter(s)`);
-        for (const message of messages) if (live) receive(live.client, live.reads, live.resolved, message);
+        await delivery.resubmit(ids);
         publish();
       },
     );

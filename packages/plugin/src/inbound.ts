@@ -7,6 +7,7 @@ import {
   type ResolvedAccount,
   sessionKey,
 } from "@multi-openim/core";
+import type { TurnRecorder } from "./delivery.js";
 import { DEFAULT_HISTORY_LIMIT, groupHistoryOf } from "./group-history.js";
 import { groupNameOf } from "./group-names.js";
 import { admitMessage } from "./inbound-admission.js";
@@ -15,10 +16,11 @@ import type { LookupAll } from "./net-guard.js";
 import { inboundBody, stripSelfMentions } from "./policy.js";
 import { createReplier } from "./reply.js";
 import type { DeliveryInfo, InboundChannelRuntime, ReplyPayloadLike } from "./runtime-types.js";
-import type { SendQueue } from "./send-queue.js";
+import type { Sends } from "./sends.js";
 import type { AccountClient, InboundMessage, Logger } from "./types.js";
 import { typingForTurn } from "./typing.js";
 
+/** What one running client's turns share: built once per client (gateway.ts), never per message. */
 export interface InboundContext {
   cfg: unknown;
   account: ResolvedAccount;
@@ -27,21 +29,20 @@ export interface InboundContext {
   log: Logger;
   /** The channel block (media limits, allowed hosts and folders). */
   channel?: ChannelConfig | undefined;
-  /** Called once the message passed the whitelist and mention rules (the crash journal records it). */
-  onAdmitted?: () => Promise<void> | void;
-  /** Called after each reply payload went out (a failed turn with replies is never retried). */
-  onReplySent?: () => void;
-  /** Called right before the turn is handed to OpenClaw (the crash journal marks it dispatched). */
-  onDispatch?: () => Promise<void> | void;
-  /** Marks a conversation read (the gateway coalesces marks per conversation); default: client.markRead per message. */
-  markRead?: (conversationID: string) => void;
   /** Tests only: DNS for the media guard. */
   lookup?: LookupAll;
-  /** Replies during a reconnect wait here (bounded) instead of failing. */
-  queue?: SendQueue;
+  /** Replies go out by account id (sends.ts), so a reply outlives a restart of its client. */
+  sends?: Sends;
   /** Folders a reply's local media may come from. */
   mediaRoots: () => string[];
 }
+
+/** For a turn nobody records (a replay of it is nobody's job). */
+const UNRECORDED: TurnRecorder = {
+  admitted: async () => {},
+  dispatching: async () => {},
+  replied: () => {},
+};
 
 /**
  * Session keys, independent of the user's `session.dmScope` (default "main" would put every DM of
@@ -65,10 +66,15 @@ export function sessionKeysFor(
   };
 }
 
-/** One inbound OpenIM message → policy → OpenClaw route, context and dispatch; the reply goes back on the same account. */
+/**
+ * One normalized inbound OpenIM message → policy → OpenClaw route, context and turn; the reply goes back
+ * on the same account. Returns what happened ("dispatched", or why not); `recorder` (delivery.ts) is told
+ * how far the turn got, nothing else goes back to the gateway.
+ */
 export async function handleInbound(
   ctx: InboundContext,
   message: InboundMessage,
+  recorder: TurnRecorder = UNRECORDED,
 ): Promise<"dispatched" | string> {
   const decision = await admitMessage(ctx, message);
   if (!decision.admit) {
@@ -86,15 +92,16 @@ export async function handleInbound(
     );
     return decision.reason;
   }
-  await ctx.onAdmitted?.();
-  // Handled messages show as read to the sender (in their own conversation, si_… or sg_…).
-  if (ctx.markRead) ctx.markRead(message.conversationID);
-  else
-    ctx.client
-      .markRead?.(message.conversationID)
-      .catch((error: unknown) =>
-        ctx.log.debug?.(`[multi-openim] ${message.accountId}: mark read failed: ${errorText(error)}`),
-      );
+  await recorder.admitted();
+  // Handled messages show as read to the sender (in their own conversation, si_… or sg_…); the client
+  // coalesces marks per conversation.
+  ctx.client
+    .markRead(message.conversationID)
+    .catch((error: unknown) =>
+      ctx.log.debug?.(
+        `[multi-openim] ${message.accountId}: mark read failed (${message.conversationID}): ${errorText(error)}`,
+      ),
+    );
   const { runtime, account } = ctx;
   const peerKind = message.kind === "direct" ? "direct" : "group";
   const baseRoute = runtime.routing.resolveAgentRoute({
@@ -186,9 +193,9 @@ export async function handleInbound(
   const deliver = async (payload: ReplyPayloadLike, info: DeliveryInfo) => {
     if (info.kind === "tool") return;
     await reply(payload);
-    ctx.onReplySent?.();
+    recorder.replied();
   };
-  await ctx.onDispatch?.();
+  await recorder.dispatching();
   const result = await runtime.inbound.dispatch({
     cfg: ctx.cfg,
     channel: CHANNEL_ID,

@@ -79,7 +79,7 @@ beforeAll(async () => {
     return { admission: { kind: "dispatch" } };
   };
   plugin = createMultiOpenimPlugin({
-    // A short send timeout so a send during a drop fails over to the plugin's queue quickly.
+    // A short send timeout: a send during a drop outlives it only through the client's send queue.
     createClient: (account, options) => createAccountClient(account, { ...options, sendTimeoutMs: 1500 }),
     createRefresher: disabledRefresher,
     stateDir: () => env.stateDir,
@@ -280,8 +280,8 @@ test("a send during a disconnect is queued and delivered exactly once after the 
     .messagesFor("alice")
     .filter((m) => m.sendID === "bot_a" && m.text === "QUEUED-1 after the drop");
   expect(copies).toHaveLength(1);
-  // Held until the account was back: by the client's own wait for a reconnect (fast since the paced
-  // reconnect) or, when the client refuses NOT_CONNECTED, by the plugin's queue (send-queue.test.ts).
+  // Held until the account was back by the client's own send queue (client.send-queue.test.ts), which
+  // waits past the 1.5 s send timeout here; nothing was resent blindly.
   expect(statuses.some((s) => s.connected === false)).toBe(true);
   await new Promise((r) => setTimeout(r, 1000));
   expect(dev.messagesFor("alice").filter((m) => m.text === "QUEUED-1 after the drop")).toHaveLength(1);

@@ -3,7 +3,7 @@ import { accountRequiredError } from "./account-required.js";
 import { chunkText, TEXT_CHUNK_LIMIT } from "./chunk.js";
 import { mediaKindOf, mediaMaxBytesOf, resolveMediaSource, sendMediaTo } from "./media.js";
 import type { AccountRegistry } from "./registry.js";
-import type { SendQueue } from "./send-queue.js";
+import type { Sends } from "./sends.js";
 import { requireTarget } from "./targets.js";
 import { isVoice } from "./voice.js";
 
@@ -31,15 +31,15 @@ export interface OutboundResult {
  */
 export interface OutboundDeps {
   registry: AccountRegistry;
-  /** Sends during a reconnect wait here instead of failing. */
-  queue: SendQueue;
+  /** Sends by account id (sends.ts); during a reconnect they wait in the client's own queue. */
+  sends: Sends;
   /** Folders local media may come from: the channel's mediaLocalRoots plus OpenClaw's media/temp dirs. */
   mediaRoots: () => string[];
   /** The configured account ids (of `cfg` when OpenClaw passes one), named when a send has none. */
   listAccounts?: (cfg?: unknown) => string[];
 }
 
-export function createOutbound({ registry, queue, mediaRoots, listAccounts }: OutboundDeps) {
+export function createOutbound({ registry, sends, mediaRoots, listAccounts }: OutboundDeps) {
   const known = (cfg?: unknown) => [...new Set([...(listAccounts?.(cfg) ?? []), ...registry.ids()])].sort();
   const accountOf = (accountId: string | null | undefined): string => {
     const id = String(accountId ?? "").trim();
@@ -52,7 +52,7 @@ export function createOutbound({ registry, queue, mediaRoots, listAccounts }: Ou
     const accountId = accountOf(ctx.accountId);
     let last = "";
     for (const piece of chunkText(ctx.text, TEXT_CHUNK_LIMIT)) {
-      const sent = await queue.run(accountId, `text to ${ctx.to}`, (client) =>
+      const sent = await sends.run(accountId, `text to ${ctx.to}`, (client) =>
         client.sendText(target, piece),
       );
       last = sent.serverMsgID || sent.clientMsgID;
@@ -68,7 +68,7 @@ export function createOutbound({ registry, queue, mediaRoots, listAccounts }: Ou
     const roots = [...(ctx.mediaLocalRoots ?? []), ...mediaRoots()];
     const source = await resolveMediaSource(url, roots, mediaMaxBytesOf(ctx.cfg?.channels?.[CHANNEL_ID]));
     const voice = isVoice(url, ctx.audioAsVoice);
-    const sent = await queue.run(accountId, `${voice ? "voice" : mediaKindOf(url)} to ${ctx.to}`, (client) =>
+    const sent = await sends.run(accountId, `${voice ? "voice" : mediaKindOf(url)} to ${ctx.to}`, (client) =>
       voice ? client.sendSound(target, source) : sendMediaTo(client, target, mediaKindOf(url), source),
     );
     if (ctx.text?.trim()) await sendText(ctx);

@@ -13,8 +13,8 @@ import { defaultMediaRoots } from "./media.js";
 import { createPersistToken, type MutateConfigFile } from "./persist.js";
 import { AccountRegistry } from "./registry.js";
 import type { InboundChannelRuntime } from "./runtime-types.js";
-import { SendQueue } from "./send-queue.js";
 import { createRegistrySender } from "./sender.js";
+import { Sends } from "./sends.js";
 import type { CreateAccountClient, Logger, TokenRefresherLike } from "./types.js";
 
 /** The parts of OpenClaw's plugin `api` this plugin touches. */
@@ -83,8 +83,8 @@ export interface PluginOptions {
   resubmitPollMs?: number;
   /** OpenClaw's state dir for the crash journal (default from $OPENCLAW_STATE_DIR). */
   stateDir?: () => string;
-  /** Outbound queue (tests pass one with short limits). */
-  queue?: SendQueue;
+  /** Sends by account id, waiting for an account between two clients (tests pass one with short limits). */
+  sends?: Sends;
   /** Directory requests for accounts not running in this process (the CLI asks the gateway). */
   remoteDirectory?: DirectoryTransport;
   /** Shared registry; default a new one. The entry passes a process-wide one (see entry.ts). */
@@ -115,16 +115,16 @@ export function createMultiOpenimPlugin(options: PluginOptions) {
   };
 
   const configured = () => reader.read(currentConfig()).listed;
-  const queue =
-    options.queue ??
-    new SendQueue({ registry, configured: () => [...configured(), ...registry.ids()], log: logger });
+  const sends =
+    options.sends ??
+    new Sends({ registry, configured: () => [...configured(), ...registry.ids()], log: logger });
   // The channel's mediaLocalRoots plus OpenClaw's own media and temp folders (where agent files land).
   const mediaRoots = () => [
     ...(reader.read(currentConfig()).config?.mediaLocalRoots ?? []),
     ...defaultMediaRoots(options.stateDir?.()),
   ];
   const channel = createChannel({
-    queue,
+    sends,
     mediaRoots,
     reader,
     registry,
@@ -140,12 +140,12 @@ export function createMultiOpenimPlugin(options: PluginOptions) {
     ...(options.remoteDirectory ? { remoteDirectory: options.remoteDirectory } : {}),
   });
 
-  const sender = createRegistrySender(registry, () => reader.read(currentConfig()).listed, queue);
+  const sender = createRegistrySender(registry, () => reader.read(currentConfig()).listed, sends);
 
   return {
     channel,
     registry,
-    queue,
+    sends,
     setApi(next: PluginApiLike) {
       api = next;
     },

@@ -2,7 +2,7 @@ import type { ChannelConfig } from "@multi-openim/core";
 import { chunkText, TEXT_CHUNK_LIMIT } from "./chunk.js";
 import { mediaKindOf, mediaMaxBytesOf, resolveMediaSource, sendMediaTo } from "./media.js";
 import type { ReplyPayloadLike } from "./runtime-types.js";
-import type { SendQueue } from "./send-queue.js";
+import type { Sends } from "./sends.js";
 import type { AccountClient, InboundMessage, Logger, SendResult, TextOptions } from "./types.js";
 import { isVoice } from "./voice.js";
 
@@ -10,7 +10,7 @@ export interface ReplyContext {
   client: AccountClient;
   log: Logger;
   channel?: Pick<ChannelConfig, "replyToMode" | "mediaMaxMb"> | undefined;
-  queue?: SendQueue;
+  sends?: Sends;
   mediaRoots: () => string[];
 }
 
@@ -25,7 +25,7 @@ export function createReplier(ctx: ReplyContext, message: InboundMessage) {
   const mode = ctx.channel?.replyToMode ?? "off";
   let quoted = 0;
   const send = <T>(what: string, op: (client: AccountClient) => Promise<T>): Promise<T> =>
-    ctx.queue ? ctx.queue.run(message.accountId, what, op) : op(ctx.client);
+    ctx.sends ? ctx.sends.run(message.accountId, what, op) : op(ctx.client);
 
   const optionsFor = (explicit: boolean): TextOptions | undefined => {
     if (message.kind !== "group") return undefined;

@@ -1,5 +1,5 @@
 import type { AccountRegistry } from "./registry.js";
-import type { SendQueue } from "./send-queue.js";
+import type { Sends } from "./sends.js";
 import { requireTarget } from "./targets.js";
 import type { AccountClient, MediaSource } from "./types.js";
 
@@ -9,15 +9,11 @@ type Source = { url: string } | { path: string };
  * The tools' `Sender` (from @multi-openim/mcp-tools) over the accounts running in this gateway.
  * Lookups are by the explicit accountId the model passed; the registry raises the seed's errors.
  * The tools refuse an account that is not connected up front (the model hears "try later" at once);
- * a send that loses its connection after that check waits in the outbound queue like a reply does.
+ * a send that loses its connection after that check waits in the client's send queue like a reply does.
  */
-export function createRegistrySender(
-  registry: AccountRegistry,
-  configuredIds: () => string[],
-  queue: SendQueue,
-) {
+export function createRegistrySender(registry: AccountRegistry, configuredIds: () => string[], sends: Sends) {
   const via = <T>(accountId: string, what: string, op: (client: AccountClient) => Promise<T>) =>
-    queue.run(accountId, `tool ${what}`, op);
+    sends.run(accountId, `tool ${what}`, op);
   const id = (sent: { serverMsgID: string; clientMsgID: string }) => sent.serverMsgID || sent.clientMsgID;
   const media = (source: Source, fileName?: string): MediaSource =>
     "url" in source ? { url: source.url, ...(fileName ? { name: fileName } : {}) } : { path: source.path };

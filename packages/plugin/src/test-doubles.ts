@@ -40,8 +40,13 @@ export class FakeClient implements AccountClient {
   readonly revoked: string[] = [];
   groups: DirectoryGroup[] = [];
   members: Record<string, DirectoryUser[]> = {};
-  /** Sends fail with NOT_CONNECTED while this is set (a reconnect in progress). */
+  /**
+   * While set (a reconnect in progress), sends wait, as the client's send queue makes them; a stop while
+   * they wait fails them with NOT_CONNECTED (nothing sent), as the client does.
+   */
   offline = false;
+  /** Sends waiting for `offline` to clear. */
+  waiting = 0;
   started = 0;
   stopped = 0;
   failStart?: Error;
@@ -148,17 +153,27 @@ export class FakeClient implements AccountClient {
     return { ...this.state };
   }
 
-  private record(
+  private async record(
     kind: string,
     to: string | Target,
     extra: { text?: string; source?: MediaSource; options?: TextOptions },
-  ): SendResult {
+  ): Promise<SendResult> {
     const target = targetOf(to);
     if (this.offline) {
-      throw new MultiOpenimError(
-        "NOT_CONNECTED",
-        `[client] account=${this.account.accountId}: not connected`,
-      );
+      this.waiting += 1;
+      try {
+        while (this.offline) {
+          if (!this.state.running) {
+            throw new MultiOpenimError(
+              "NOT_CONNECTED",
+              `[client] account=${this.account.accountId}: the account stopped while the send waited for a connection (nothing was sent)`,
+            );
+          }
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      } finally {
+        this.waiting -= 1;
+      }
     }
     this.sent.push({ kind, target, ...extra });
     return {

@@ -52,11 +52,11 @@ test("the four tools are registered in factory form and send through the named a
     { kind: "text", target: { kind: "group", id: "g1" }, text: "from the tool" },
   ]);
 
-  // The connection drops after the tool's check: the send waits in the outbound queue, goes out once.
+  // The connection drops after the tool's check: the send waits in the client's queue, goes out once.
   const client = clients[0] as FakeClient;
   client.offline = true;
   const queued = sendText.execute("4", { accountId: "b", to: "user:carol", text: "after the drop" });
-  await until(() => plugin.queue.size === 1);
+  await until(() => client.waiting === 1);
   expect(client.sent).toHaveLength(1);
   client.offline = false;
   expect((await queued).content[0]?.text).toMatch(/s2/);

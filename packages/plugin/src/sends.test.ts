@@ -1,10 +1,11 @@
 import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { MultiOpenimError } from "@multi-openim/core";
 import { describe, expect, test } from "vitest";
 import { createOutbound } from "./outbound.js";
 import { AccountRegistry } from "./registry.js";
-import { SendQueue } from "./send-queue.js";
+import { Sends } from "./sends.js";
 import { FakeClient, memoryLogger, until } from "./test-doubles.js";
 
 const account = (id: string) => ({
@@ -20,10 +21,10 @@ const account = (id: string) => ({
   disableFriendSdk: true,
 });
 
-function setup(limits: { maxItems?: number; maxAgeMs?: number } = {}) {
+function setup(limits: { maxItems?: number; maxWaitMs?: number } = {}) {
   const registry = new AccountRegistry();
   const { logger, lines } = memoryLogger();
-  const queue = new SendQueue({
+  const sends = new Sends({
     registry,
     configured: () => ["a"],
     log: () => logger,
@@ -31,45 +32,65 @@ function setup(limits: { maxItems?: number; maxAgeMs?: number } = {}) {
     ...limits,
   });
   const roots = mkdtempSync(join(tmpdir(), "mo-roots-"));
-  const outbound = createOutbound({ registry, queue, mediaRoots: () => [roots] });
-  return { registry, queue, lines, outbound, roots };
+  const outbound = createOutbound({ registry, sends, mediaRoots: () => [roots] });
+  return { registry, sends, lines, outbound, roots };
 }
 
-describe("outbound queue", () => {
-  test("a send while the account reconnects waits and is delivered exactly once, in order", async () => {
-    const env = setup();
-    const client = new FakeClient(account("a"));
-    await client.start();
-    client.offline = true;
-    client.setStatus({ connected: false });
-    env.registry.add({ account: account("a"), client });
-    const first = env.outbound.sendText({ to: "user:alice", text: "one", accountId: "a" });
-    const second = env.outbound.sendText({ to: "user:alice", text: "two", accountId: "a" });
-    await until(() => env.queue.size === 2);
-    expect(client.sent).toEqual([]);
-    client.offline = false;
-    client.setStatus({ connected: true });
-    await Promise.all([first, second]);
-    expect(client.sent.map((s) => s.text)).toEqual(["one", "two"]);
-    expect(env.lines.filter((l) => l.includes("queued until the account is connected"))).toHaveLength(2);
-  });
+async function running(env: ReturnType<typeof setup>) {
+  const client = new FakeClient(account("a"));
+  await client.start();
+  env.registry.add({ account: account("a"), client });
+  return client;
+}
 
-  test("an account not running yet (gateway restart) is waited for; expired sends are dropped with a reason", async () => {
-    const env = setup({ maxAgeMs: 150 });
+describe("sends by account id (waiting for a connection is the client's: client.send-queue.test.ts)", () => {
+  test("an account not running yet (gateway restart) is waited for; one that does not come back is dropped with a reason", async () => {
+    const env = setup({ maxWaitMs: 150 });
     const late = env.outbound.sendText({ to: "user:alice", text: "late", accountId: "a" });
-    await expect(late).rejects.toThrow(/dropped after \d+s waiting for a connection/);
+    await expect(late).rejects.toThrow(
+      /dropped after \d+s waiting for the account to run \(nothing was sent\)/,
+    );
     expect(env.lines.some((l) => l.startsWith("warn") && l.includes("dropped after"))).toBe(true);
-    const ok = setup({ maxAgeMs: 5000 });
+    const ok = setup({ maxWaitMs: 5000 });
     const pending = ok.outbound.sendText({ to: "user:alice", text: "hello", accountId: "a" });
-    await until(() => ok.queue.size === 1);
-    const client = new FakeClient(account("a"));
-    await client.start();
-    ok.registry.add({ account: account("a"), client });
+    await until(() => ok.sends.waiting === 1);
+    const client = await running(ok);
     await pending;
     expect(client.sent.map((s) => s.text)).toEqual(["hello"]);
   });
 
-  test("unknown accounts, needs-login and a full queue fail at once", async () => {
+  test("a send its client gave up before issuing (stopped by a restart while it waited) goes to the new client, once", async () => {
+    const env = setup();
+    const old = await running(env);
+    old.offline = true;
+    const first = env.outbound.sendText({ to: "user:alice", text: "across the restart", accountId: "a" });
+    await until(() => old.waiting === 1);
+    // A health restart: the old client stops, a new one takes the account.
+    env.registry.remove("a", old);
+    await old.stop();
+    const fresh = await running(env);
+    await first;
+    expect(old.sent).toEqual([]);
+    expect(fresh.sent.map((s) => s.text)).toEqual(["across the restart"]);
+  });
+
+  test("a send whose outcome is unknown is never sent again by the plugin (the client settles it)", async () => {
+    const env = setup();
+    const client = await running(env);
+    let attempts = 0;
+    client.sendText = async () => {
+      attempts += 1;
+      throw new MultiOpenimError("SEND_TIMEOUT", "sendText: outcome unknown");
+    };
+    await expect(
+      env.outbound.sendText({ to: "user:alice", text: "x", accountId: "a" }),
+    ).rejects.toMatchObject({
+      code: "SEND_TIMEOUT",
+    });
+    expect(attempts).toBe(1);
+  });
+
+  test("unknown accounts, needs-login and a full wait fail at once", async () => {
     const env = setup({ maxItems: 1 });
     await expect(env.outbound.sendText({ to: "user:x", text: "hi", accountId: "zz" })).rejects.toThrow(
       'account "zz" is not connected',
@@ -78,15 +99,18 @@ describe("outbound queue", () => {
       "accountId is required (no default fallback)",
     );
     const waiting = env.outbound.sendText({ to: "user:x", text: "1", accountId: "a" });
-    await until(() => env.queue.size === 1);
+    await until(() => env.sends.waiting === 1);
     await expect(env.outbound.sendText({ to: "user:x", text: "2", accountId: "a" })).rejects.toThrow(
-      /not connected/,
+      /not running/,
     );
-    expect(env.lines.some((l) => l.includes("outbound queue full"))).toBe(true);
+    expect(env.lines.some((l) => l.includes("sends already wait for their account"))).toBe(true);
     const dead = new FakeClient(account("a"));
     dead.setStatus({ auth: "needs-login" });
     env.registry.add({ account: account("a"), client: dead });
     await expect(waiting).rejects.toThrow(/dropped/);
+    await expect(env.outbound.sendText({ to: "user:x", text: "3", accountId: "a" })).rejects.toThrow(
+      'account "a" is not connected',
+    );
   });
 });
 
