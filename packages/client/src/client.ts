@@ -78,6 +78,7 @@ class Client implements AccountClient {
     this.queue = new SendQueue({
       accountId: account.accountId,
       ...resolveSendQueueOptions(options),
+      running: () => this.abort !== undefined,
       connected: () => this.tracker.current.connected,
       waitConnected: (deadline) => this.sendContext().connectedSession(deadline),
       log: (level, message) => this.log(level, message),

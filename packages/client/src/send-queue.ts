@@ -15,6 +15,8 @@ export interface SendQueueDeps {
   accountId: string;
   maxItems: number;
   maxAgeMs: number;
+  /** Started and not stopped: a send on a stopped client fails at once (STOPPED), it is never queued. */
+  running(): boolean;
   connected(): boolean;
   /** Resolves once connected, or throws NOT_CONNECTED at the deadline / STOPPED / NEEDS_LOGIN. */
   waitConnected(deadline: number): Promise<unknown>;
@@ -61,7 +63,7 @@ export class SendQueue {
   }
 
   async run<T>(what: string, op: () => Promise<T>): Promise<T> {
-    if (this.deps.maxItems === 0) return op();
+    if (this.deps.maxItems === 0 || !this.deps.running()) return op();
     if (this.waiting === 0 && this.deps.connected()) {
       try {
         return await op();
