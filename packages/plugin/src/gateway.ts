@@ -124,6 +124,7 @@ export function createGateway(deps: GatewayDeps) {
         markRead: (conversationID: string) => void reads.mark(conversationID),
         onAdmitted: () => journal.received(message),
         onDispatch: () => journal.dispatched(id),
+        abortSignal: ctx.abortSignal,
       };
       void deliverInbound(
         {

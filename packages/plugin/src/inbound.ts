@@ -16,6 +16,7 @@ import { inboundBody, stripSelfMentions } from "./policy.js";
 import { createReplier } from "./reply.js";
 import type { DeliveryInfo, InboundChannelRuntime, ReplyPayloadLike } from "./runtime-types.js";
 import type { SendQueue } from "./send-queue.js";
+import { trackTurnAdoption } from "./turn-adoption.js";
 import type { AccountClient, InboundMessage, Logger } from "./types.js";
 import { typingForTurn } from "./typing.js";
 
@@ -31,8 +32,13 @@ export interface InboundContext {
   onAdmitted?: () => Promise<void> | void;
   /** Called after each reply payload went out (a failed turn with replies is never retried). */
   onReplySent?: () => void;
-  /** Called right before the turn is handed to OpenClaw (the crash journal marks it dispatched). */
+  /**
+   * Called when OpenClaw adopted the turn (its user message is durable in the session, so OpenClaw's own
+   * startup recovery owns it from then on): the crash journal marks it dispatched (turn-adoption.ts).
+   */
   onDispatch?: () => Promise<void> | void;
+  /** The account's stop signal: a turn still queued inside OpenClaw at stop is kept for the next start. */
+  abortSignal?: AbortSignal;
   /** Marks a conversation read (the gateway coalesces marks per conversation); default: client.markRead per message. */
   markRead?: (conversationID: string) => void;
   /** Tests only: DNS for the media guard. */
@@ -188,7 +194,7 @@ export async function handleInbound(
     await reply(payload);
     ctx.onReplySent?.();
   };
-  await ctx.onDispatch?.();
+  const adoption = trackTurnAdoption(() => ctx.onDispatch?.());
   const result = await runtime.inbound.dispatch({
     cfg: ctx.cfg,
     channel: CHANNEL_ID,
@@ -200,9 +206,10 @@ export async function handleInbound(
       onError: (error) =>
         ctx.log.error(`[multi-openim] ${account.accountId}: reply failed: ${errorText(error)}`),
     },
-    replyOptions: { sourceReplyDeliveryMode: "automatic" },
+    replyOptions: { sourceReplyDeliveryMode: "automatic", ...adoption.replyOptions },
     replyPipeline: withTyping(ctx, message),
   });
+  await adoption.settled(ctx.abortSignal ?? new AbortController().signal);
   if (result.admission && result.admission.kind !== "dispatch") return `declined:${result.admission.kind}`;
   return "dispatched";
 }
