@@ -20,8 +20,12 @@ test("answers a token, then 500, then not JSON, then nothing; counts every call 
   await expect((await call("a")).json()).rejects.toThrow();
   endpoint.setBehaviour("timeout");
   await expect(call("a", AbortSignal.timeout(150))).rejects.toThrow();
+  endpoint.setBehaviour("slow", { slowMs: 300 });
+  const began = performance.now();
+  expect(await (await call("a")).json()).toEqual({ token: "token-for-a" });
+  expect(performance.now() - began).toBeGreaterThanOrEqual(290);
   endpoint.setBehaviour("ok");
-  expect(endpoint.callsFor("a")).toBe(4);
-  expect(endpoint.calls).toEqual(["a", "zzz", "a", "a", "a"]);
+  expect(endpoint.callsFor("a")).toBe(5);
+  expect(endpoint.calls).toEqual(["a", "zzz", "a", "a", "a", "a"]);
   expect(endpoint.tokenRefresh(1000).http.endpoint).toBe(endpoint.endpoint);
 });

@@ -2,7 +2,8 @@ import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** How the endpoint answers: a token, HTTP 500, never (a timeout), or a body that is not JSON. */
-export type RefreshBehaviour = "ok" | "500" | "timeout" | "bad-json";
+/** "slow": answers correctly after `slowMs` (default 2500 ms), like an auth service under load. */
+export type RefreshBehaviour = "ok" | "500" | "timeout" | "bad-json" | "slow";
 
 /** A literal admin-like credential the refresh config sends as a header: it must never be logged. */
 export const ADMIN_HEADER_SECRET = "ADMIN-SECRET-literal-header-0042";
@@ -16,6 +17,7 @@ export async function startRefreshEndpoint(mint: (accountId: string) => string) 
   const calls: string[] = [];
   const hanging = new Set<ServerResponse>();
   let behaviour: RefreshBehaviour = "ok";
+  let slowMs = 2500;
   const server = createServer((req, res) => {
     req.resume();
     req.on("end", () => {
@@ -36,14 +38,18 @@ export async function startRefreshEndpoint(mint: (accountId: string) => string) 
         res.writeHead(200, { "content-type": "application/json" }).end("<html>gateway error</html>");
         return;
       }
-      let token: string;
-      try {
-        token = mint(accountId);
-      } catch {
-        res.writeHead(404, { "content-type": "application/json" }).end('{"error":"unknown account"}');
-        return;
-      }
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token }));
+      const answer = () => {
+        let token: string;
+        try {
+          token = mint(accountId);
+        } catch {
+          res.writeHead(404, { "content-type": "application/json" }).end('{"error":"unknown account"}');
+          return;
+        }
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token }));
+      };
+      if (behaviour === "slow") setTimeout(answer, slowMs);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -52,8 +58,9 @@ export async function startRefreshEndpoint(mint: (accountId: string) => string) 
     endpoint: `http://127.0.0.1:${port}/refresh/{accountId}`,
     calls,
     callsFor: (accountId: string) => calls.filter((c) => c === accountId).length,
-    setBehaviour(next: RefreshBehaviour) {
+    setBehaviour(next: RefreshBehaviour, options: { slowMs?: number } = {}) {
       behaviour = next;
+      slowMs = options.slowMs ?? 2500;
       if (next !== "timeout") for (const res of hanging) res.destroy();
       if (next !== "timeout") hanging.clear();
     },

@@ -8,8 +8,11 @@ import type { InboundMessage, Logger } from "./types.js";
 export interface TurnRecorder {
   /** The message passed policy: kept on disk before anything else happens. */
   admitted(): Promise<void>;
-  /** Right before OpenClaw takes the turn (from here on, OpenClaw's restart recovery owns it). */
-  dispatching(): Promise<void>;
+  /**
+   * OpenClaw adopted the turn (its user message is durable in the session, turn-adoption.ts): from here
+   * on OpenClaw's own startup recovery owns it, and the journal marks it dispatched.
+   */
+  adopted(): Promise<void>;
   /** A reply went out (a failed turn with replies is never retried: it would answer twice). */
   replied(): void;
 }
@@ -70,7 +73,7 @@ export async function deliverInbound(deps: DeliveryDeps, message: InboundMessage
   let replies = 0;
   const recorder: TurnRecorder = {
     admitted: () => journal.received(message),
-    dispatching: () => journal.dispatched(id),
+    adopted: () => journal.dispatched(id),
     replied: () => {
       replies += 1;
     },

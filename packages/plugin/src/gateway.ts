@@ -133,6 +133,7 @@ export function createGateway(deps: GatewayDeps) {
         ...(deps.lookup ? { lookup: deps.lookup } : {}),
         ...(deps.sends ? { sends: deps.sends } : {}),
         mediaRoots: deps.mediaRoots ?? (() => []),
+        abortSignal: ctx.abortSignal,
       };
       unsubscribe = [
         next.on("status", (status) => ctx.setStatus(snapshot(status))),

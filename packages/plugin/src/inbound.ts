@@ -17,6 +17,7 @@ import { inboundBody, stripSelfMentions } from "./policy.js";
 import { createReplier } from "./reply.js";
 import type { DeliveryInfo, InboundChannelRuntime, ReplyPayloadLike } from "./runtime-types.js";
 import type { Sends } from "./sends.js";
+import { trackTurnAdoption } from "./turn-adoption.js";
 import type { AccountClient, InboundMessage, Logger } from "./types.js";
 import { typingForTurn } from "./typing.js";
 
@@ -29,6 +30,8 @@ export interface InboundContext {
   log: Logger;
   /** The channel block (media limits, allowed hosts and folders). */
   channel?: ChannelConfig | undefined;
+  /** The account's stop signal: a turn still queued inside OpenClaw at stop is kept for the next start. */
+  abortSignal?: AbortSignal;
   /** Tests only: DNS for the media guard. */
   lookup?: LookupAll;
   /** Replies go out by account id (sends.ts), so a reply outlives a restart of its client. */
@@ -40,7 +43,7 @@ export interface InboundContext {
 /** For a turn nobody records (a replay of it is nobody's job). */
 const UNRECORDED: TurnRecorder = {
   admitted: async () => {},
-  dispatching: async () => {},
+  adopted: async () => {},
   replied: () => {},
 };
 
@@ -195,7 +198,7 @@ export async function handleInbound(
     await reply(payload);
     recorder.replied();
   };
-  await recorder.dispatching();
+  const adoption = trackTurnAdoption(() => recorder.adopted());
   const result = await runtime.inbound.dispatch({
     cfg: ctx.cfg,
     channel: CHANNEL_ID,
@@ -207,9 +210,10 @@ export async function handleInbound(
       onError: (error) =>
         ctx.log.error(`[multi-openim] ${account.accountId}: reply failed: ${errorText(error)}`),
     },
-    replyOptions: { sourceReplyDeliveryMode: "automatic" },
+    replyOptions: { sourceReplyDeliveryMode: "automatic", ...adoption.replyOptions },
     replyPipeline: withTyping(ctx, message),
   });
+  await adoption.settled(ctx.abortSignal ?? new AbortController().signal);
   if (result.admission && result.admission.kind !== "dispatch") return `declined:${result.admission.kind}`;
   return "dispatched";
 }

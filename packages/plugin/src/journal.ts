@@ -30,9 +30,10 @@ export interface JournalOptions {
 
 /**
  * The per-account inbound crash journal, one small JSON file under OpenClaw's state dir, written
- * atomically (journal-file.ts). A message is recorded when admitted, marked dispatched right
- * before OpenClaw gets the turn, and done after. After a crash:
- * - received (never dispatched): OpenClaw never saw it, so the plugin replays it;
+ * atomically (journal-file.ts). A message is recorded when admitted, marked dispatched when OpenClaw
+ * adopted the turn (its user message durable in the session: turn-adoption.ts), and done after. After
+ * a crash:
+ * - received (never adopted): OpenClaw never saw it, or held it only in memory, so the plugin replays it;
  * - dispatched: OpenClaw's own startup recovery re-runs the interrupted turn ("startup-orphaned
  *   main session"), so the plugin must not: it only drops re-deliveries of that id;
  * - done: answered; a re-delivery (catch-up after reconnect) is dropped.

@@ -262,6 +262,10 @@ export function fakeRuntime(reply = "pong") {
       },
       dispatch: async (params) => {
         dispatched.push(params);
+        // As OpenClaw does once the user turn is durable in the session, before the model runs.
+        const lifecycle = (params.replyOptions as { turnAdoptionLifecycle?: { onAdopted?: () => unknown } })
+          ?.turnAdoptionLifecycle;
+        await lifecycle?.onAdopted?.();
         await params.delivery.deliver({ text: reply }, { kind: "final" });
         return { admission: { kind: "dispatch" }, dispatched: true };
       },

@@ -1,5 +1,5 @@
 // `pnpm test:faults`: the whole reliability suite; exits 1 on any loss, duplicate, leak or non-recovery.
-// `--no-gateway` leaves out the real-gateway (kill -9) rows, for a quick run while editing.
+// `--no-gateway` leaves out the real-gateway rows (kill -9, the soak), for a quick run while editing.
 import { ensureBuilt } from "../ensure-built.ts";
 import { quietConsole, say } from "../quiet-console.ts";
 import { report, verdict } from "./report.ts";
@@ -12,9 +12,9 @@ const { fullSuite, inProcessFaults, runFaults, soakRuns } = await import("./suit
 const quick = process.argv.includes("--no-gateway");
 // `--soak`: only the soak (a real gateway, two accounts, steady DMs while faults land; several minutes).
 const soak = process.argv.includes("--soak");
-const runs = soak ? soakRuns(say) : quick ? inProcessFaults() : fullSuite();
+const runs = soak ? soakRuns(say) : quick ? inProcessFaults() : fullSuite(say);
 say(
-  `multi-openim fault suite (${soak ? "the soak only" : quick ? "without the real-gateway kill -9 rows" : "full"}: ${runs.length} runs, one at a time)`,
+  `multi-openim fault suite (${soak ? "the soak only" : quick ? "without the real-gateway rows" : "full"}: ${runs.length} runs, one at a time)`,
 );
 const began = performance.now();
 const quiet = quietConsole();

@@ -61,7 +61,9 @@ export async function startSoakStack() {
     const env = await openclawEnv(root);
     const channel = {
       tokenRefresh: refresh.tokenRefresh(3000),
-      dmPolicy: "open", // every DM comes from a new human: the soak counts answers, not pairing codes
+      // Every DM comes from a new human: the soak counts answers, not pairing codes. "*" as OpenClaw asks.
+      dmPolicy: "open",
+      allowFrom: ["*"],
       accounts: Object.fromEntries(
         accounts.map((a) => {
           a.dev.registerUser(a.bot, { nickname: a.bot });

@@ -31,8 +31,8 @@ export function soakRuns(progress?: (line: string) => void): FaultRun[] {
 }
 
 /** Every fault of the reliability suite, in order; each starts and stops its own servers. */
-export function fullSuite(): FaultRun[] {
-  return [...inProcessFaults(), ...gatewayFaults()];
+export function fullSuite(progress?: (line: string) => void): FaultRun[] {
+  return [...inProcessFaults(), ...gatewayFaults(), ...soakRuns(progress)];
 }
 
 /** Runs faults one after another (they share two cores with everything else); a crash is a failed row. */

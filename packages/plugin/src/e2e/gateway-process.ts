@@ -60,11 +60,14 @@ export class GatewayProcess {
     await this.exited;
   }
 
-  /** SIGTERM to the group (OpenClaw stops cleanly in ~150 ms), SIGKILL if it lingers. */
-  async stop(): Promise<void> {
+  /**
+   * SIGTERM to the group (idle, OpenClaw stops in ~150 ms; with turns in flight it drains them first),
+   * SIGKILL if it lingers past `graceMs` (a supervisor's stop timeout: systemd's default is 90 s).
+   */
+  async stop(graceMs = 10_000): Promise<void> {
     if (this.child.exitCode !== null) return;
     killGroup(this.child.pid, "SIGTERM");
-    const timer = setTimeout(() => killGroup(this.child.pid, "SIGKILL"), 10_000);
+    const timer = setTimeout(() => killGroup(this.child.pid, "SIGKILL"), graceMs);
     await this.exited;
     clearTimeout(timer);
   }

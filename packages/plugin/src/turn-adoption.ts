@@ -1,0 +1,73 @@
+/**
+ * OpenClaw's turn-adoption hooks (`replyOptions.turnAdoptionLifecycle`, the same ones its durable
+ * ingress drain binds with `bindIngressLifecycleToReplyOptions`): OpenClaw calls `onAdopted` once the
+ * turn's user message is durable in the session (after `admitUserTurn`, before the model runs), so its
+ * own startup recovery re-runs the turn after a crash from then on. Before that moment the turn lives
+ * only in the gateway's memory: a crash or a drain that outlives the stop timeout loses it, so the
+ * crash journal keeps the message `received` (replayed by the next start) until adoption.
+ *
+ * A turn queued behind another one of the same session (`onDeferred`) may be adopted after the dispatch
+ * call returned; `settled()` waits for that, and fails when OpenClaw dropped the turn without taking it
+ * (`onAbandoned`) or the account stops first, so the caller retries or keeps it for the next start.
+ */
+export interface TurnAdoption {
+  /** Spread into the dispatch's `replyOptions`. */
+  replyOptions: { turnAdoptionLifecycle: Record<string, unknown> };
+  /** After the dispatch returned: resolves once nothing about the turn is pending any more. */
+  settled(signal: AbortSignal): Promise<void>;
+  readonly adopted: boolean;
+}
+
+export class TurnNotTakenError extends Error {
+  override readonly name = "TurnNotTakenError";
+}
+
+export function trackTurnAdoption(onAdopted: () => Promise<void> | void): TurnAdoption {
+  let adopted = false;
+  let deferred = false;
+  let abandoned = false;
+  let wake: () => void = () => undefined;
+  const changed = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  const lifecycle = {
+    // One admission per message: never batched with another message into one queued turn.
+    admission: "exclusive",
+    onAdopted: async () => {
+      if (adopted) return;
+      adopted = true;
+      try {
+        await onAdopted();
+      } finally {
+        wake();
+      }
+    },
+    onDeferred: () => {
+      deferred = true;
+      return true;
+    },
+    onAbandoned: () => {
+      if (!adopted) abandoned = true;
+      wake();
+    },
+    onSettled: () => wake(),
+  };
+  return {
+    replyOptions: { turnAdoptionLifecycle: lifecycle },
+    get adopted() {
+      return adopted;
+    },
+    async settled(signal: AbortSignal): Promise<void> {
+      if (deferred && !adopted && !abandoned) {
+        if (signal.aborted) throw new TurnNotTakenError("stopped while the turn was queued in OpenClaw");
+        await Promise.race([
+          changed,
+          new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true })),
+        ]);
+        if (!adopted && !abandoned)
+          throw new TurnNotTakenError("stopped while the turn was queued in OpenClaw");
+      }
+      if (abandoned && !adopted) throw new TurnNotTakenError("OpenClaw dropped the turn before taking it");
+    },
+  };
+}
