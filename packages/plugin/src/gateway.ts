@@ -181,7 +181,7 @@ export function createGateway(deps: GatewayDeps) {
     log.info(`[multi-openim] ${ctx.accountId}: running`);
     const healthMs = deps.healthIntervalMs ?? (account.channel?.healthCheckIntervalMinutes ?? 30) * 60_000;
     const stopWatch = startHealthWatch({
-      client: { status: () => (client as AccountClient).status() } as AccountClient,
+      client: () => client as AccountClient,
       intervalMs: healthMs,
       ...(deps.publishEveryMs !== undefined ? { publishEveryMs: deps.publishEveryMs } : {}),
       publish,

@@ -12,7 +12,7 @@ test("re-publishes status and restarts only a connected account whose transport 
   const restarts: string[] = [];
   let now = Date.now();
   const stop = startHealthWatch({
-    client,
+    client: () => client,
     intervalMs: 40,
     publishEveryMs: 10,
     publish: () => published++,

@@ -1,7 +1,8 @@
 import type { AccountClient, Logger } from "./types.js";
 
 export interface HealthWatchOptions {
-  client: AccountClient;
+  /** The account's current client (a restart replaces it). */
+  client: () => Pick<AccountClient, "status">;
   /** `healthCheckIntervalMinutes` in ms: a connected account silent for longer is restarted. */
   intervalMs: number;
   /** How often the snapshot (with transport activity) is re-published to OpenClaw. Default 60 s. */
@@ -26,7 +27,7 @@ export function startHealthWatch(options: HealthWatchOptions): () => void {
   let restarting = false;
   const publishTimer = setInterval(options.publish, publishEveryMs);
   const checkTimer = setInterval(() => {
-    const status = options.client.status();
+    const status = options.client().status();
     const last = status.lastTransportActivityAt;
     if (restarting || !status.connected || last === undefined) return;
     const silentMs = now() - last;
