@@ -43,12 +43,26 @@ export {
 export { type PatchResult, patchAccountToken, patchJson5File } from "./json5-patch.js";
 export { decodeJwtClaims, type OpenImClaims, tokenExpiresAt } from "./jwt.js";
 export { expandHome, markerPathFor, resolveOpenClawConfigPath, resolveOpenClawStateDir } from "./paths.js";
-export { REDACTED, redactedPreview, redactSecrets, redactTokensInText, secretEncodings } from "./redact.js";
+export {
+  REDACTED,
+  redactedPreview,
+  redactSecrets,
+  redactTokensInText,
+  redactUrlCredentials,
+  secretEncodings,
+  urlCredentials,
+} from "./redact.js";
 export {
   type AccountConfig,
   type AdminRefreshConfig,
   accountConfigSchema,
   adminRefreshSchema,
+  type AlertsConfig,
+  alertsSchema,
+  type RedisStoreConfig,
+  redisStoreSchema,
+  type StoreConfig,
+  storeSchema,
   type ChannelConfig,
   type ChannelConfigInput,
   channelConfigJsonSchema,
