@@ -81,7 +81,8 @@ export const tokenRefreshSchema = z.strictObject({
     ),
 });
 
-const REDIS_URL_FIX = "use redis://[:password@]host:port[/db] or rediss:// for TLS, e.g. redis://127.0.0.1:6379";
+const REDIS_URL_FIX =
+  "use redis://[:password@]host:port[/db] or rediss:// for TLS, e.g. redis://127.0.0.1:6379";
 
 export const alertsSchema = z
   .strictObject({
@@ -103,7 +104,9 @@ export const alertsSchema = z
       .optional()
       .describe("First wait between attempts, in ms (doubles each time). Default 500."),
   })
-  .describe("Where to tell a human that an account needs one (needs-login, refresh circuit open, recovered).");
+  .describe(
+    "Where to tell a human that an account needs one (needs-login, refresh circuit open, recovered).",
+  );
 
 export const fileStoreSchema = z
   .strictObject({
@@ -117,7 +120,9 @@ export const redisStoreSchema = z
     url: z
       .string()
       .refine((u) => /^rediss?:\/\/[^\s]+$/.test(u), { message: `must be a Redis URL: ${REDIS_URL_FIX}` })
-      .describe("redis://[:password@]host:port[/db] (rediss:// for TLS). A password in it is a secret: never logged."),
+      .describe(
+        "redis://[:password@]host:port[/db] (rediss:// for TLS). A password in it is a secret: never logged.",
+      ),
     keyPrefix: z
       .string()
       .min(1)

@@ -132,7 +132,10 @@ describe("validateChannelConfig", () => {
     const wrongKind = validateChannelConfig({ store: { kind: "memcached" }, accounts: { primary: account } });
     expect(wrongKind.config).toBeNull();
     expect(wrongKind.errors).toEqual([
-      { path: "channels.multi-openim.store.kind", message: expect.stringContaining('"file" (default) or "redis"') },
+      {
+        path: "channels.multi-openim.store.kind",
+        message: expect.stringContaining('"file" (default) or "redis"'),
+      },
     ]);
     const badUrl = validateChannelConfig({
       store: { kind: "redis", url: "http://:s3cret-pass@127.0.0.1:6379" },
@@ -155,7 +158,10 @@ describe("validateChannelConfig", () => {
       accounts: { primary: account },
     });
     expect(ok.config?.alerts).toEqual({ webhook: "https://ops.example.com/hook", retries: 2 });
-    const bad = validateChannelConfig({ alerts: { webhook: "ops.example.com" }, accounts: { primary: account } });
+    const bad = validateChannelConfig({
+      alerts: { webhook: "ops.example.com" },
+      accounts: { primary: account },
+    });
     expect(bad.errors).toEqual([
       { path: "channels.multi-openim.alerts.webhook", message: expect.stringContaining("https://") },
     ]);
