@@ -116,6 +116,7 @@ interface Event {
   connected?: string;
   answered?: string;
   lost?: string;
+  fromCatchUp?: boolean;
 }
 
 function gateway(name: string, accounts: unknown[]) {
@@ -243,6 +244,12 @@ describe.skipIf(!hasRedis)("a fleet on Redis", () => {
     const counts = Object.fromEntries(gap.map(([bot, text]) => [text, answers(bot, text)]));
     expect(counts).toEqual(Object.fromEntries(gap.map(([, text]) => [text, 1])));
     for (const bot of [a1, a2, b1, b2]) expect(answers(bot, `WARM-${bot}`)).toBe(1);
+    // Nobody was connected to a1/a2 when their gap DMs arrived: B found them from A's positions in Redis.
+    const taken = gwB.events.filter(
+      (e) => e.answered?.startsWith(`GAP-${a1}`) || e.answered?.startsWith(`GAP-${a2}`),
+    );
+    expect(taken.length).toBe(6);
+    expect(taken.every((e) => e.fromCatchUp)).toBe(true);
 
     const takeoverMs = heldAt - killedAt;
     expect(takeoverMs).toBeLessThan(LEASE_TTL_MS + 3000);
