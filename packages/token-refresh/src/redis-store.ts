@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { MultiOpenimError } from "@multi-openim/core";
+import { MultiOpenimError, redactSecrets, redactUrlCredentials, urlCredentials } from "@multi-openim/core";
 import type { Redis } from "ioredis";
 import type { AccountLease, LeaseHolder } from "./account-lease.js";
 import { refreshError } from "./errors.js";
@@ -77,7 +77,19 @@ export class RedisStore {
       maxRetriesPerRequest: 2,
       enableOfflineQueue: true,
     });
-    await redis.connect();
+    // Failures reach the caller through the commands (a lease heartbeat that fails is a lost lease);
+    // without a listener ioredis would print every reconnect attempt.
+    redis.on("error", () => {});
+    try {
+      await redis.connect();
+    } catch (error) {
+      redis.disconnect();
+      throw new MultiOpenimError(
+        "STORE_UNREACHABLE",
+        `the Redis store ${redactUrlCredentials(options.url)} is unreachable (${redactSecrets((error as Error).message, urlCredentials(options.url))}): check channels.multi-openim.store.url and that redis-server runs there`,
+        { cause: error },
+      );
+    }
     return new RedisStore(redis, options);
   }
 

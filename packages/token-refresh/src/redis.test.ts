@@ -203,3 +203,17 @@ describe.skipIf(!hasRedis)("Redis fleet store", () => {
     }
   });
 });
+
+test("an unreachable Redis store is a clear error naming the field, never the URL's password", {
+  timeout: 15_000,
+}, async () => {
+  const port = await freePort(); // closed again: nothing listens there
+  const error = await RedisStore.connect({
+    kind: "redis",
+    url: `redis://:pw-5ecret@127.0.0.1:${port}`,
+  }).catch((e: Error) => e);
+  expect(error).toMatchObject({ code: "STORE_UNREACHABLE" });
+  expect((error as Error).message).toContain("channels.multi-openim.store.url");
+  expect((error as Error).message).toContain(`127.0.0.1:${port}`);
+  expect((error as Error).message).not.toContain("pw-5ecret");
+});
