@@ -21,3 +21,4 @@ export type {
   TextOptions,
   TokenRefresher,
 } from "./types.js";
+export { fileWatermarkStorage, type WatermarkStorage, watermarkFile } from "./watermarks.js";

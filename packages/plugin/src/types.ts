@@ -108,5 +108,11 @@ export type CreateAccountClient = (
     stateDir?: string;
     catchUpMaxAgeMinutes?: number;
     catchUpMaxMessages?: number;
+    /** With `store: {kind: "redis"}`: the saved positions in Redis, where a gateway taking the account over finds them. */
+    watermarkStorage?: {
+      where: string;
+      read(): Promise<string | undefined>;
+      write(text: string): Promise<void>;
+    };
   },
 ) => AccountClient;
