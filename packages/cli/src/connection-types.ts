@@ -1,3 +1,5 @@
+import type { StoreConfig } from "@multi-openim/core";
+
 /** Why a connection test failed; each maps to one fix the user can make. */
 export type ConnectionFailureReason =
   | "unreachable"
@@ -7,7 +9,8 @@ export type ConnectionFailureReason =
   | "token-invalid"
   | "kicked"
   | "timeout"
-  | "login-failed";
+  | "login-failed"
+  | "held";
 
 export type ConnectionResult =
   | { ok: true; userID: string }
@@ -26,6 +29,12 @@ export interface ConnectionAccount {
 export interface ConnectionTestOptions {
   /** The whole test, login included. Default 15000. */
   timeoutMs?: number;
+  /**
+   * The login holds the account's lease (as the gateway and multi-openim-mcp do), so a running holder is
+   * named instead of kicked. `store` is the channel's (Redis: the fleet's leases); the file leases live
+   * under `stateDir` (default the OpenClaw state dir).
+   */
+  lease?: { store?: StoreConfig; stateDir?: string };
 }
 
 export type ConnectionTester = (
@@ -47,4 +56,5 @@ export const CONNECTION_FIXES: Record<ConnectionFailureReason, string> = {
     "another login with this account and platform took over: use another platformID or stop the other client",
   timeout: "the server did not answer in time: check the addresses, or raise --test-timeout-ms",
   "login-failed": "the server refused the login: see the message above",
+  held: "a running process holds this account and a second login would kick it: stop that process first (or send through it as shown), or pass --skip-test",
 };

@@ -1,6 +1,8 @@
 import { promises as fs } from "node:fs";
 import net from "node:net";
+import { join } from "node:path";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
+import { acquireAccountLease, gatewaySendHint } from "@multi-openim/token-refresh";
 import JSON5 from "json5";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { removeHome, runBin, SAMPLE_CONFIG, sampleHome } from "./test-helpers.js";
@@ -46,6 +48,42 @@ async function closedPort(): Promise<number> {
 }
 
 describe("setup's connection test against a devserver", () => {
+  test("an account a gateway holds is refused with the holder and the fix; nobody is logged in or kicked", async () => {
+    server.registerUser("leased-bot");
+    const token = server.mintToken("leased-bot", { expiresInSec: 3600 });
+    const stateDir = join(home, ".openclaw");
+    const lease = await acquireAccountLease("primary", {
+      dir: join(stateDir, "multi-openim", "leases"),
+      holder: "openclaw gateway",
+      sendHint: gatewaySendHint,
+    });
+    try {
+      const before = server.counters.logins;
+      const r = await runBin(setupArgs(token), {
+        home,
+        timeoutMs: 30_000,
+        env: { OPENCLAW_STATE_DIR: stateDir },
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("connection test failed (held)");
+      expect(r.stderr).toContain(`held by openclaw gateway (pid ${process.pid}`);
+      expect(r.stderr).toContain("a second login would kick it");
+      expect(r.stderr).not.toContain(token);
+      expect(server.counters.logins).toBe(before);
+      expect(await fs.readFile(file, "utf8")).toBe(SAMPLE_CONFIG);
+    } finally {
+      await lease.release();
+    }
+    // Released: the same test logs in (and gives the lease back when done).
+    const ok = await runBin(setupArgs(token), {
+      home,
+      timeoutMs: 30_000,
+      env: { OPENCLAW_STATE_DIR: stateDir },
+    });
+    expect(ok.stderr).not.toContain("(held)");
+    expect(ok.code).toBe(0);
+  });
+
   test("swapped ws/api ports: said so, naming both addresses, never 'the server refused the login'", async () => {
     server.registerUser("alice");
     const token = server.mintToken("alice", { expiresInSec: 3600 });

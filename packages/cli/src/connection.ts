@@ -1,5 +1,13 @@
+import { join } from "node:path";
 import { type AccountStatus, createAccountClient, type TokenRefresher } from "@multi-openim/client";
-import { MultiOpenimError, redactSecrets, tokenExpiresAt } from "@multi-openim/core";
+import {
+  MultiOpenimError,
+  redactSecrets,
+  resolveOpenClawStateDir,
+  tokenExpiresAt,
+  urlCredentials,
+} from "@multi-openim/core";
+import { type AccountLease, acquireLease } from "@multi-openim/token-refresh";
 import { checkTokenOverRest, detectSwappedPorts } from "./connection-rest.js";
 import type {
   ConnectionAccount,
@@ -50,10 +58,12 @@ export async function testConnection(
   options: ConnectionTestOptions = {},
 ): Promise<ConnectionResult> {
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const store = options.lease?.store;
+  const secrets = [account.token, ...(store?.kind === "redis" ? urlCredentials(store.url) : [])];
   const fail = (reason: ConnectionFailureReason, message: string): ConnectionResult => ({
     ok: false,
     reason,
-    message: redactSecrets(message, [account.token]),
+    message: redactSecrets(message, secrets),
   });
   const expiresAt = tokenExpiresAt(account.token);
   if (expiresAt !== undefined && expiresAt <= Date.now()) {
@@ -64,6 +74,32 @@ export async function testConnection(
   const rest = await restVerdict(account, Math.min(timeoutMs, 5000));
   if (rest) return fail(rest.reason, rest.message);
 
+  // Only the login can kick a running session: it happens while holding the account's lease, or not at all.
+  let lease: AccountLease;
+  try {
+    lease = await acquireLease(account.accountId, {
+      dir: join(options.lease?.stateDir ?? resolveOpenClawStateDir(), "multi-openim", "leases"),
+      holder: "multi-openim setup (connection test)",
+      sendHint: () => "nothing: the connection test ends in seconds; run setup again",
+      ...(store ? { store } : {}),
+    });
+  } catch (error) {
+    if (error instanceof MultiOpenimError && error.code === "ACCOUNT_HELD")
+      return fail("held", error.message);
+    throw error;
+  }
+  try {
+    return await loginOnce(account, timeoutMs, fail);
+  } finally {
+    await lease.release();
+  }
+}
+
+async function loginOnce(
+  account: ConnectionAccount,
+  timeoutMs: number,
+  fail: (reason: ConnectionFailureReason, message: string) => ConnectionResult,
+): Promise<ConnectionResult> {
   const refresher = recordingRefresher();
   const client = createAccountClient(
     { ...account, enabled: true, requireMention: true, inboundWhitelist: [], disableFriendSdk: true },

@@ -1,6 +1,11 @@
-import { MultiOpenimError, redactSecrets } from "@multi-openim/core";
+import { MultiOpenimError, redactSecrets, storeSchema } from "@multi-openim/core";
 import { type AccountFields, DM_POLICIES, type DmPolicy } from "./account-fields.js";
-import { CONNECTION_FIXES, type ConnectionAccount, type ConnectionTester } from "./connection-types.js";
+import {
+  CONNECTION_FIXES,
+  type ConnectionAccount,
+  type ConnectionTester,
+  type ConnectionTestOptions,
+} from "./connection-types.js";
 import type { RefreshBlock } from "./refresh-input.js";
 import { askFriendSdk, askTokenRefresh } from "./setup-extras.js";
 import { assertGivenValid, completeAccount } from "./setup-gather.js";
@@ -27,6 +32,12 @@ export interface AccountAnswers {
   tokenRefresh?: RefreshBlock;
 }
 
+/** The channel's `store` as written, when valid: the connection test takes the account's lease there. */
+function channelStore(channel: Record<string, unknown> | undefined): ConnectionTestOptions["lease"] {
+  const parsed = storeSchema.safeParse(channel?.store ?? { kind: "file" });
+  return parsed.success ? { store: parsed.data } : undefined;
+}
+
 /** A choice that ends the run with nothing written: exit 0 and a plain line, not an error. */
 export function stopped(message: string): MultiOpenimError {
   return new MultiOpenimError("STOPPED", `[multi-openim] ${message}`);
@@ -37,10 +48,11 @@ export async function connectionCheck(
   account: ConnectionAccount,
   timeoutMs: number,
   testConnection: ConnectionTester,
+  lease?: ConnectionTestOptions["lease"],
 ): Promise<void> {
   const result = await ui.progress(
     `Testing the connection to ${account.wsAddr} as ${account.userID}`,
-    () => testConnection(account, { timeoutMs }),
+    () => testConnection(account, { timeoutMs, ...(lease ? { lease } : {}) }),
     (r) =>
       r.ok
         ? { ok: true, message: `connected as ${r.userID}` }
@@ -133,7 +145,13 @@ export async function gatherAccount(
   const existing = ctx.accounts[accountId] as Record<string, unknown> | undefined;
   const { fields, resolved } = await completeAccount(ui, input.fields, existing);
   if (!ctx.skipTest)
-    await connectionCheck(ui, { accountId, ...resolved }, ctx.testTimeoutMs ?? 15000, testConnection);
+    await connectionCheck(
+      ui,
+      { accountId, ...resolved },
+      ctx.testTimeoutMs ?? 15000,
+      testConnection,
+      channelStore(ctx.channel),
+    );
   let tokenRefresh = input.tokenRefresh;
   if (ui.interactive) {
     tokenRefresh ??= await askTokenRefresh(ui, ctx.channel?.tokenRefresh as RefreshBlock | undefined);

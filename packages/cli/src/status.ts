@@ -29,7 +29,7 @@ export async function runStatus(
   io: CliIo,
   testConnection: ConnectionTester,
 ): Promise<number> {
-  const { config, errors, warnings, accounts } = await checkConfigFile(flags.config, io);
+  const { config, errors, warnings, accounts, result } = await checkConfigFile(flags.config, io);
   const now = Date.now();
   const reports: AccountReport[] = [];
   for (const account of accounts) {
@@ -44,7 +44,12 @@ export async function runStatus(
     if (account.tokenExpiresAt !== undefined) report.tokenExpiresAt = account.tokenExpiresAt;
     // One account at a time: a probe is a real login, and parallel logins would compete for the same 2 cores.
     if (flags.probe) {
-      const probe = await testConnection(account, { timeoutMs: flags.timeoutMs ?? 15000 });
+      // The probe holds the account's lease in the channel's store: a running gateway is named, not kicked.
+      const store = result.config?.store;
+      const probe = await testConnection(account, {
+        timeoutMs: flags.timeoutMs ?? 15000,
+        ...(store ? { lease: { store } } : {}),
+      });
       report.probe = probe.ok ? probe : { ...probe, message: redactSecrets(probe.message, [account.token]) };
     }
     reports.push(report);

@@ -51,7 +51,8 @@ class Client implements AccountClient {
   private readonly opts: ResolvedClientOptions;
   private releaseGuard: (() => void) | undefined;
   private readonly catchUps: CatchUpRunner;
-  private readonly watermarks: WatermarkStore | undefined;
+  /** Loaded before the first login (a Redis storage answers asynchronously). */
+  private readonly watermarks: Promise<WatermarkStore | undefined>;
   private token: string;
   private userID: string;
   private session: SdkSession | undefined;
@@ -124,6 +125,7 @@ class Client implements AccountClient {
     this.watermarks = openWatermarks(
       {
         stateDir: this.opts.stateDir,
+        storage: this.opts.watermarkStorage,
         accountId: this.accountId,
         userID: this.userID,
         apiAddr: account.apiAddr,
@@ -170,7 +172,7 @@ class Client implements AccountClient {
     });
     const recovery = this.recovery;
     // The SDK is imported when the first account starts, not when the package is (see loadSdk).
-    loadSdk().then(
+    Promise.all([loadSdk(), this.watermarks]).then(
       () => {
         if (this.recovery !== recovery) return; // stopped while the SDK loaded
         const expiresAt = tokenExpiresAt(this.token);
@@ -198,7 +200,9 @@ class Client implements AccountClient {
     this.releaseGuard?.();
     this.releaseGuard = undefined;
     this.recovery = undefined;
-    await this.watermarks?.flush().catch((e) => this.log("warn", String((e as Error)?.message ?? e)));
+    await this.watermarks
+      .then((store) => store?.flush())
+      .catch((e) => this.log("warn", String((e as Error)?.message ?? e)));
     this.tracker.update({ running: false, connected: false });
     this.settleFirstAttempt();
     this.waiters.wakeAll();

@@ -22,3 +22,4 @@ export type {
   TextOptions,
   TokenRefresher,
 } from "./types.js";
+export { fileWatermarkStorage, type WatermarkStorage, watermarkFile } from "./watermarks.js";

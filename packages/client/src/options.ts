@@ -3,8 +3,9 @@ import { SDK_LOG_SILENT } from "./sdk-loader.js";
 import type { ClientAccount, ClientOptions } from "./types.js";
 
 export type ResolvedClientOptions = Required<
-  Omit<ClientOptions, "logger" | "friendGuard" | "backoff" | "reconnect" | "stateDir">
+  Omit<ClientOptions, "logger" | "friendGuard" | "backoff" | "reconnect" | "stateDir" | "watermarkStorage">
 > & {
+  watermarkStorage: ClientOptions["watermarkStorage"];
   backoff: { baseMs: number; capMs: number };
   reconnect: { baseMs: number; capMs: number; jitter: () => number };
   stateDir: string | undefined;
@@ -73,6 +74,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
   }
   return {
     stateDir,
+    watermarkStorage: options.watermarkStorage,
     catchUpMaxAgeMinutes: age ?? 1440,
     catchUpMaxMessages: max ?? 200,
     watermarkFlushMs: options.watermarkFlushMs ?? 1000,

@@ -1,6 +1,6 @@
 import type { ResolvedAccount, Target } from "@multi-openim/core";
-
 import type { TokenRefresher as RefreshEngine, RefreshResult } from "@multi-openim/token-refresh";
+import type { WatermarkStorage } from "./watermarks.js";
 
 /** Result of one refresh: the engine's own type (`retryable`, `retryAfterMs` decide what happens next). */
 export type RefreshOutcome = RefreshResult;
@@ -183,6 +183,11 @@ export interface ClientOptions {
   unknownOutcomeTimeoutMs?: number;
   /** Saved positions are written at most this often (and at stop). Default 1000. */
   watermarkFlushMs?: number;
+  /**
+   * Where the saved positions live instead of `<stateDir>/watermarks-<accountId>.json`, e.g. Redis when the
+   * channel's `store` is Redis (the plugin passes it), so another process taking the account over catches up.
+   */
+  watermarkStorage?: WatermarkStorage;
 }
 
 export type ClientAccount = ResolvedAccount & { enabled?: boolean };

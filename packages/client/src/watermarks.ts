@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "@multi-openim/core";
 import type { Ledger } from "./ledger.js";
@@ -20,8 +20,38 @@ interface FileShape extends SavedWatermarks {
   apiAddr: string;
 }
 
+/**
+ * Where one account's saved positions live: a file by default; the plugin passes a Redis one when the
+ * channel's `store` is Redis, so the gateway that takes an account over catches up from the same positions.
+ */
+export interface WatermarkStorage {
+  /** For messages: a path, or a redacted key name. */
+  readonly where: string;
+  /** The saved text, or undefined when nothing was saved yet. */
+  read(): Promise<string | undefined>;
+  /** Replaces the saved text atomically (a file: temp + rename, 0600). */
+  write(text: string): Promise<void>;
+}
+
+/** The default storage: `<stateDir>/watermarks-<accountId>.json`. */
+export function fileWatermarkStorage(stateDir: string, accountId: string): WatermarkStorage {
+  const file = watermarkFile(stateDir, accountId);
+  return {
+    where: file,
+    read: async () => {
+      try {
+        return await readFile(file, "utf8");
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+        throw error;
+      }
+    },
+    write: (text) => writeFileAtomic(file, text, { mode: 0o600 }),
+  };
+}
+
 export interface WatermarkStoreOptions {
-  stateDir: string;
+  storage: WatermarkStorage;
   accountId: string;
   userID: string;
   apiAddr: string;
@@ -42,33 +72,33 @@ export function watermarkFile(stateDir: string, accountId: string): string {
  * A crash loses at most the last batch: those messages are caught up again (re-delivered, not lost).
  */
 export class WatermarkStore {
-  readonly file: string;
+  readonly where: string;
   private since = Date.now();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> = Promise.resolve();
   private ledger: Ledger | undefined;
 
   constructor(private readonly options: WatermarkStoreOptions) {
-    this.file = watermarkFile(options.stateDir, options.accountId);
+    this.where = options.storage.where;
   }
 
   /** The saved positions, or undefined on an account's very first start (or for another identity). */
-  load(): SavedWatermarks | undefined {
-    let text: string;
+  async load(): Promise<SavedWatermarks | undefined> {
+    let text: string | undefined;
     try {
-      text = readFileSync(this.file, "utf8");
+      text = await this.options.storage.read();
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT")
-        this.options.warn(`watermarks ${this.file} unreadable (${String(error)}): taking a new baseline`);
+      this.options.warn(`watermarks ${this.where} unreadable (${String(error)}): taking a new baseline`);
       return undefined;
     }
+    if (text === undefined) return undefined;
     try {
       const saved = JSON.parse(text) as Partial<FileShape>;
       if (saved.version !== 1 || typeof saved.seqs !== "object" || saved.seqs === null)
         throw new Error("bad shape");
       if (saved.userID !== this.options.userID || saved.apiAddr !== this.options.apiAddr) {
         this.options.warn(
-          `watermarks ${this.file} belong to another user or server: taking a new baseline for this one`,
+          `watermarks ${this.where} belong to another user or server: taking a new baseline for this one`,
         );
         return undefined;
       }
@@ -78,7 +108,7 @@ export class WatermarkStore {
       const lastServerTime = typeof saved.lastServerTime === "number" ? saved.lastServerTime : undefined;
       return { seqs, lastServerTime, since: this.since };
     } catch (error) {
-      this.options.warn(`watermarks ${this.file} not valid (${String(error)}): taking a new baseline`);
+      this.options.warn(`watermarks ${this.where} not valid (${String(error)}): taking a new baseline`);
       return undefined;
     }
   }
@@ -113,24 +143,28 @@ export class WatermarkStore {
       seqs: ledger.positions(),
     };
     const text = JSON.stringify(data);
-    this.writing = this.writing
-      .catch(() => undefined)
-      .then(() => writeFileAtomic(this.file, text, { mode: 0o600 }));
+    this.writing = this.writing.catch(() => undefined).then(() => this.options.storage.write(text));
     return this.writing;
   }
 }
 
 /**
- * The account's store when the client has a state dir: saved positions are restored into the inbound
- * pipeline (no baseline then) and every later raise is saved, batched. Undefined without a state dir.
+ * The account's store when the client has a storage (given, or a file in its state dir): saved positions
+ * are restored into the inbound pipeline (no baseline then) and every later raise is saved, batched.
+ * Undefined without either.
  */
-export function openWatermarks(
-  options: Omit<WatermarkStoreOptions, "stateDir"> & { stateDir: string | undefined },
+export async function openWatermarks(
+  options: Omit<WatermarkStoreOptions, "storage"> & {
+    stateDir: string | undefined;
+    storage: WatermarkStorage | undefined;
+  },
   inbound: { ledger: Ledger; restore(saved: SavedWatermarks): void },
-): WatermarkStore | undefined {
-  if (!options.stateDir) return undefined;
-  const store = new WatermarkStore({ ...options, stateDir: options.stateDir });
-  const saved = store.load();
+): Promise<WatermarkStore | undefined> {
+  const { stateDir, storage: given, ...rest } = options;
+  const storage = given ?? (stateDir ? fileWatermarkStorage(stateDir, options.accountId) : undefined);
+  if (!storage) return undefined;
+  const store = new WatermarkStore({ ...rest, storage });
+  const saved = await store.load();
   if (saved) inbound.restore(saved);
   store.attach(inbound.ledger);
   return store;

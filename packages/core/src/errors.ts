@@ -21,6 +21,7 @@ export type MultiOpenimErrorCode =
   | "NOT_CONNECTED"
   | "ACCOUNT_UNKNOWN"
   | "ACCOUNT_HELD"
+  | "STORE_UNREACHABLE"
   | "SEND_TIMEOUT"
   | "SEND_FAILED"
   | "LOGIN_FAILED"

@@ -43,12 +43,22 @@ export {
 export { type PatchResult, patchAccountToken, patchJson5File } from "./json5-patch.js";
 export { decodeJwtClaims, type OpenImClaims, tokenExpiresAt } from "./jwt.js";
 export { expandHome, markerPathFor, resolveOpenClawConfigPath, resolveOpenClawStateDir } from "./paths.js";
-export { REDACTED, redactedPreview, redactSecrets, redactTokensInText, secretEncodings } from "./redact.js";
+export {
+  REDACTED,
+  redactedPreview,
+  redactSecrets,
+  redactTokensInText,
+  redactUrlCredentials,
+  secretEncodings,
+  urlCredentials,
+} from "./redact.js";
 export {
   type AccountConfig,
   type AdminRefreshConfig,
+  type AlertsConfig,
   accountConfigSchema,
   adminRefreshSchema,
+  alertsSchema,
   type ChannelConfig,
   type ChannelConfigInput,
   channelConfigJsonSchema,
@@ -56,6 +66,10 @@ export {
   type HttpRefreshConfig,
   httpRefreshSchema,
   LEGACY_CHANNEL_FIELDS,
+  type RedisStoreConfig,
+  redisStoreSchema,
+  type StoreConfig,
+  storeSchema,
   type TokenRefreshConfig,
   tokenRefreshSchema,
 } from "./schema.js";

@@ -42,3 +42,12 @@ test("a preview is cut after redaction, so a secret straddling the cut leaves no
   expect(preview).not.toContain("S3CRET");
   expect(preview.length).toBeLessThanOrEqual(301);
 });
+
+test("store URLs lose their credentials for display; the credentials are listed for redaction", async () => {
+  const { redactUrlCredentials, urlCredentials } = await import("./redact.js");
+  const shown = redactUrlCredentials("redis://:p%40ss@127.0.0.1:6379/2");
+  expect(shown).not.toContain("p%40ss");
+  expect(shown).toMatch(/^redis:\/\/:.*redacted.*@127\.0\.0\.1:6379\/2$/);
+  expect(redactUrlCredentials("redis://127.0.0.1:6379")).toBe("redis://127.0.0.1:6379");
+  expect(urlCredentials("redis://user:p%40ss@h:1")).toEqual(["user", "p@ss"]);
+});

@@ -49,3 +49,26 @@ export function redactedPreview(
   const clean = redactSecrets(text, secrets);
   return clean.length > maxChars ? `${clean.slice(0, maxChars)}…` : clean;
 }
+
+/** A store URL fit for logs and status: `redis://:[redacted]@host:port/db` (user and password masked). */
+export function redactUrlCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    if (parsed.username) parsed.username = REDACTED;
+    if (parsed.password) parsed.password = REDACTED;
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, `//${REDACTED}@`);
+  }
+}
+
+/** The credentials inside a URL (user, password, decoded), to add to a redaction list. */
+export function urlCredentials(url: string): string[] {
+  try {
+    const { username, password } = new URL(url);
+    return [username, password].filter(Boolean).map((v) => decodeURIComponent(v));
+  } catch {
+    return [];
+  }
+}

@@ -81,6 +81,76 @@ export const tokenRefreshSchema = z.strictObject({
     ),
 });
 
+const REDIS_URL_FIX =
+  "use redis://[:password@]host:port[/db] or rediss:// for TLS, e.g. redis://127.0.0.1:6379";
+
+export const alertsSchema = z
+  .strictObject({
+    webhook: z
+      .string()
+      .refine((u) => /^https?:\/\/[^\s/]+/.test(u), {
+        message: "must be an http:// or https:// URL, e.g. https://ops.example.com/hooks/openim",
+      })
+      .optional()
+      .describe(
+        "POSTs {accountId, event, reason, at} as JSON here on needs-login, circuit open and recovered (never a token or secret).",
+      ),
+    retries: z.number().int().min(0).max(10).optional().describe("Attempts after a failed POST. Default 3."),
+    timeoutMs: z.number().int().min(100).optional().describe("Timeout of one POST, in ms. Default 5000."),
+    retryDelayMs: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("First wait between attempts, in ms (doubles each time). Default 500."),
+  })
+  .describe(
+    "Where to tell a human that an account needs one (needs-login, refresh circuit open, recovered).",
+  );
+
+export const fileStoreSchema = z
+  .strictObject({
+    kind: z.literal("file").describe("Files under the OpenClaw state dir (one machine)."),
+  })
+  .describe("The default: refresh state, refresh locks, account leases and saved positions in local files.");
+
+export const redisStoreSchema = z
+  .strictObject({
+    kind: z.literal("redis").describe("Redis, shared by every gateway and tool that uses the same url."),
+    url: z
+      .string()
+      .refine((u) => /^rediss?:\/\/[^\s]+$/.test(u), { message: `must be a Redis URL: ${REDIS_URL_FIX}` })
+      .describe(
+        "redis://[:password@]host:port[/db] (rediss:// for TLS). A password in it is a secret: never logged.",
+      ),
+    keyPrefix: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Prefix of every key, so several fleets can share one Redis. Default "multi-openim:".'),
+    leaseTtlMs: z
+      .number()
+      .int()
+      .min(1000)
+      .max(300_000)
+      .optional()
+      .describe(
+        "An account lease whose holder stopped renewing it (died) expires after this, and a standby gateway takes the account over. Default 10000.",
+      ),
+  })
+  .describe("A fleet on Redis: several gateways (active and standby) share the accounts across machines.");
+
+export const storeSchema = z
+  .discriminatedUnion("kind", [fileStoreSchema, redisStoreSchema], {
+    error: (issue) =>
+      issue.code === "invalid_union"
+        ? 'store.kind must be "file" (default) or "redis"; for Redis write { kind: "redis", url: "redis://127.0.0.1:6379" }'
+        : undefined,
+  })
+  .describe(
+    'Where refresh state, refresh locks, account leases and saved positions live: {kind: "file"} (default) or {kind: "redis", url}.',
+  );
+
 export const accountConfigSchema = z.strictObject({
   enabled: z.boolean().default(true).describe("false: the account is configured but not started."),
   token: z.string().optional().describe("OpenIM JWT for this account."),
@@ -145,6 +215,8 @@ const channelBase = {
   tokenRefresh: tokenRefreshSchema
     .default({ mode: "hook" })
     .describe("How a dead token gets replaced without a human."),
+  alerts: alertsSchema.optional(),
+  store: storeSchema.default({ kind: "file" }),
   mediaMaxMb: z
     .number()
     .positive()
@@ -201,6 +273,9 @@ export const channelShellSchema = z.strictObject({
 export type HttpRefreshConfig = z.output<typeof httpRefreshSchema>;
 export type TokenRefreshConfig = z.output<typeof tokenRefreshSchema>;
 export type AdminRefreshConfig = z.output<typeof adminRefreshSchema>;
+export type AlertsConfig = z.output<typeof alertsSchema>;
+export type StoreConfig = z.output<typeof storeSchema>;
+export type RedisStoreConfig = z.output<typeof redisStoreSchema>;
 export type AccountConfig = z.output<typeof accountConfigSchema>;
 export type ChannelConfig = z.output<typeof channelConfigSchema>;
 export type ChannelConfigInput = z.input<typeof channelConfigSchema>;

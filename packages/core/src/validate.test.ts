@@ -13,6 +13,7 @@ describe("validateChannelConfig", () => {
       healthCheckIntervalMinutes: 30,
       disableFriendSdk: true,
       tokenRefresh: { mode: "hook" },
+      store: { kind: "file" },
       mediaMaxMb: 20,
       mediaLocalRoots: [],
       mediaAllowHosts: [],
@@ -121,5 +122,48 @@ describe("validateChannelConfig", () => {
       accounts: { primary: { ...account, token: 42, extra: secret } },
     });
     expect(JSON.stringify(errors)).not.toContain(secret);
+  });
+
+  test("store: file by default, redis with a url; a bad store names the field and the fix, never the password", () => {
+    const redis = { kind: "redis", url: "redis://:s3cret-pass@127.0.0.1:6379/2", leaseTtlMs: 5000 };
+    expect(validateChannelConfig({ store: redis, accounts: { primary: account } }).config?.store).toEqual(
+      redis,
+    );
+    const wrongKind = validateChannelConfig({ store: { kind: "memcached" }, accounts: { primary: account } });
+    expect(wrongKind.config).toBeNull();
+    expect(wrongKind.errors).toEqual([
+      {
+        path: "channels.multi-openim.store.kind",
+        message: expect.stringContaining('"file" (default) or "redis"'),
+      },
+    ]);
+    const badUrl = validateChannelConfig({
+      store: { kind: "redis", url: "http://:s3cret-pass@127.0.0.1:6379" },
+      accounts: { primary: account },
+    });
+    expect(badUrl.errors).toEqual([
+      { path: "channels.multi-openim.store.url", message: expect.stringContaining("redis://") },
+    ]);
+    const shortTtl = validateChannelConfig({
+      store: { kind: "redis", url: "redis://127.0.0.1:6379", leaseTtlMs: 10 },
+      accounts: { primary: account },
+    });
+    expect(shortTtl.errors[0]?.path).toBe("channels.multi-openim.store.leaseTtlMs");
+    expect(JSON.stringify([wrongKind, badUrl, shortTtl])).not.toContain("s3cret-pass");
+  });
+
+  test("alerts.webhook must be an http(s) URL", () => {
+    const ok = validateChannelConfig({
+      alerts: { webhook: "https://ops.example.com/hook", retries: 2 },
+      accounts: { primary: account },
+    });
+    expect(ok.config?.alerts).toEqual({ webhook: "https://ops.example.com/hook", retries: 2 });
+    const bad = validateChannelConfig({
+      alerts: { webhook: "ops.example.com" },
+      accounts: { primary: account },
+    });
+    expect(bad.errors).toEqual([
+      { path: "channels.multi-openim.alerts.webhook", message: expect.stringContaining("https://") },
+    ]);
   });
 });

@@ -1,12 +1,13 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAccountClient } from "@multi-openim/client";
 import { channelConfigSchema, resolveAccounts } from "@multi-openim/core";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
-import { acquireAccountLease, gatewaySendHint } from "@multi-openim/token-refresh";
+import { acquireAccountLease, acquireLease, gatewaySendHint, RedisStore } from "@multi-openim/token-refresh";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { writeOpenClawConfig } from "./test-config.js";
 
@@ -74,3 +75,85 @@ test("an MCP server started while the gateway holds an account refuses it, names
     await lease.release();
   }
 });
+
+const hasRedis = (() => {
+  try {
+    execFileSync("redis-server", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+test.skipIf(!hasRedis)(
+  "with store redis (a password in the URL) the gateway's Redis lease is honoured and the password never printed",
+  { timeout: 40_000 },
+  async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+    const { port } = probe.address() as { port: number };
+    await new Promise((r) => probe.close(r));
+    const password = "redis-pw-5ecret";
+    const redis = spawn("redis-server", [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--requirepass",
+      password,
+    ]);
+    const url = `redis://:${password}@127.0.0.1:${port}`;
+    try {
+      for (let i = 0; i < 100; i++) {
+        const store = await RedisStore.connect({ kind: "redis", url }).catch(() => undefined);
+        if (store) {
+          store.close();
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const config = path.join(dir, "openclaw-redis.json");
+      const store = { kind: "redis" as const, url };
+      await writeOpenClawConfig(config, {
+        store,
+        tokenRefresh: { mode: "off", manualLoginMarkerPath: path.join(dir, "manual-login.json") },
+        accounts: {
+          fleet: { token: server.mintToken("bot-l"), wsAddr: server.wsAddr, apiAddr: server.apiAddr },
+        },
+      });
+      // Held by a gateway on "another machine": only Redis is shared, not the lease folder.
+      const lease = await acquireLease("fleet", {
+        dir: path.join(dir, "other-machine"),
+        holder: "openclaw gateway",
+        sendHint: gatewaySendHint,
+        store,
+      });
+      const logins = server.counters.logins;
+      const mcp = spawn(process.execPath, [BIN, "--config", config], {
+        env: { PATH: process.env.PATH ?? "", HOME: dir, OPENCLAW_STATE_DIR: dir },
+      });
+      let stderr = "";
+      mcp.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      try {
+        for (let i = 0; i < 300 && !stderr.includes("serving"); i++)
+          await new Promise((r) => setTimeout(r, 50));
+        expect(stderr).toContain(`account "fleet" is held by openclaw gateway (pid ${process.pid}`);
+        expect(stderr).toContain("serving 0 account(s)");
+        expect(server.counters.logins).toBe(logins);
+        expect(stderr).not.toContain(password);
+      } finally {
+        mcp.stdin.end();
+        await new Promise((r) => mcp.once("exit", r));
+        await lease.release();
+      }
+    } finally {
+      redis.kill("SIGKILL");
+    }
+  },
+);

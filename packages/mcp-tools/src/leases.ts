@@ -1,6 +1,11 @@
 import { join } from "node:path";
-import { MultiOpenimError, type ResolvedAccount, resolveOpenClawStateDir } from "@multi-openim/core";
-import { type AccountLease, acquireAccountLease } from "@multi-openim/token-refresh";
+import {
+  MultiOpenimError,
+  type ResolvedAccount,
+  resolveOpenClawStateDir,
+  type StoreConfig,
+} from "@multi-openim/core";
+import { type AccountLease, acquireLease } from "@multi-openim/token-refresh";
 
 /**
  * Takes each account's lease before the MCP server logs it in. An account the gateway (or another MCP
@@ -11,6 +16,8 @@ export async function takeLeases(
   accounts: ResolvedAccount[],
   env: Record<string, string | undefined>,
   refuse: (message: string) => void,
+  /** The channel's `store`: with Redis the leases are the fleet's (a gateway on another machine counts). */
+  store?: StoreConfig,
 ): Promise<{ free: ResolvedAccount[]; release: () => Promise<void> }> {
   const dir = join(resolveOpenClawStateDir(env), "multi-openim", "leases");
   const leases: AccountLease[] = [];
@@ -18,8 +25,9 @@ export async function takeLeases(
   for (const account of accounts) {
     try {
       leases.push(
-        await acquireAccountLease(account.accountId, {
+        await acquireLease(account.accountId, {
           dir,
+          ...(store ? { store } : {}),
           holder: "multi-openim-mcp",
           sendHint: (id) => `the multi_openim_send_text tool of that multi-openim-mcp with accountId "${id}"`,
         }),

@@ -1,7 +1,12 @@
 import type { Readable, Writable } from "node:stream";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { AccountPool } from "@multi-openim/client";
-import { patchAccountToken, redactSecrets, resolveOpenClawConfigPath } from "@multi-openim/core";
+import {
+  patchAccountToken,
+  redactSecrets,
+  resolveOpenClawConfigPath,
+  urlCredentials,
+} from "@multi-openim/core";
 import { createTokenRefresher } from "@multi-openim/token-refresh";
 import { MCP_USAGE, parseMcpArgs } from "./args.js";
 import { takeLeases } from "./leases.js";
@@ -35,7 +40,12 @@ export async function serveMcp(options: ServeOptions): Promise<void> {
   }
   const configPath = args.configPath ?? resolveOpenClawConfigPath(options.env ?? process.env);
   const loaded = await loadChannel(configPath, args.accounts);
-  const secrets = loaded.accounts.map((account) => account.token);
+  const { store, alerts } = loaded.config;
+  // A password in the Redis store URL is a secret like the tokens.
+  const secrets = [
+    ...loaded.accounts.map((account) => account.token),
+    ...(store.kind === "redis" ? urlCredentials(store.url) : []),
+  ];
   const log = (level: string) => (message: string) =>
     stderr.write(`[multi-openim-mcp] ${level} ${redactSecrets(message, secrets)}\n`);
   const logger = { debug: () => {}, info: log("info"), warn: log("warn"), error: log("error") };
@@ -49,6 +59,8 @@ export async function serveMcp(options: ServeOptions): Promise<void> {
     },
     logger,
     secrets,
+    store,
+    ...(alerts ? { alerts } : {}),
     accountInfo: (accountId) => loaded.accounts.find((account) => account.accountId === accountId),
   });
   const pool = new AccountPool({ tokenRefresher, logger });
@@ -65,7 +77,7 @@ export async function serveMcp(options: ServeOptions): Promise<void> {
   stdin.once("end", stop);
   stdin.once("close", stop);
 
-  const leases = await takeLeases(loaded.accounts, options.env ?? process.env, logger.error);
+  const leases = await takeLeases(loaded.accounts, options.env ?? process.env, logger.error, store);
   const started = await pool.start(leases.free);
   for (const status of started.started) {
     const state = status.connected ? "connected" : `not connected yet (${status.lastError ?? status.auth})`;

@@ -26,6 +26,9 @@ export const multiOpenim = createMultiOpenimPlugin({
   createRefresher: ({ account, persistToken, logger }) =>
     createTokenRefresher({
       tokenRefresh: account.channel?.tokenRefresh,
+      // Refresh locks and state in Redis when the fleet shares one; webhook alerts when configured.
+      ...(account.channel?.store ? { store: account.channel.store } : {}),
+      ...(account.channel?.alerts ? { alerts: account.channel.alerts } : {}),
       persistToken,
       logger,
       accountInfo: () => account.resolved,

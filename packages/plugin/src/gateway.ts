@@ -88,7 +88,21 @@ export function createGateway(deps: GatewayDeps) {
     void claimSdkRejections(log); // not awaited: importing OpenClaw's runtime module takes seconds
     const runtime = (ctx.channelRuntime as InboundChannelRuntime | undefined) ?? deps.fallbackRuntime();
     const stateDir = deps.stateDir?.() ?? resolveOpenClawStateDir();
-    const lease = await holdAccount(stateDir, ctx.accountId, log);
+    const lease = await holdAccount(stateDir, ctx.accountId, log, {
+      store: account.channel?.store,
+      signal: ctx.abortSignal,
+      onStandby: (lastError) =>
+        ctx.setStatus({
+          accountId: ctx.accountId,
+          enabled: true,
+          configured: true,
+          running: true,
+          connected: false,
+          lifecycle: "starting",
+          statusState: "standby",
+          lastError,
+        }),
+    });
     const refresher = deps.createRefresher(account);
     let client: AccountClient | undefined;
     let unsubscribe: (() => void)[] = [];
@@ -201,7 +215,8 @@ export function createGateway(deps: GatewayDeps) {
       },
     );
     try {
-      await waitForAbort(ctx.abortSignal);
+      // A lost lease (another process may take the account) ends this run like a stop; OpenClaw restarts it.
+      await waitForAbort(AbortSignal.any([ctx.abortSignal, lease.lost]));
     } finally {
       stopResubmits();
       stopWatch();

@@ -1,4 +1,5 @@
 import { CHANNEL_ID } from "@multi-openim/core";
+import { sharedRedisText } from "@multi-openim/token-refresh";
 import { accessFor } from "./access-lookup.js";
 import type { PluginAccount } from "./accounts.js";
 import { createChannel } from "./channel.js";
@@ -128,7 +129,16 @@ export function createMultiOpenimPlugin(options: PluginOptions) {
     mediaRoots,
     reader,
     registry,
-    createClient: options.createClient,
+    // With the Redis store the saved positions live there too: whoever takes the account over catches up.
+    createClient: (account, clientOptions) => {
+      const store = reader.read(currentConfig()).config?.store;
+      return options.createClient(
+        account,
+        store?.kind === "redis"
+          ? { ...clientOptions, watermarkStorage: sharedRedisText(store, `watermarks:${account.accountId}`) }
+          : clientOptions,
+      );
+    },
     createRefresher: (account) => options.createRefresher({ account, persistToken, logger: logger() }),
     fallbackRuntime: () => api?.runtime?.channel as InboundChannelRuntime | undefined,
     logger,

@@ -30,6 +30,8 @@ export interface AccountLeaseOptions {
 export interface AccountLease {
   accountId: string;
   release(): Promise<void>;
+  /** Aborted when the lease is lost (its heartbeat failed, another process took it): stop using the account. */
+  lost: AbortSignal;
 }
 
 export const gatewaySendHint = (accountId: string) =>
@@ -48,11 +50,15 @@ export async function acquireAccountLease(
   const target = join(options.dir, accountId);
   const holderFile = join(options.dir, `${accountId}.holder.json`);
   let release: () => Promise<void>;
+  const lost = new AbortController();
   try {
     release = await lockfile.lock(target, {
       realpath: false,
       stale: Math.max(2000, options.staleMs ?? 15_000),
-      onCompromised: (error) => options.onLost?.(accountId, error),
+      onCompromised: (error) => {
+        lost.abort(error);
+        options.onLost?.(accountId, error);
+      },
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ELOCKED") throw error;
@@ -70,6 +76,7 @@ export async function acquireAccountLease(
   return {
     accountId,
     release: () => release().catch(() => undefined),
+    lost: lost.signal,
   };
 }
 

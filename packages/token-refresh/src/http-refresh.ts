@@ -16,6 +16,16 @@ export interface HttpRefreshInput {
   debug?: (message: string) => void;
   /** Aborted when the refresher is disposed. */
   signal?: AbortSignal;
+  /**
+   * `store: {kind: "redis"}`: the account's state lives in Redis (shared by every machine); the stateFile
+   * only seeds an account Redis does not know yet, and is kept as a local copy.
+   */
+  sharedState?: SharedState;
+}
+
+export interface SharedState {
+  read(accountId: string): Promise<Record<string, unknown> | undefined>;
+  write(accountId: string, fields: Record<string, unknown>): Promise<void>;
 }
 
 export interface RefreshedToken {
@@ -29,7 +39,7 @@ export interface RefreshedToken {
 export async function httpRefresh(input: HttpRefreshInput): Promise<RefreshedToken> {
   const { accountId, config, secrets } = input;
   const stateFile = config.stateFile ? expandHome(config.stateFile) : undefined;
-  const state = stateFile ? await readAccountState(stateFile, accountId) : {};
+  const state = await readState(input, stateFile);
   for (const [field, value] of Object.entries(state)) if (isSensitiveField(field)) secrets.add(value);
 
   const missing = new Set<string>();
@@ -139,13 +149,52 @@ async function extract(
   }
   // The state is saved before the token is handed out: a rotated refresh token that is lost locks the account out.
   if (Object.keys(writeBack).length > 0) {
-    if (!stateFile) {
+    if (!stateFile && !input.sharedState) {
       throw refreshError(
         "REFRESH_STATE_WRITE",
         `tokenRefresh.http.stateWriteBack is set but tokenRefresh.http.stateFile is not; set stateFile to keep rotated fields`,
       );
     }
-    await writeBackState(stateFile, accountId, writeBack);
+    if (input.sharedState) {
+      await input.sharedState.write(accountId, writeBack).catch((error: Error) => {
+        throw refreshError(
+          "REFRESH_STATE_WRITE",
+          `could not save rotated fields (${Object.keys(writeBack).join(", ")}) for "${accountId}" to the Redis store: ${error.message}. The new token was not used.`,
+          { cause: error, retry: true },
+        );
+      });
+      // The local copy is a convenience (switching back to files); Redis is the truth.
+      if (stateFile) {
+        await writeBackState(stateFile, accountId, writeBack).catch((error: Error) =>
+          input.warn(
+            `[token-refresh] account "${accountId}": local stateFile copy not updated: ${error.message}`,
+          ),
+        );
+      }
+    } else if (stateFile) {
+      await writeBackState(stateFile, accountId, writeBack);
+    }
   }
   return userID === undefined ? { token, clearPaths } : { token, userID, clearPaths };
+}
+
+async function readState(
+  input: HttpRefreshInput,
+  stateFile: string | undefined,
+): Promise<Record<string, unknown>> {
+  const { accountId } = input;
+  if (input.sharedState) {
+    let shared: Record<string, unknown> | undefined;
+    try {
+      shared = await input.sharedState.read(accountId);
+    } catch (error) {
+      throw refreshError(
+        "REFRESH_STATE_READ",
+        `cannot read the refresh state of "${accountId}" from the Redis store: ${(error as Error).message}`,
+        { cause: error, retry: true },
+      );
+    }
+    if (shared) return shared;
+  }
+  return stateFile ? await readAccountState(stateFile, accountId) : {};
 }

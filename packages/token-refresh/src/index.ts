@@ -12,6 +12,7 @@ export type { AlertEvent, AlertKind, AlertOptions } from "./alerts.js";
 export { type BackoffOptions, backoffDelay } from "./backoff.js";
 export type { CircuitOptions } from "./circuit.js";
 export type { TokenRefresherHook } from "./hook-refresh.js";
+export { acquireLease, type LeaseRequest } from "./lease.js";
 export type { ManualLoginMarker } from "./marker.js";
 export {
   type RefreshFailure,
@@ -26,7 +27,13 @@ export {
 } from "./options.js";
 export { firstNonEmpty, getByPath, type PathSpec } from "./paths.js";
 export type { RefreshListener } from "./proactive.js";
-export { acquireRedisLease, RedisStore, type RedisStoreOptions } from "./redis-store.js";
+export {
+  acquireRedisLease,
+  RedisStore,
+  type RedisStoreOptions,
+  sharedRedisStore,
+  sharedRedisText,
+} from "./redis-store.js";
 export type { RefreshLockOptions } from "./refresh-lock.js";
 export { createTokenRefresher, type TokenRefresher } from "./refresher.js";
 export type { RefreshLogger } from "./secrets.js";

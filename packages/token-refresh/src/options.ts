@@ -71,7 +71,7 @@ export interface TokenRefresherOptions {
    */
   lock?: RefreshLockOptions | false;
   /** `store: {kind: "redis", url}`: refresh locks and last tokens in Redis, shared across machines. Default: files. */
-  store?: RedisStoreOptions | { kind: "files" };
+  store?: RedisStoreOptions | { kind: "file" };
   /** `alerts.webhook`: POST {accountId, event, reason, at} on needs-login, circuit open and recovered. */
   alerts?: AlertOptions;
   /** The same alerts as events, for library users. */

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { MultiOpenimError } from "@multi-openim/core";
+import { MultiOpenimError, redactSecrets, redactUrlCredentials, urlCredentials } from "@multi-openim/core";
 import type { Redis } from "ioredis";
 import type { AccountLease, LeaseHolder } from "./account-lease.js";
 import { refreshError } from "./errors.js";
@@ -12,6 +12,45 @@ export interface RedisStoreOptions {
   url: string;
   /** Default "multi-openim:". */
   keyPrefix?: string;
+  /** An account lease outlives a holder that stopped renewing it by this long, ms. Default 10000. */
+  leaseTtlMs?: number;
+}
+
+const shared = new Map<string, { store: Promise<RedisStore>; users: number }>();
+
+/**
+ * One Redis connection per URL and prefix in a process, however many refreshers, leases and accounts use
+ * it; the last `release()` closes it.
+ */
+export function sharedRedisStore(options: RedisStoreOptions): {
+  store: Promise<RedisStore>;
+  release: () => void;
+} {
+  const key = `${options.keyPrefix ?? "multi-openim:"}\u0000${options.url}`;
+  let entry = shared.get(key);
+  if (!entry) {
+    const created = { store: RedisStore.connect(options), users: 0 };
+    // A failed connection is not cached: the next user tries again.
+    created.store.catch(() => {
+      if (shared.get(key) === created) shared.delete(key);
+    });
+    shared.set(key, created);
+    entry = created;
+  }
+  entry.users += 1;
+  const held = entry;
+  let released = false;
+  return {
+    store: held.store,
+    release: () => {
+      if (released) return;
+      released = true;
+      held.users -= 1;
+      if (held.users > 0) return;
+      if (shared.get(key) === held) shared.delete(key);
+      void held.store.then((store) => store.close()).catch(() => undefined);
+    },
+  };
 }
 
 // Renews or deletes a key only while it still holds our value (a lock that expired may be someone else's now).
@@ -38,7 +77,19 @@ export class RedisStore {
       maxRetriesPerRequest: 2,
       enableOfflineQueue: true,
     });
-    await redis.connect();
+    // Failures reach the caller through the commands (a lease heartbeat that fails is a lost lease);
+    // without a listener ioredis would print every reconnect attempt.
+    redis.on("error", () => {});
+    try {
+      await redis.connect();
+    } catch (error) {
+      redis.disconnect();
+      throw new MultiOpenimError(
+        "STORE_UNREACHABLE",
+        `the Redis store ${redactUrlCredentials(options.url)} is unreachable (${redactSecrets((error as Error).message, urlCredentials(options.url))}): check channels.multi-openim.store.url and that redis-server runs there`,
+        { cause: error },
+      );
+    }
     return new RedisStore(redis, options);
   }
 
@@ -68,6 +119,36 @@ export class RedisStore {
     };
   }
 
+  /** A text value under `key` (no expiry), e.g. an account's saved positions. */
+  text(key: string): {
+    where: string;
+    read(): Promise<string | undefined>;
+    write(text: string): Promise<void>;
+  } {
+    const full = this.#prefix + key;
+    return {
+      where: `redis key ${full}`,
+      read: async () => (await this.redis.get(full)) ?? undefined,
+      write: async (text) => void (await this.redis.set(full, text)),
+    };
+  }
+
+  /** An account's refresh state (the http stateFile entry), or undefined when Redis has none yet. */
+  async readState(accountId: string): Promise<Record<string, unknown> | undefined> {
+    const raw = await this.redis.hgetall(`${this.#prefix}state:${accountId}`);
+    const fields = Object.entries(raw);
+    if (fields.length === 0) return undefined;
+    const state: Record<string, unknown> = Object.create(null);
+    for (const [field, value] of fields) state[field] = JSON.parse(value);
+    return state;
+  }
+
+  /** Merges fields into the account's refresh state in one command (HSET: atomic). */
+  async writeState(accountId: string, fields: Record<string, unknown>): Promise<void> {
+    const flat = Object.entries(fields).flatMap(([field, value]) => [field, JSON.stringify(value)]);
+    if (flat.length > 0) await this.redis.hset(`${this.#prefix}state:${accountId}`, ...flat);
+  }
+
   get(key: string): Promise<string | null> {
     return this.redis.get(this.#prefix + key);
   }
@@ -79,6 +160,29 @@ export class RedisStore {
   close(): void {
     this.redis.disconnect();
   }
+}
+
+/**
+ * A text value in the shared store, e.g. a client's saved positions (`watermarks:<accountId>`): each read
+ * or write borrows the process's connection (kept open meanwhile by the account's lease).
+ */
+export function sharedRedisText(
+  options: RedisStoreOptions,
+  key: string,
+): { where: string; read(): Promise<string | undefined>; write(text: string): Promise<void> } {
+  const borrow = async <T>(use: (store: RedisStore) => Promise<T>): Promise<T> => {
+    const connection = sharedRedisStore(options);
+    try {
+      return await use(await connection.store);
+    } finally {
+      connection.release();
+    }
+  };
+  return {
+    where: `redis key ${options.keyPrefix ?? "multi-openim:"}${key}`,
+    read: () => borrow((store) => store.text(key).read()),
+    write: (text) => borrow((store) => store.text(key).write(text)),
+  };
 }
 
 /** Cross-machine single-flight for refreshes: the RefreshLock contract, on Redis. */
@@ -149,6 +253,7 @@ export async function acquireRedisLease(
   accountId: string,
   options: { holder: string; sendHint: string; ttlMs?: number; onLost?: () => void },
 ): Promise<AccountLease> {
+  const lost = new AbortController();
   const record: LeaseHolder & { owner: string } = {
     holder: options.holder,
     pid: process.pid,
@@ -162,11 +267,14 @@ export async function acquireRedisLease(
     `lease:${accountId}`,
     value,
     Math.max(1000, options.ttlMs ?? 10_000),
-    options.onLost,
+    () => {
+      lost.abort(new Error(`the Redis lease of "${accountId}" expired or was taken`));
+      options.onLost?.();
+    },
   );
-  if (release) return { accountId, release };
+  if (release) return { accountId, release, lost: lost.signal };
   const raw = await store.get(`lease:${accountId}`);
-  const held = raw ? (JSON.parse(raw) as LeaseHolder) : undefined;
+  const held = parseHolder(raw);
   const who = held
     ? `${held.holder} (pid ${held.pid} on ${held.host}, since ${new Date(held.since).toISOString()})`
     : "another gateway";
@@ -174,4 +282,14 @@ export async function acquireRedisLease(
     "ACCOUNT_HELD",
     `account "${accountId}" is held by ${who}; not logging in here, so nobody is kicked. Send through the holder: ${held?.sendHint ?? options.sendHint}`,
   );
+}
+
+/** The holder record in a lease key; anything else (another tool's value) is just "another gateway". */
+function parseHolder(raw: string | null): LeaseHolder | undefined {
+  try {
+    const value = raw ? (JSON.parse(raw) as Partial<LeaseHolder>) : undefined;
+    return value && typeof value.holder === "string" ? (value as LeaseHolder) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,6 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { acquireLease } from "./lease.js";
 import { acquireRedisLease, RedisStore } from "./redis-store.js";
 import { useAuthFixtures } from "./test-fixtures.js";
 
@@ -124,6 +125,13 @@ describe.skipIf(!hasRedis)("Redis fleet store", () => {
     expect(new Set(tokens)).toEqual(new Set(["token-1"]));
     expect(auth.requests).toHaveLength(1);
     expect(JSON.parse(await readFile(stateFile, "utf8")).fleet.refresh_token).toBe("rt-1");
+    // The refresh state lives in Redis (the file only seeded it): another machine reads rt-1 there.
+    const store = await RedisStore.connect({ kind: "redis", url });
+    try {
+      expect(await store.readState("fleet")).toEqual({ refresh_token: "rt-1" });
+    } finally {
+      store.close();
+    }
   });
 
   test("a lease held by a gateway is refused with its name; SIGKILL the holder and another takes over within the TTL", {
@@ -154,4 +162,58 @@ describe.skipIf(!hasRedis)("Redis fleet store", () => {
       store.close();
     }
   });
+
+  test("a standby waits for a held lease (saying who holds it), takes it after the holder's SIGKILL, and learns when it loses it", {
+    timeout: 30_000,
+  }, async () => {
+    const holder = run(HOLDER, [url]);
+    await holder.line(1);
+    const stop = new AbortController();
+    const held: string[] = [];
+    const request = {
+      dir: dir.join("standby-leases"),
+      holder: "gateway B",
+      sendHint: () => "-",
+      store: { kind: "redis" as const, url, leaseTtlMs: 2000 },
+      wait: { signal: stop.signal, pollMs: 100, onHeld: (message: string) => held.push(message) },
+    };
+    const standby = acquireLease("fleet-bot", request);
+    for (let i = 0; i < 100 && held.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(held).toEqual([expect.stringContaining("held by gateway A")]);
+    const killedAt = Date.now();
+    holder.proc.kill("SIGKILL");
+    const lease = await standby;
+    expect(Date.now() - killedAt).toBeLessThan(2000 + 1000);
+    expect(lease.lost.aborted).toBe(false);
+
+    // Someone else's value in the key (Redis flushed, lease expired and retaken): the heartbeat notices.
+    const store = await RedisStore.connect({ kind: "redis", url });
+    try {
+      await store.redis.set("multi-openim:lease:fleet-bot", "someone else");
+      await new Promise<void>((resolve) => lease.lost.addEventListener("abort", () => resolve()));
+      expect(lease.lost.aborted).toBe(true);
+      await lease.release();
+      expect(await store.get("lease:fleet-bot")).toBe("someone else");
+      // A waiting standby stops when its account is stopped.
+      const waiting = acquireLease("fleet-bot", request);
+      stop.abort();
+      await expect(waiting).rejects.toMatchObject({ code: "STOPPED" });
+    } finally {
+      store.close();
+    }
+  });
+});
+
+test("an unreachable Redis store is a clear error naming the field, never the URL's password", {
+  timeout: 15_000,
+}, async () => {
+  const port = await freePort(); // closed again: nothing listens there
+  const error = await RedisStore.connect({
+    kind: "redis",
+    url: `redis://:pw-5ecret@127.0.0.1:${port}`,
+  }).catch((e: Error) => e);
+  expect(error).toMatchObject({ code: "STORE_UNREACHABLE" });
+  expect((error as Error).message).toContain("channels.multi-openim.store.url");
+  expect((error as Error).message).toContain(`127.0.0.1:${port}`);
+  expect((error as Error).message).not.toContain("pw-5ecret");
 });

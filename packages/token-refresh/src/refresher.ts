@@ -1,5 +1,11 @@
 import { dirname, join } from "node:path";
-import { accountIdProblem, MultiOpenimError, markerPathFor, tokenExpiresAt } from "@multi-openim/core";
+import {
+  accountIdProblem,
+  MultiOpenimError,
+  markerPathFor,
+  tokenExpiresAt,
+  urlCredentials,
+} from "@multi-openim/core";
 import { adminRefresh } from "./admin-refresh.js";
 import { Alerts } from "./alerts.js";
 import { type AttemptOutcome, withRetries } from "./attempts.js";
@@ -11,7 +17,7 @@ import { httpRefresh, type RefreshedToken } from "./http-refresh.js";
 import { type RefreshResult, resolveTokenRefresh, type TokenRefresherOptions } from "./options.js";
 import { type FinishContext, finishFailure, finishSuccess } from "./outcome.js";
 import { ProactiveRefresh, type RefreshListener } from "./proactive.js";
-import { RedisRefreshLock, RedisStore } from "./redis-store.js";
+import { RedisRefreshLock, sharedRedisStore } from "./redis-store.js";
 import { RefreshLock } from "./refresh-lock.js";
 import { defaultTimers } from "./schedule.js";
 import { redactingLogger, SecretRegistry } from "./secrets.js";
@@ -39,6 +45,9 @@ export interface TokenRefresher {
 
 export function createTokenRefresher(options: TokenRefresherOptions = {}): TokenRefresher {
   const secrets = new SecretRegistry(options.secrets);
+  // A password in the store URL is a secret like a token.
+  if (options.store?.kind === "redis")
+    for (const value of urlCredentials(options.store.url)) secrets.add(value);
   const log = redactingLogger(options.logger, secrets);
   const { config, warnings } = resolveTokenRefresh(options.tokenRefresh);
   for (const warning of warnings) log.warn(warning);
@@ -73,8 +82,16 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
   // Other processes on this machine (gateway, MCP server, CLI) refresh the same accounts: one at a time.
   const locks = new Map<string, RefreshLock>();
   // With a Redis store the lock is shared by every machine; connected once, on first use.
-  const redisStore = options.store?.kind === "redis" ? RedisStore.connect(options.store) : undefined;
-  redisStore?.catch((error: Error) => log.error(`[token-refresh] Redis store: ${error.message}`));
+  const redisConnection = options.store?.kind === "redis" ? sharedRedisStore(options.store) : undefined;
+  const redisStore = redisConnection?.store;
+  redisStore?.catch((error: Error) =>
+    log.error(`[token-refresh] Redis store: ${secrets.redact(error.message)}`),
+  );
+  const sharedState = redisStore && {
+    read: async (accountId: string) => (await redisStore).readState(accountId),
+    write: async (accountId: string, fields: Record<string, unknown>) =>
+      (await redisStore).writeState(accountId, fields),
+  };
   const redisLock = redisStore && new RedisRefreshLock(redisStore, options.lock || {}, log.warn);
   const lockFor = (markerPath: string): RefreshLock | RedisRefreshLock | undefined => {
     if (options.lock === false || config.mode === "off") return undefined;
@@ -119,6 +136,7 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
         warn,
         debug: log.debug,
         signal: lifetime.signal,
+        ...(sharedState ? { sharedState } : {}),
       });
     }
     return Promise.reject(
@@ -260,7 +278,7 @@ export function createTokenRefresher(options: TokenRefresherOptions = {}): Token
     dispose() {
       lifetime.abort();
       proactive.dispose();
-      void redisStore?.then((store) => store.close()).catch(() => undefined);
+      redisConnection?.release();
     },
   };
 }

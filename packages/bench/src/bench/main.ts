@@ -14,7 +14,9 @@ import type { GatewayStart } from "./gateway-start.ts";
 import { goalRows, ratios } from "./goals.ts";
 import { benchPaths } from "./paths.ts";
 import { benchReconnect } from "./reconnect.ts";
+import { benchRefreshFleet } from "./refresh-fleet.ts";
 import { benchScale } from "./scale.ts";
+import { redisLeaseTakeoverMs, startLocalRedis } from "./takeover.ts";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const settings = {
@@ -24,6 +26,8 @@ const settings = {
   outbound: env("BENCH_OUTBOUND", 300),
   recoveryRounds: env("BENCH_ROUNDS", 10),
   massAccounts: env("BENCH_MASS_ACCOUNTS", 50),
+  fleetAccounts: env("BENCH_FLEET_ACCOUNTS", 50),
+  fleetProcesses: env("BENCH_FLEET_PROCESSES", 3),
   importRuns: env("BENCH_IMPORT_RUNS", 5),
   gatewayRounds: env("BENCH_GATEWAY_ROUNDS", 10), // 0 skips the real gateway
   gatewayStartRuns: env("BENCH_GATEWAY_START_RUNS", 3), // 0 skips gateway start alone vs with the plugin
@@ -49,6 +53,17 @@ step(`${settings.scaleCounts.join(", ")} accounts on 5 devservers, each with a r
 const scale = await benchScale(settings.scaleCounts);
 step(`${settings.massAccounts} simultaneous expiries`);
 const mass = await massExpiry(settings.massAccounts, 5);
+step(
+  `${settings.fleetAccounts} accounts × ${settings.fleetProcesses} processes expiring together; lease takeover after SIGKILL`,
+);
+const redis = await startLocalRedis().catch(() => undefined);
+const fleet = await benchRefreshFleet(settings.fleetAccounts, settings.fleetProcesses, redis?.url).catch(
+  (error: Error) => ({ error: error.message.split("\n")[0] as string }),
+);
+const redisTakeover = redis
+  ? await redisLeaseTakeoverMs(redis.url).catch((error: Error) => ({ error: error.message }))
+  : { error: "redis-server is not installed (scripts/ensure-system-deps.sh installs it)" };
+redis?.stop();
 step("the client package's own benchmark (bare SDK vs client, recovery)");
 const clientBench = await runClientBench({
   inbound: settings.inbound,
@@ -180,6 +195,46 @@ say(
   ),
 );
 say(
+  `\nRefresh fleet: ${settings.fleetAccounts} accounts × ${settings.fleetProcesses} processes expiring together, rotating refresh tokens`,
+);
+if ("error" in fleet) say(`not measured (${fleet.error})`);
+else
+  say(
+    renderTable(
+      [
+        "shared by",
+        "HTTP refresh calls",
+        "refused (token reused)",
+        "failed refreshes",
+        "working token p50 / max ms",
+        "rotated tokens kept",
+      ],
+      fleet.rows.map((row) => [
+        row.mode === "redis" ? "Redis store" : row.mode === "lock" ? "file lock" : "nothing (no lock)",
+        String(row.httpCalls),
+        String(row.refused),
+        String(row.failedRefreshes),
+        `${fmt(row.p50Ms)} / ${fmt(row.maxMs)}`,
+        `${row.rotatedTokensKept} / ${settings.fleetAccounts}`,
+      ]),
+    ),
+  );
+say(
+  renderTable(
+    ["lease takeover after the holder's SIGKILL", "ms"],
+    [
+      [
+        "file lease (proper-lockfile, stale 2000 ms)",
+        "error" in fleet ? "–" : fmt(fleet.fileLeaseTakeoverMs),
+      ],
+      [
+        "Redis lease (TTL 2000 ms)",
+        typeof redisTakeover === "number" ? fmt(redisTakeover) : `– (${redisTakeover.error})`,
+      ],
+    ],
+  ),
+);
+say(
   `\nCold import of ${imports.entry.replace(/.*packages\//, "packages/")} (${imports.n} fresh processes): p50 ${fmt(imports.p50)} ms, p95 ${fmt(imports.p95)} ms; ` +
     `after openclaw/plugin-sdk/channel-core (what a gateway pays): p50 ${fmt(imports.afterHost.p50)} ms, p95 ${fmt(imports.afterHost.p95)} ms`,
 );
@@ -219,6 +274,8 @@ const results = {
   scale,
   reconnect,
   mass,
+  fleet,
+  redisTakeover,
   clientBench,
   gateway,
   gatewayStart,

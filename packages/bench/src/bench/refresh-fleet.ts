@@ -14,12 +14,13 @@ const CWD = fileURLToPath(new URL("../..", import.meta.url));
 
 const CHILD = `
   const { createTokenRefresher } = await import("@multi-openim/token-refresh");
-  const [endpoint, stateFile, markerDir, accounts, locked] = process.argv.slice(1);
+  const [endpoint, stateFile, markerDir, accounts, locked, redisUrl] = process.argv.slice(1);
   const refresher = createTokenRefresher({
     tokenRefresh: { mode: "http", manualLoginMarkerPath: markerDir + "/m.json",
       http: { endpoint, stateFile, body: { id: "{accountId}", rt: "{state.refresh_token}" }, responseTokenPath: "token",
               stateWriteBack: { refresh_token: "refreshToken" } } },
     ...(locked === "1" ? {} : { lock: false }),
+    ...(redisUrl ? { store: { kind: "redis", url: redisUrl } } : {}),
     backoff: { retries: 0 },
   });
   console.log("ready");
@@ -33,8 +34,10 @@ const CHILD = `
     process.exit(0);
   });`;
 
+export type FleetMode = "lock" | "no lock" | "redis";
+
 export interface FleetRefreshResult {
-  mode: "lock" | "no lock";
+  mode: FleetMode;
   httpCalls: number;
   refused: number;
   failedRefreshes: number;
@@ -44,7 +47,13 @@ export interface FleetRefreshResult {
   rotatedTokensKept: number;
 }
 
-async function once(accounts: number, processes: number, locked: boolean): Promise<FleetRefreshResult> {
+async function once(
+  accounts: number,
+  processes: number,
+  mode: FleetMode,
+  redisUrl?: string,
+): Promise<FleetRefreshResult> {
+  const locked = mode !== "no lock";
   const dir = await mkdtemp(join(tmpdir(), "bench-fleet-"));
   const issued = new Map<string, number>();
   let calls = 0;
@@ -77,7 +86,7 @@ async function once(accounts: number, processes: number, locked: boolean): Promi
   const children: ChildProcess[] = [];
   try {
     const outputs = await Promise.all(
-      Array.from({ length: processes }, () => {
+      Array.from({ length: processes }, (_, p) => {
         const child = spawn(
           process.execPath,
           [
@@ -86,9 +95,11 @@ async function once(accounts: number, processes: number, locked: boolean): Promi
             CHILD,
             endpoint,
             stateFile,
-            dir,
+            // With Redis each process has its own lock folder (as on separate machines): only Redis is shared.
+            mode === "redis" ? join(dir, `machine-${p}`) : dir,
             String(accounts),
             locked ? "1" : "0",
+            ...(mode === "redis" && redisUrl ? [redisUrl] : []),
           ],
           { cwd: CWD },
         );
@@ -112,7 +123,7 @@ async function once(accounts: number, processes: number, locked: boolean): Promi
     );
     const saved = JSON.parse(await readFile(stateFile, "utf8")) as Record<string, { refresh_token: string }>;
     const kept = [...issued].filter(([id, n]) => saved[id]?.refresh_token === `rt-${n}`).length;
-    return { ...summarize(outputs, calls, refused, locked), rotatedTokensKept: kept };
+    return { ...summarize(outputs, calls, refused, mode), rotatedTokensKept: kept };
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
     server.close();
@@ -127,12 +138,12 @@ function summarize(
   outputs: string[][],
   calls: number,
   refused: number,
-  locked: boolean,
+  mode: FleetMode,
 ): Omit<FleetRefreshResult, "rotatedTokensKept"> {
   const times = outputs.flatMap((lines) => JSON.parse(lines[1] ?? "[]") as number[]);
   const ok = times.filter((t) => t >= 0).sort((a, b) => a - b);
   return {
-    mode: locked ? "lock" : "no lock",
+    mode,
     httpCalls: calls,
     refused,
     failedRefreshes: times.length - ok.length,
@@ -141,9 +152,14 @@ function summarize(
   };
 }
 
-async function withGo(accounts: number, processes: number, locked: boolean): Promise<FleetRefreshResult> {
+async function withGo(
+  accounts: number,
+  processes: number,
+  mode: FleetMode,
+  redisUrl?: string,
+): Promise<FleetRefreshResult> {
   ready = [];
-  const running = once(accounts, processes, locked);
+  const running = once(accounts, processes, mode, redisUrl);
   for (let i = 0; i < 400 && ready.length < processes; i++) await new Promise((r) => setTimeout(r, 25));
   for (const child of ready) child.stdin?.write("go\n");
   return running;
@@ -178,12 +194,34 @@ export async function fileLeaseTakeoverMs(staleMs = 2000): Promise<number> {
   }
 }
 
-export async function benchRefreshFleet(accounts = 50, processes = 3) {
-  const unlocked = await withGo(accounts, processes, false);
-  const locked = await withGo(accounts, processes, true);
-  return { accounts, processes, rows: [unlocked, locked], fileLeaseTakeoverMs: await fileLeaseTakeoverMs() };
+/** Each row bounded: a child that does not answer within 60 s fails the row, not the run. */
+function bounded<T>(what: string, task: Promise<T>, ms = 60_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: over ${ms} ms`)), ms);
+  });
+  return Promise.race([task, limit]).finally(() => clearTimeout(timer));
+}
+
+export async function benchRefreshFleet(accounts = 50, processes = 3, redisUrl?: string) {
+  const rows: FleetRefreshResult[] = [];
+  rows.push(await bounded("no lock", withGo(accounts, processes, "no lock")));
+  rows.push(await bounded("file lock", withGo(accounts, processes, "lock")));
+  if (redisUrl) rows.push(await bounded("redis", withGo(accounts, processes, "redis", redisUrl)));
+  return {
+    accounts,
+    processes,
+    rows,
+    fileLeaseTakeoverMs: await bounded("file lease", fileLeaseTakeoverMs()),
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(await benchRefreshFleet(), null, 2));
+  const { startLocalRedis } = await import("./takeover.ts");
+  const redis = await startLocalRedis();
+  try {
+    console.log(JSON.stringify(await benchRefreshFleet(50, 3, redis?.url), null, 2));
+  } finally {
+    redis?.stop();
+  }
 }
