@@ -25,7 +25,8 @@ export function editsBetween(before: Json, after: Json, prefix: string[] = []): 
   for (const [key, value] of Object.entries(after)) {
     if (isDeepStrictEqual(before[key], value)) continue;
     const path = [...prefix, key];
-    if (isObject(before[key]) && isObject(value)) edits.push(...editsBetween(before[key] as Json, value, path));
+    if (isObject(before[key]) && isObject(value))
+      edits.push(...editsBetween(before[key] as Json, value, path));
     else edits.push([path, value]);
   }
   return edits;

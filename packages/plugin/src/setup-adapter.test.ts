@@ -105,13 +105,18 @@ test("channels remove --delete and doctor --fix (no hook after OpenClaw's write)
     process.exit(0);
   `;
   const { execFileSync } = await import("node:child_process");
-  const out = execFileSync(process.execPath, ["--experimental-strip-types", "--input-type=module", "-e", script], {
-    encoding: "utf8",
-    cwd: dir,
-  });
+  const out = execFileSync(
+    process.execPath,
+    ["--experimental-strip-types", "--input-type=module", "-e", script],
+    {
+      encoding: "utf8",
+      cwd: dir,
+    },
+  );
   expect(out).toContain("kept the comments and layout");
   const text = await readFile(file, "utf8");
-  for (const kept of ["// hand-edited: kept", "// the OpenIM accounts", "// account a"]) expect(text).toContain(kept);
+  for (const kept of ["// hand-edited: kept", "// the OpenIM accounts", "// account a"])
+    expect(text).toContain(kept);
   expect(text).not.toContain("// account b");
   expect(text).not.toContain("// 0.1.0 form");
   expect(JSON5.parse(text)).toEqual({

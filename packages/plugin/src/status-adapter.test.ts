@@ -266,13 +266,19 @@ describe("auditAccount: groups named in the config that the bot never joined", (
     ]);
     // Without a good probe, or with only "*" and joined groups, nothing is asked or reported.
     expect(
-      await status.auditAccount({ account, timeoutMs: 5000, probe: { ok: false, kind: "token", error: "x" } }),
+      await status.auditAccount({
+        account,
+        timeoutMs: 5000,
+        probe: { ok: false, kind: "token", error: "x" },
+      }),
     ).toBeUndefined();
     const other = config.resolveAccount(cfg, "b");
     const auditB = await status.auditAccount({ account: other, timeoutMs: 5000, probe });
     expect(auditB).toMatchObject({ ok: true, checkedGroups: 1, groupsNotJoined: [] });
     expect(
-      status.collectStatusIssues([status.buildAccountSnapshot({ account: other, cfg, probe, audit: auditB })]),
+      status.collectStatusIssues([
+        status.buildAccountSnapshot({ account: other, cfg, probe, audit: auditB }),
+      ]),
     ).toEqual([]);
   });
 });

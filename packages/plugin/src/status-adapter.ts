@@ -22,9 +22,14 @@ export type AuditResult =
 
 /** Group ids named in the config for this account (the "*" default names none). */
 export function configuredGroupIds(account: PluginAccount): string[] {
-  const channel = account.channel as { groups?: Record<string, unknown>; accounts?: Record<string, unknown> } | undefined;
-  const own = (channel?.accounts?.[account.accountId] as { groups?: Record<string, unknown> } | undefined)?.groups;
-  return [...new Set([...Object.keys(channel?.groups ?? {}), ...Object.keys(own ?? {})])].filter((id) => id !== "*");
+  const channel = account.channel as
+    | { groups?: Record<string, unknown>; accounts?: Record<string, unknown> }
+    | undefined;
+  const own = (channel?.accounts?.[account.accountId] as { groups?: Record<string, unknown> } | undefined)
+    ?.groups;
+  return [...new Set([...Object.keys(channel?.groups ?? {}), ...Object.keys(own ?? {})])].filter(
+    (id) => id !== "*",
+  );
 }
 
 async function joinedGroupIds(
@@ -46,7 +51,9 @@ async function joinedGroupIds(
       data?: { total?: number; groups?: { groupID?: string }[] };
     };
     if (body.errCode !== 0)
-      throw new Error(`get_joined_group_list: errCode ${body.errCode ?? response.status} ${body.errMsg ?? ""}`.trim());
+      throw new Error(
+        `get_joined_group_list: errCode ${body.errCode ?? response.status} ${body.errMsg ?? ""}`.trim(),
+      );
     const groups = body.data?.groups ?? [];
     for (const g of groups) if (g.groupID) joined.add(g.groupID);
     if (groups.length < pageSize || joined.size >= (body.data?.total ?? 0)) break;
@@ -99,7 +106,8 @@ export function createStatusAdapter(deps: { registry: AccountRegistry; reader: C
   }): Promise<AuditResult | undefined> => {
     const resolved = params.account.resolved;
     const groups = configuredGroupIds(params.account);
-    if (!resolved || groups.length === 0 || (params.probe as ProbeResult | undefined)?.ok !== true) return undefined;
+    if (!resolved || groups.length === 0 || (params.probe as ProbeResult | undefined)?.ok !== true)
+      return undefined;
     const started = Date.now();
     const timeoutMs = Math.max(1000, Math.min(params.timeoutMs || 10_000, 15_000));
     try {
