@@ -216,7 +216,15 @@ describe("operating multi-openim with OpenClaw's own commands", () => {
   // accounts still listed in the new config), so a and b restart once here; disabling restarts only one.
   test("channels remove --delete drops only that account, comments kept; the gateway stops it", async () => {
     const bStops = gateway?.count(/\[multi-openim\] b: stopped/) ?? 0;
-    const remove = await openclaw(["channels", "remove", "--channel", "multi-openim", "--account", "c", "--delete"]);
+    const remove = await openclaw([
+      "channels",
+      "remove",
+      "--channel",
+      "multi-openim",
+      "--account",
+      "c",
+      "--delete",
+    ]);
     expect(remove.code, `${remove.stdout}\n${remove.stderr}`).toBe(0);
     const saved = await readFile(configPath, "utf8");
     expect(saved).toContain("// openclaw.json, hand-edited");
