@@ -13,10 +13,10 @@ export interface ClientBenchResult {
   raw: string;
 }
 
-const CLIENT_DIR = fileURLToPath(new URL("../../../client/", import.meta.url));
+const CHILD = fileURLToPath(new URL("./client-vs-bare.ts", import.meta.url));
 
 /**
- * Runs packages/client/bench/client-bench.ts as it is (the client's owner keeps it) and reads its
+ * Runs ./client-vs-bare.ts in a child process (its own SDK instances, its own event loop) and reads its
  * printed lines, so the bare-SDK and client figures come from one place.
  */
 export function runClientBench(env: {
@@ -25,8 +25,7 @@ export function runClientBench(env: {
   rounds: number;
 }): Promise<ClientBenchResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["bench/client-bench.ts"], {
-      cwd: CLIENT_DIR,
+    const child = spawn(process.execPath, [CHILD], {
       env: {
         ...process.env,
         BENCH_INBOUND: String(env.inbound),

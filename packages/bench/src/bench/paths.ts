@@ -1,7 +1,7 @@
 import { createAccountClient } from "@multi-openim/client";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
+import { accountOn, channelConfig, freshToken } from "@multi-openim/testkit";
 import { startBareEchoBot } from "../bare-sdk.ts";
-import { botAccount, channelConfig, freshToken } from "../fixtures.ts";
 import { createPluginHost } from "../plugin-host.ts";
 import { type Spread, spread, waitUntil } from "../stats.ts";
 
@@ -33,13 +33,13 @@ export async function benchPaths(options: {
 }) {
   const server = await startDevServer();
   server.registerUser("human");
-  const bare = await startBareEchoBot(botAccount(server, "bare-bot"));
-  const client = createAccountClient(botAccount(server, "client-bot"), {
+  const bare = await startBareEchoBot(accountOn(server, "bare-bot"));
+  const client = createAccountClient(accountOn(server, "client-bot"), {
     tokenRefresher: { refresh: async (id) => ({ ok: true as const, token: freshToken(server, id) }) },
   });
   client.on("message", (m) => void client.sendText(m.target, `echo: ${m.text}`).catch(() => undefined));
   await client.start();
-  const pluginBot = botAccount(server, "plugin-bot");
+  const pluginBot = accountOn(server, "plugin-bot");
   const host = createPluginHost(
     channelConfig({ p: { token: pluginBot.token, wsAddr: server.wsAddr, apiAddr: server.apiAddr } }),
   );

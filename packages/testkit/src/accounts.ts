@@ -6,13 +6,24 @@ export function freshToken(server: DevServer, userID: string, lifetimeSec = 86_4
   return server.mintToken(userID, { expiresInSec: lifetimeSec });
 }
 
-/** A resolved account for a bot on `server` (the shape core's resolveAccounts returns). */
-export function botAccount(server: DevServer, userID: string, accountId = userID): ResolvedAccount {
+/**
+ * The account fixture, written once: registers `userID` on `server` and returns a resolved account for
+ * it (the shape core's resolveAccounts returns), with a fresh token unless one is given.
+ */
+export function accountOn(
+  server: DevServer,
+  accountId: string,
+  userID: string = accountId,
+  options: { expiresInSec?: number; token?: string } = {},
+): ResolvedAccount {
   server.registerUser(userID, { nickname: userID });
+  const token =
+    options.token ??
+    server.mintToken(userID, options.expiresInSec ? { expiresInSec: options.expiresInSec } : {});
   return {
     accountId,
     enabled: true,
-    token: freshToken(server, userID),
+    token,
     wsAddr: server.wsAddr,
     apiAddr: server.apiAddr,
     userID,

@@ -1,8 +1,10 @@
 // Benchmark (not a test): the client vs the bare SDK on one devserver, and recovery time after expiry.
-// Run after building: cd packages/client && npx -y pnpm@10 exec node --experimental-strip-types bench/client-bench.ts
+// Run after building: npx -y pnpm@10 exec node packages/bench/src/bench/client-vs-bare.ts (pnpm bench runs it
+// in a child process: client-bench.ts)
 // Options (env): BENCH_INBOUND=2000 BENCH_OUTBOUND=500 BENCH_ROUNDS=20
 import { createAccountClient, guardSdkRejections, sdkRejectionsSwallowed } from "@multi-openim/client";
 import { startDevServer } from "@multi-openim/devserver";
+import { accountOn } from "@multi-openim/testkit";
 import { getSDK } from "@openim/client-sdk/lib/index.modern.mjs";
 
 const INBOUND = Number(process.env.BENCH_INBOUND ?? 2000);
@@ -22,21 +24,7 @@ let mints = 0;
 // Distinct lifetimes make every minted token a distinct string, even within one second.
 const mint = (userID: string) => server.mintToken(userID, { expiresInSec: 86_400 + ++mints });
 
-function account(userID: string) {
-  server.registerUser(userID);
-  return {
-    accountId: userID,
-    enabled: true as const,
-    token: mint(userID),
-    wsAddr: server.wsAddr,
-    apiAddr: server.apiAddr,
-    userID,
-    platformID: 5,
-    requireMention: true,
-    inboundWhitelist: [],
-    disableFriendSdk: true,
-  };
-}
+const account = (userID: string) => accountOn(server, userID, userID, { token: mint(userID) });
 const refresher = {
   refresh: async (accountId: string) => ({ ok: true as const, token: mint(accountId) }),
 };
