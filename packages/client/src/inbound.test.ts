@@ -131,6 +131,20 @@ test("a hole waits its grace for the own echo that fills it (no history call); a
   }
 });
 
+test("a live hole's gap is fetched whole (no catch-up bound) and never past the queued messages", async () => {
+  const { add, api } = store();
+  const { p, delivered } = pipeline();
+  add("si_bob_bot", "bob");
+  await p.catchUpAll(api);
+  p.setApi(api);
+  // 300 messages stored; pushes for seqs 2..249 were lost, 250..301 arrive live (the server and the SDK
+  // already know the newer ones when the gap is fetched).
+  const all = Array.from({ length: 300 }, () => add("si_bob_bot", "bob"));
+  p.live(all.slice(248));
+  await vi.waitFor(() => expect(delivered).toHaveLength(300));
+  expect(delivered).toEqual(all.map((m) => m.clientMsgID));
+});
+
 test("an own echo above a gap never skips the message in the gap", async () => {
   const { add, api } = store();
   const { p, delivered } = pipeline();

@@ -21,7 +21,7 @@ export interface InboundOptions {
   /**
    * How long a live seq that leaves a hole waits before its gap is fetched: the echo of our own reply
    * (its seq) comes in a push milliseconds after the send, and a message that overtakes it would
-   * otherwise cost a history fetch. Default 150 ms.
+   * otherwise cost a history fetch. Default 50 ms.
    */
   holeGraceMs?: number;
 }
@@ -180,6 +180,7 @@ export class InboundPipeline {
           await catchUpConversation(api, conversationID, this.context, {
             baseline: false,
             watermark: this.ledger.lastServerTime,
+            hole: { seq: item.seq, clientMsgID: item.clientMsgID },
           });
           this.holds.delete(token);
           if (this.holds.size === 0) this.heldSince = undefined;
@@ -194,7 +195,7 @@ export class InboundPipeline {
 
   /** True while a hole at the head of the queue is in its grace period (a timer drains again after it). */
   private waitForEchoes(item: MessageItem): boolean {
-    const grace = this.options.holeGraceMs ?? 150;
+    const grace = this.options.holeGraceMs ?? 50;
     if (grace <= 0) return false;
     const now = Date.now();
     const since = this.holeSeenAt.get(item);
