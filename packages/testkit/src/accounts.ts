@@ -34,10 +34,14 @@ export function accountOn(
   };
 }
 
-/** The channel block of an OpenClaw config for these accounts, as a user would write it. */
+/**
+ * The channel block of an OpenClaw config for these accounts, as a user would write it. DMs are open:
+ * the benchmarks count answers, and the default (pairing) answers a new human with a pairing code.
+ */
 export function channelConfig(
   accounts: Record<string, { token: string; wsAddr: string; apiAddr: string }>,
   tokenRefresh: Record<string, unknown> = { mode: "off" },
+  extra: Record<string, unknown> = {},
 ) {
-  return { channels: { "multi-openim": { tokenRefresh, accounts } } };
+  return { channels: { "multi-openim": { dmPolicy: "open", tokenRefresh, accounts, ...extra } } };
 }

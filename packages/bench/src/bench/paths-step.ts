@@ -36,7 +36,21 @@ for (const p of result.paths) {
     `${p.path.padEnd(24)} echo p50 ${p.echo.p50.toFixed(1)} ms  p95 ${p.echo.p95.toFixed(1)} ms  burst ${p.burstPerSec.toFixed(0)} msg/s`,
   );
 }
-const { inboundPerSec, outboundPerSec } = result.plugin;
-console.log(`plugin inbound ${inboundPerSec.toFixed(0)} msg/s, outbound ${outboundPerSec.toFixed(0)} msg/s`);
+const {
+  inboundPerSec,
+  outboundPerSec,
+  bareInboundPerSec,
+  bareOutboundPerSec,
+  cpuUsPerMsg: cpu,
+} = result.plugin;
+const x = (a: number, b: number) => (a / b).toFixed(2);
+console.log(
+  `one way, medians of ${result.plugin.passes} alternating passes — inbound msg/s: plugin ${inboundPerSec.toFixed(0)} bare ${bareInboundPerSec.toFixed(0)} (×${x(inboundPerSec, bareInboundPerSec)}); ` +
+    `outbound msg/s: plugin ${outboundPerSec.toFixed(0)} bare ${bareOutboundPerSec.toFixed(0)} (×${x(outboundPerSec, bareOutboundPerSec)})`,
+);
+console.log(
+  `CPU µs/msg (process, devserver included) — inbound: plugin ${cpu.inbound.plugin.toFixed(0)} bare ${cpu.inbound.bare.toFixed(0)} (×${x(cpu.inbound.bare, cpu.inbound.plugin)}); ` +
+    `outbound: plugin ${cpu.outbound.plugin.toFixed(0)} bare ${cpu.outbound.bare.toFixed(0)} (×${x(cpu.outbound.bare, cpu.outbound.plugin)})`,
+);
 // A registered resolve hook keeps the loader thread alive: leave explicitly.
 process.exit(0);
