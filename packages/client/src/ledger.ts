@@ -40,8 +40,8 @@ export class Ledger {
       this.markSeq(conversationID, seq);
       return;
     }
-    let ahead = this.ownAhead.get(conversationID);
-    if (!ahead) this.ownAhead.set(conversationID, (ahead = new Set()));
+    const ahead = this.ownAhead.get(conversationID) ?? new Set<number>();
+    this.ownAhead.set(conversationID, ahead);
     if (ahead.size < 10_000) ahead.add(seq);
   }
 
