@@ -3,14 +3,22 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
+import {
+  freePort,
+  GatewayProcess,
+  gatewayConfig,
+  gatewayRunArgs,
+  killGroup,
+  openclawArgs,
+  openclawEnv,
+  PLUGIN_DIR,
+  type RunResult,
+  snapshotPlugin,
+  startFakeModel,
+} from "@multi-openim/testkit";
 import JSON5 from "json5";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startInTmux } from "../../cli/src/tmux-driver.js";
-import { startFakeModel } from "./e2e/fake-model.js";
-import { gatewayConfig, gatewayRunArgs, snapshotPlugin } from "./e2e/gateway-config.js";
-import { freePort, GatewayProcess } from "./e2e/gateway-process.js";
-import { openclawArgs, openclawEnv, PLUGIN_DIR } from "./e2e/openclaw-env.js";
-import { killGroup, type RunResult } from "./e2e/spawn.js";
 
 /**
  * Operating the channel through OpenClaw's own commands, in one real gateway against a devserver:
