@@ -41,6 +41,11 @@ export async function startBareEchoBot(account: ResolvedAccount) {
   await synced;
   return {
     state,
+    /** A one-way DM the way a bot author would send it with the bare SDK. */
+    sendText: async (to: string, text: string) => {
+      const { data: message } = await sdk.createTextMessage(text);
+      return sdk.sendMessage({ recvID: to, groupID: "", message });
+    },
     // Nothing public stops the SDK's retry loop: close its socket manager directly.
     stop: () => sdk.wsManager?.close?.(),
   };

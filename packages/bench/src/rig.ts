@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { type AccountClient, createAccountClient } from "@multi-openim/client";
 import type { ResolvedAccount } from "@multi-openim/core";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
+import { accountOn } from "@multi-openim/testkit";
 import { createTokenRefresher } from "@multi-openim/token-refresh";
 import { createLogCapture } from "./log-capture.ts";
 import { capturedConsole } from "./quiet-console.ts";
@@ -74,21 +75,9 @@ export async function startRig(options: RigOptions = {}) {
   for (let i = 0; i < (options.accounts ?? 1); i++) {
     const server = servers[i % servers.length]!;
     const id = `bot${i}`;
-    server.registerUser(id, { nickname: id });
     server.registerUser("human");
     serverOf.set(id, server);
-    const account: ResolvedAccount = {
-      accountId: id,
-      enabled: true,
-      token: mint(id),
-      wsAddr: server.wsAddr,
-      apiAddr: server.apiAddr,
-      userID: id,
-      platformID: 5,
-      requireMention: true,
-      inboundWhitelist: [],
-      disableFriendSdk: true,
-    };
+    const account = accountOn(server, id, id, { token: mint(id) });
     const client = createAccountClient(account, {
       tokenRefresher: refresher,
       logger: logs.logger,

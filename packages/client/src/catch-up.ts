@@ -39,11 +39,21 @@ export async function catchUpConversation(
   api: HistoryApi,
   conversationID: string,
   context: CatchUpContext,
-  mode: { baseline: boolean; watermark: number | undefined },
+  mode: {
+    baseline: boolean;
+    watermark: number | undefined;
+    /**
+     * A live hole: the queued message that found it. Only the gap below it is fetched (paging back from
+     * it) and handed on, whole (the bounds are for time spent away, not for a gap seen live); what is
+     * newer comes through the live queue, so the handled seq never passes it here.
+     */
+    hole?: { seq: number; clientMsgID: string };
+  },
 ): Promise<void> {
   const { ledger } = context;
   const last = ledger.lastSeq(conversationID);
   const maxSeq = api.maxSeq(conversationID);
+  const hole = mode.hole;
   if (last !== undefined && maxSeq !== undefined && maxSeq <= last) return;
   if (last === undefined && mode.baseline) {
     const queuedSeqs = context
@@ -61,10 +71,16 @@ export async function catchUpConversation(
     last !== undefined ? m.seq > last : mode.watermark === undefined || m.sendTime > mode.watermark;
   const collected: MessageItem[] = [];
   let bounded = false;
-  let start: string | undefined;
+  let start: string | undefined = hole?.clientMsgID;
   for (let pages = 0; pages < context.maxPages; pages++) {
-    const { messages, isEnd } = await api.page(conversationID, start, PAGE);
+    const { messages: page, isEnd } = await api.page(conversationID, start, PAGE);
+    const messages = hole ? page.filter((m) => m.seq < hole.seq) : page;
     collected.push(...messages);
+    if (hole) {
+      if (!messages[0] || isEnd || (last !== undefined && messages[0].seq <= last + 1)) break;
+      start = messages[0].clientMsgID;
+      continue;
+    }
     const oldest = messages[0];
     if (!oldest || isEnd) break;
     if (last !== undefined && oldest.seq <= last + 1) break;
@@ -75,6 +91,12 @@ export async function catchUpConversation(
     start = oldest.clientMsgID;
   }
   const fresh = collected.filter(isFresh).sort((a, b) => a.seq - b.seq);
+  if (hole) {
+    for (const item of fresh) context.accept(item, true);
+    const below = collected.reduce((max, m) => Math.max(max, m.seq), 0);
+    if (below > 0) ledger.markSeq(conversationID, Math.min(below, hole.seq - 1));
+    return;
+  }
   const recent = fresh.filter((m) => m.sendTime >= cutoff);
   const kept = recent.slice(-maxMessages);
   // Seqs between the last handled one and the oldest fetched were never fetched: they count too.

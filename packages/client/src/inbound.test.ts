@@ -1,4 +1,4 @@
-import { expect, test } from "vitest";
+import { expect, test, vi } from "vitest";
 import type { HistoryApi } from "./history.js";
 import { InboundPipeline } from "./inbound.js";
 import type { MessageItem } from "./sdk-loader.js";
@@ -44,9 +44,10 @@ function store() {
   return { add, api };
 }
 
-function pipeline(onError?: (what: string, e: unknown) => void) {
+function pipeline(onError?: (what: string, e: unknown) => void, holeGraceMs = 0) {
   const delivered: string[] = [];
   const p = new InboundPipeline({
+    holeGraceMs,
     selfUserID: () => "bot",
     queueTimeoutMs: 60_000,
     onError:
@@ -96,6 +97,67 @@ test("a live seq that leaves a hole fetches the gap first; duplicates and own ec
   p.live([add("si_bob_bot", "bob")]);
   expect(delivered).toHaveLength(3);
   expect(api.calls).toBe(calls);
+});
+
+test("a hole waits its grace for the own echo that fills it (no history call); a real one is fetched after", async () => {
+  vi.useFakeTimers();
+  try {
+    const { add, api } = store();
+    const { p, delivered } = pipeline(undefined, 150);
+    add("si_bob_bot", "bob");
+    await p.catchUpAll(api);
+    p.setApi(api);
+    const calls = api.calls;
+    // Our reply (seq 2) is stored; bob's next message (seq 3) overtakes its echo.
+    const own = add("si_bob_bot", "bot");
+    const m3 = add("si_bob_bot", "bob");
+    p.live([m3]);
+    expect(delivered).toEqual([]);
+    await vi.advanceTimersByTimeAsync(50);
+    p.live([own]); // the echo, 50 ms later
+    expect(delivered).toEqual([m3.clientMsgID]);
+    expect(api.calls).toBe(calls); // no history call
+    // A message that is really missing (seq 4, its push lost) is fetched once the grace is over.
+    const m4 = add("si_bob_bot", "bob");
+    const m5 = add("si_bob_bot", "bob");
+    p.live([m5]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(delivered).toEqual([m3.clientMsgID]);
+    await vi.advanceTimersByTimeAsync(60);
+    await vi.waitFor(() => expect(delivered).toEqual([m3.clientMsgID, m4.clientMsgID, m5.clientMsgID]));
+    expect(api.calls).toBeGreaterThan(calls);
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
+test("a live hole's gap is fetched whole (no catch-up bound) and never past the queued messages", async () => {
+  const { add, api } = store();
+  const { p, delivered } = pipeline();
+  add("si_bob_bot", "bob");
+  await p.catchUpAll(api);
+  p.setApi(api);
+  // 300 messages stored; pushes for seqs 2..249 were lost, 250..301 arrive live (the server and the SDK
+  // already know the newer ones when the gap is fetched).
+  const all = Array.from({ length: 300 }, () => add("si_bob_bot", "bob"));
+  p.live(all.slice(248));
+  await vi.waitFor(() => expect(delivered).toHaveLength(300));
+  expect(delivered).toEqual(all.map((m) => m.clientMsgID));
+});
+
+test("an own echo above a gap never skips the message in the gap", async () => {
+  const { add, api } = store();
+  const { p, delivered } = pipeline();
+  add("si_bob_bot", "bob");
+  await p.catchUpAll(api);
+  p.setApi(api);
+  const m2 = add("si_bob_bot", "bob"); // its push is late
+  const own = add("si_bob_bot", "bot");
+  p.live([own]); // seq 3 cannot be taken over the unhandled seq 2
+  expect(p.ledger.lastSeq("si_bob_bot")).toBe(1);
+  p.live([m2]); // seq 2 handled, and the own seq 3 right after it
+  expect(delivered).toEqual([m2.clientMsgID]);
+  expect(p.ledger.lastSeq("si_bob_bot")).toBe(3);
 });
 
 test("a conversation that appeared while away is delivered (newer than anything handled)", async () => {

@@ -18,6 +18,12 @@ export interface InboundOptions {
   maxPages?: number;
   bounds?: CatchUpBounds;
   onSkipped?: (conversationID: string, count: number, why: string) => void;
+  /**
+   * How long a live seq that leaves a hole waits before its gap is fetched: the echo of our own reply
+   * (its seq) comes in a push milliseconds after the send, and a message that overtakes it would
+   * otherwise cost a history fetch. Default 50 ms.
+   */
+  holeGraceMs?: number;
 }
 
 /** catchUpMaxAgeMinutes 1440, catchUpMaxMessages 200. */
@@ -38,6 +44,8 @@ export class InboundPipeline {
   private api: HistoryApi | undefined;
   private baselineDone = false;
   private readonly holeChecked = new WeakSet<MessageItem>();
+  private readonly holeSeenAt = new WeakMap<MessageItem, number>();
+  private graceTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly context: CatchUpContext;
 
   constructor(private readonly options: InboundOptions) {
@@ -86,7 +94,17 @@ export class InboundPipeline {
   }
 
   live(items: readonly MessageItem[]): void {
-    this.queue.push(...items);
+    const self = this.options.selfUserID();
+    for (const item of items) {
+      // Own messages (echoes of our sends) are never delivered: only their seq matters, and it may fill a
+      // hole that queued messages wait on, so it is taken at once (never past a seq nobody handled).
+      if (item?.sendID === self && item.clientMsgID) {
+        this.ledger.markSeen(item.clientMsgID);
+        if (isChatConversation(conversationIdOf(item))) this.ledger.noteOwn(conversationIdOf(item), item.seq);
+      } else {
+        this.queue.push(item);
+      }
+    }
     this.drain();
   }
 
@@ -152,6 +170,7 @@ export class InboundPipeline {
     while (this.holds.size === 0 && this.queue.length > 0) {
       const item = this.queue[0]!;
       if (this.isHole(item) && !this.holeChecked.has(item) && this.api) {
+        if (this.waitForEchoes(item)) return;
         this.holeChecked.add(item);
         const api = this.api;
         const conversationID = conversationIdOf(item);
@@ -161,6 +180,7 @@ export class InboundPipeline {
           await catchUpConversation(api, conversationID, this.context, {
             baseline: false,
             watermark: this.ledger.lastServerTime,
+            hole: { seq: item.seq, clientMsgID: item.clientMsgID },
           });
           this.holds.delete(token);
           if (this.holds.size === 0) this.heldSince = undefined;
@@ -171,6 +191,25 @@ export class InboundPipeline {
       this.queue.shift();
       this.accept(item, false);
     }
+  }
+
+  /** True while a hole at the head of the queue is in its grace period (a timer drains again after it). */
+  private waitForEchoes(item: MessageItem): boolean {
+    const grace = this.options.holeGraceMs ?? 50;
+    if (grace <= 0) return false;
+    const now = Date.now();
+    const since = this.holeSeenAt.get(item);
+    if (since === undefined) this.holeSeenAt.set(item, now);
+    const left = (since ?? now) + grace - now;
+    if (left <= 0) return false;
+    if (this.graceTimer === undefined) {
+      this.graceTimer = setTimeout(() => {
+        this.graceTimer = undefined;
+        this.drain();
+      }, left);
+      this.graceTimer.unref?.();
+    }
+    return true;
   }
 
   private isHole(item: MessageItem): boolean {

@@ -5,6 +5,8 @@
 export class Ledger {
   private readonly handled = new Map<string, number>();
   private readonly seen = new Map<string, true>();
+  /** Own messages' seqs above a conversation's handled seq, waiting for the seqs below them. */
+  private readonly ownAhead = new Map<string, Set<number>>();
   /** Newest server sendTime handled so far (server clock, never compared with ours). */
   lastServerTime: number | undefined;
   /** Called when a handled seq or lastServerTime rises (the watermark store batches a write). */
@@ -21,9 +23,37 @@ export class Ledger {
     if (!(seq > 0)) return;
     const last = this.handled.get(conversationID);
     if (last === undefined || seq > last) {
-      this.handled.set(conversationID, seq);
+      this.handled.set(conversationID, this.absorbOwn(conversationID, seq));
       this.onChange?.();
     }
+  }
+
+  /**
+   * An own message's seq (its echo): it raises the handled seq only when it is the next one, or once the
+   * seqs below it are handled. Never skips over a seq nobody handled (that message would be lost).
+   */
+  noteOwn(conversationID: string, seq: number): void {
+    if (!(seq > 0)) return;
+    const last = this.handled.get(conversationID);
+    if (last === undefined || seq <= last) return;
+    if (seq === last + 1) {
+      this.markSeq(conversationID, seq);
+      return;
+    }
+    const ahead = this.ownAhead.get(conversationID) ?? new Set<number>();
+    this.ownAhead.set(conversationID, ahead);
+    if (ahead.size < 10_000) ahead.add(seq);
+  }
+
+  /** The handled seq after `seq`, carried on over own seqs that follow it without a gap. */
+  private absorbOwn(conversationID: string, seq: number): number {
+    const ahead = this.ownAhead.get(conversationID);
+    if (!ahead) return seq;
+    let top = seq;
+    while (ahead.delete(top + 1)) top++;
+    for (const s of ahead) if (s <= top) ahead.delete(s);
+    if (ahead.size === 0) this.ownAhead.delete(conversationID);
+    return top;
   }
 
   /** Positions saved by an earlier process (watermarks.ts). */

@@ -29,8 +29,9 @@ const TYPE = {
 export function conversationIdOf(item: Pick<MessageItem, "sessionType" | "sendID" | "recvID" | "groupID">) {
   if (item.sessionType === SESSION_GROUP) return `sg_${item.groupID}`;
   if (item.sessionType === SESSION_SINGLE) {
-    const [a, b] = [item.sendID, item.recvID].sort();
-    return `si_${a}_${b}`;
+    // Sorted as Array#sort sorts strings (UTF-16 code units), without an array per call (hot path).
+    const { sendID: a, recvID: b } = item;
+    return a <= b ? `si_${a}_${b}` : `si_${b}_${a}`;
   }
   return `sn_${item.sendID}_${item.recvID}`;
 }

@@ -1,5 +1,6 @@
 import { guardFriendApi } from "@multi-openim/friend-guard";
 import { withNetworkReason } from "./network-reason.js";
+import { observeOwnEchoes } from "./own-echo.js";
 import { paceReconnects, ReconnectPacer, type ReconnectPacing } from "./reconnect.js";
 import {
   createSdkInstance,
@@ -69,6 +70,10 @@ export class SdkSession {
     instrumentRest(this.sdk, params.restTimeoutMs);
     this.pacer = params.reconnect ? new ReconnectPacer(params.reconnect) : undefined;
     if (params.friendGuard) guardFriendApi(this.sdk, { accountId: params.accountId });
+    // Own replies' seqs (the SDK swallows their echo): without them every message after a reply is a hole.
+    observeOwnEchoes(this.sdk, params.userID, (items) => {
+      if (!this.retired) this.handlers.onMessages(items);
+    });
     const events = [
       "OnConnecting",
       "OnConnectSuccess",

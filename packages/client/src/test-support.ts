@@ -73,29 +73,8 @@ export function devRefresher(
 /** Where devRefresher's engines write manual-login markers (one temp dir per test process). */
 export const markerDir = mkdtempSync(join(tmpdir(), "client-markers-"));
 
-export function accountOn(
-  server: DevServer,
-  accountId: string,
-  userID: string,
-  options: { expiresInSec?: number; token?: string } = {},
-): ResolvedAccount {
-  server.registerUser(userID, { nickname: userID });
-  const token =
-    options.token ??
-    server.mintToken(userID, options.expiresInSec ? { expiresInSec: options.expiresInSec } : {});
-  return {
-    accountId,
-    enabled: true,
-    token,
-    wsAddr: server.wsAddr,
-    apiAddr: server.apiAddr,
-    userID,
-    platformID: 5,
-    requireMention: true,
-    inboundWhitelist: [],
-    disableFriendSdk: true,
-  };
-}
+// The account fixture lives once, in the workspace testkit.
+export { accountOn } from "@multi-openim/testkit";
 
 /** A started client that records every message and status it emits. */
 export interface Harness {

@@ -40,7 +40,7 @@ export {
   readJsonFile,
   writeFileAtomic,
 } from "./files.js";
-export { type PatchResult, patchAccountToken, patchJson5File } from "./json5-patch.js";
+export { editJson5Text, type PatchResult, patchAccountToken, patchJson5File } from "./json5-patch.js";
 export { decodeJwtClaims, type OpenImClaims, tokenExpiresAt } from "./jwt.js";
 export { expandHome, markerPathFor, resolveOpenClawConfigPath, resolveOpenClawStateDir } from "./paths.js";
 export {

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import JSON5 from "json5";
 import { afterEach, beforeEach, expect, test } from "vitest";
-import { patchAccountToken, patchJson5File } from "./json5-patch.js";
+import { editJson5Text, patchAccountToken, patchJson5File } from "./json5-patch.js";
 
 let dir: string;
 let file: string;
@@ -99,4 +99,39 @@ test("persisting a token for an account that is not configured is refused", asyn
   });
   await expect(patchAccountToken(file, "../x", "t")).rejects.toMatchObject({ code: "ACCOUNT_ID_INVALID" });
   expect(await fs.readFile(file, "utf8")).toBe(original);
+});
+
+test("editJson5Text deletes a member with its line and keeps every other comment", () => {
+  const text = `// top
+{
+  channels: {
+    "multi-openim": { // the OpenIM accounts
+      token: "legacy", // 0.1.0
+      wsAddr: "ws://h:1",
+      accounts: { a: { token: "t" } }, // named
+    },
+  },
+  other: { x: 1, y: 2 },
+}
+`;
+  const noToken = editJson5Text(text, ["channels", "multi-openim", "token"], undefined);
+  expect(noToken).not.toBeNull();
+  expect(noToken).not.toContain("legacy");
+  expect(noToken).not.toContain("// 0.1.0");
+  for (const comment of ["// top", "// the OpenIM accounts", "// named"]) expect(noToken).toContain(comment);
+  expect(JSON5.parse(noToken!).channels["multi-openim"]).toEqual({
+    wsAddr: "ws://h:1",
+    accounts: { a: { token: "t" } },
+  });
+  // Members sharing a line: only that member goes.
+  const noY = editJson5Text(text, ["other", "y"], undefined);
+  expect(JSON5.parse(noY!).other).toEqual({ x: 1 });
+  const noX = editJson5Text(text, ["other", "x"], undefined);
+  expect(JSON5.parse(noX!).other).toEqual({ y: 2 });
+  // A missing member: the text unchanged; a set keeps the comments like patchJson5File.
+  expect(editJson5Text(text, ["channels", "nope"], undefined)).toBe(text);
+  const set = editJson5Text(text, ["channels", "multi-openim", "accounts", "b"], { token: "u" });
+  expect(set).toContain("// named");
+  expect(JSON5.parse(set!).channels["multi-openim"].accounts.b).toEqual({ token: "u" });
+  expect(editJson5Text("not json5 {", ["a"], 1)).toBeNull();
 });

@@ -60,6 +60,51 @@ function editText(text: string, keyPath: string[], value: unknown): string | nul
   return null;
 }
 
+/** The text without the member at keyPath (its line too, when nothing else is on it); null when it cannot. */
+function removeText(text: string, keyPath: string[]): string | null {
+  let obj: ObjectSpan = scanJson5Object(text);
+  for (const key of keyPath.slice(0, -1)) {
+    const member = obj.members.get(key);
+    if (member?.value.kind !== "object") return null;
+    obj = member.value.span;
+  }
+  const member = obj.members.get(keyPath.at(-1)!);
+  if (!member) return text;
+  let end = member.valueEnd;
+  const afterValue = /^[ \t]*,?/.exec(text.slice(end))![0];
+  end += afterValue.length;
+  const lineStart = text.lastIndexOf("\n", member.keyStart - 1) + 1;
+  const restOfLine = /^[ \t]*(\/\/[^\n]*)?(\n|$)/.exec(text.slice(end));
+  if (/^[ \t]*$/.test(text.slice(lineStart, member.keyStart)) && restOfLine)
+    return text.slice(0, lineStart) + text.slice(end + restOfLine[0].length);
+  return text.slice(0, member.keyStart) + text.slice(end).replace(/^[ \t]*/, "");
+}
+
+function deleteIn(data: Json, keyPath: string[]): Json {
+  const root: Json = structuredClone(data);
+  let node: unknown = root;
+  for (const key of keyPath.slice(0, -1)) node = (node as Json | undefined)?.[key];
+  if (typeof node === "object" && node !== null) delete (node as Json)[keyPath.at(-1)!];
+  return root;
+}
+
+/**
+ * One edit of a JSON5 text, in memory: sets keyPath to value (or deletes it, for `undefined`) and keeps
+ * every comment and all formatting elsewhere. Returns null when the text cannot be edited in place (the
+ * result is checked to parse to exactly the expected data).
+ */
+export function editJson5Text(text: string, keyPath: string[], value: unknown): string | null {
+  if (keyPath.length === 0) return null;
+  try {
+    const data = JSON5.parse(text) as Json;
+    const expected = value === undefined ? deleteIn(data, keyPath) : setIn(data, keyPath, value);
+    const edited = value === undefined ? removeText(text, keyPath) : editText(text, keyPath, value);
+    return edited !== null && isDeepStrictEqual(JSON5.parse(edited), expected) ? edited : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Sets one path in a JSON5 file and leaves the rest of its data intact, atomically.
  * Comments and formatting survive a value replace or key insert; where the text cannot be edited in place the

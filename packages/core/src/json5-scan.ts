@@ -7,7 +7,8 @@ export interface ObjectSpan {
   start: number;
   /** Index just past "}". */
   end: number;
-  members: Map<string, { valueStart: number; valueEnd: number; value: Node }>;
+  /** keyStart: index of the key's first character; valueEnd: just past the value. */
+  members: Map<string, { keyStart: number; valueStart: number; valueEnd: number; value: Node }>;
 }
 export type Node = { kind: "object"; span: ObjectSpan } | { kind: "other"; start: number; end: number };
 
@@ -87,6 +88,7 @@ class Scanner {
     this.pos++;
     this.skipSpace();
     while (this.text[this.pos] !== "}") {
+      const keyStart = this.pos;
       const key = this.key();
       this.skipSpace();
       if (this.text[this.pos] !== ":") this.fail("expected :");
@@ -94,7 +96,7 @@ class Scanner {
       this.skipSpace();
       const valueStart = this.pos;
       const value = this.value();
-      span.members.set(key, { valueStart, valueEnd: this.pos, value });
+      span.members.set(key, { keyStart, valueStart, valueEnd: this.pos, value });
       this.skipSpace();
       if (this.text[this.pos] === ",") this.pos++;
       else if (this.text[this.pos] !== "}") this.fail("expected , or }");

@@ -2,12 +2,21 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
+import {
+  type ChatMessage,
+  freePort,
+  GatewayProcess,
+  gatewayConfig,
+  gatewayRunArgs,
+  openclawArgs,
+  openclawEnv,
+  runCommand,
+  snapshotPlugin,
+  startFakeModel,
+  textOf,
+  writeGatewayConfig,
+} from "@multi-openim/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type ChatMessage, startFakeModel, textOf } from "./e2e/fake-model.js";
-import { gatewayConfig, gatewayRunArgs, snapshotPlugin, writeGatewayConfig } from "./e2e/gateway-config.js";
-import { freePort, GatewayProcess } from "./e2e/gateway-process.js";
-import { openclawArgs, openclawEnv } from "./e2e/openclaw-env.js";
-import { runCommand } from "./e2e/spawn.js";
 
 /**
  * Who may talk to the agent, in one real gateway (each start costs ~30 s): five accounts on one

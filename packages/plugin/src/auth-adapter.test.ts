@@ -82,3 +82,72 @@ test("login tests the token over REST, saves it with comments kept and clears th
     wsAddr: dev.wsAddr,
   });
 });
+
+test("admin mode: login mints the token with the admin secret instead of asking, and never prints the secret", async () => {
+  const secret = "admin-s3cret-for-login";
+  const admin = await startDevServer({ secret });
+  try {
+    admin.registerUser("minted");
+    const file = join(dir, "admin.json");
+    const old = admin.mintToken("minted");
+    const text = `{
+  // admin mode
+  channels: { "multi-openim": {
+    tokenRefresh: { mode: "admin", admin: { adminUserID: "imAdmin", secretEnv: "MO_TEST_ADMIN_SECRET" } },
+    accounts: {
+      m: { token: "${old}", wsAddr: "${admin.wsAddr}", apiAddr: "${admin.apiAddr}" }, // minted here
+    },
+  } },
+}
+`;
+    await writeFile(file, text);
+    admin.invalidateToken("minted");
+    const cfg = JSON5.parse(text);
+    const lines: string[] = [];
+    const runtime = { log: (...a: unknown[]) => lines.push(a.join(" ")) };
+    const asked: string[] = [];
+    const adapters = (env: NodeJS.ProcessEnv) =>
+      createAuthAdapters({
+        reader: new ChannelConfigReader(() => undefined),
+        env,
+        readToken: async (id) => {
+          asked.push(id);
+          return "";
+        },
+      });
+
+    // A wrong secret: refused by the server, named in the error, the secret itself nowhere.
+    const wrong = adapters({ OPENCLAW_CONFIG_PATH: file, MO_TEST_ADMIN_SECRET: "not-the-secret" });
+    const refused = await wrong.auth.login({ cfg, accountId: "m", runtime }).catch((e: Error) => e);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error).message).toMatch(/could not mint a token for "m" with tokenRefresh\.admin/);
+    expect((refused as Error).message).not.toContain("not-the-secret");
+    expect(await readFile(file, "utf8")).toBe(text);
+
+    const logins = admin.counters.logins;
+    await adapters({ OPENCLAW_CONFIG_PATH: file, MO_TEST_ADMIN_SECRET: secret }).auth.login({
+      cfg,
+      accountId: "m",
+      runtime,
+    });
+    expect(asked).toEqual([]);
+    const saved = await readFile(file, "utf8");
+    expect(saved).toContain("// minted here");
+    const token = JSON5.parse(saved).channels["multi-openim"].accounts.m.token as string;
+    expect(token).not.toBe(old);
+    // The minted token is a real one: the server answers a REST call with it.
+    const res = await fetch(`${admin.apiAddr}/user/get_users_info`, {
+      method: "POST",
+      headers: { "content-type": "application/json", operationID: "t", token },
+      body: JSON.stringify({ userIDs: ["minted"] }),
+    });
+    expect(((await res.json()) as { errCode: number }).errCode).toBe(0);
+    expect(admin.counters.logins).toBe(logins);
+    const output = lines.join("\n");
+    expect(output).toContain('minted a token with the admin secret for "m"');
+    expect(output).not.toContain(secret);
+    expect(output).not.toContain(token);
+  } finally {
+    await admin.close();
+  }
+});

@@ -8,6 +8,7 @@ import {
   patchJson5File,
   resolveOpenClawConfigPath,
 } from "@multi-openim/core";
+import { type AccountInfo, createTokenRefresher } from "@multi-openim/token-refresh";
 import { checkTokenOverRest } from "multi-openim";
 import type { ChannelConfigReader } from "./config.js";
 import { channelBlockOf } from "./config.js";
@@ -21,7 +22,42 @@ export interface AuthDeps {
   reader: ChannelConfigReader;
   /** Where the new token comes from: the terminal (hidden prompt) or standard input. */
   readToken?: (accountId: string) => Promise<string>;
+  /** Where a token comes from in `tokenRefresh.mode: "admin"`: minted with the admin secret (default: token-refresh's admin mode). */
+  mintToken?: (input: MintInput) => Promise<string>;
   env?: NodeJS.ProcessEnv;
+}
+
+export interface MintInput {
+  accountId: string;
+  /** The channel's `tokenRefresh` block (mode "admin"). */
+  tokenRefresh: unknown;
+  account: AccountInfo;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Admin mode: token-refresh's own admin path (secret → admin token → the account's token), one refresh
+ * with no lock or schedule; its errors are already redacted (the secret and the admin token are registered
+ * as secrets before any request).
+ */
+async function mintWithAdminSecret(input: MintInput): Promise<string> {
+  const refresher = createTokenRefresher({
+    tokenRefresh: input.tokenRefresh as never,
+    accountInfo: () => input.account,
+    lock: false,
+    env: input.env,
+  });
+  try {
+    const result = await refresher.refresh(input.accountId, "openclaw channels login (admin mode)");
+    if (!result.ok)
+      throw new MultiOpenimError(
+        "LOGIN_FAILED",
+        `[multi-openim] could not mint a token for "${input.accountId}" with tokenRefresh.admin (${result.code}: ${result.message}); check tokenRefresh.admin.adminUserID and its secret; nothing was saved`,
+      );
+    return result.token;
+  } finally {
+    refresher.dispose();
+  }
 }
 
 /** A hidden prompt on a terminal; otherwise all of standard input (`… | openclaw channels login`). */
@@ -68,9 +104,42 @@ export function createAuthAdapters(deps: AuthDeps) {
     return { id, block: accountBlock(cfg, id) ?? {} };
   };
 
+  /** Admin mode needs the account's userID (its config, else its current token's claim) and platformID. */
+  const mintFor = async (id: string, block: Record<string, unknown>, tokenRefresh: unknown) => {
+    const claims = (() => {
+      try {
+        return typeof block.token === "string" && block.token ? decodeJwtClaims(block.token) : {};
+      } catch {
+        return {};
+      }
+    })() as { UserID?: unknown; PlatformID?: unknown };
+    const userID = (block.userID as string | undefined) ?? (claims.UserID as string | undefined);
+    const apiAddr = block.apiAddr as string | undefined;
+    if (!userID || !apiAddr)
+      throw new MultiOpenimError(
+        "CONFIG_INVALID",
+        `[multi-openim] admin mode mints a token for channels.${CHANNEL_ID}.accounts.${id}.userID on its apiAddr: set both (openclaw config set or edit openclaw.json), then log in again`,
+      );
+    const platformID =
+      (block.platformID as number | undefined) ??
+      (typeof claims.PlatformID === "number" ? claims.PlatformID : 5);
+    return (
+      await (deps.mintToken ?? mintWithAdminSecret)({
+        accountId: id,
+        tokenRefresh,
+        account: { userID, platformID, apiAddr },
+        env: deps.env ?? process.env,
+      })
+    ).trim();
+  };
+
   const login = async (params: { cfg: unknown; accountId?: string | null; runtime: RuntimeLike }) => {
     const { id, block } = requireAccount(params.cfg, params.accountId);
-    const token = (await (deps.readToken ?? readTokenFromStdin)(id)).trim();
+    const tokenRefresh = deps.reader.read(params.cfg).config?.tokenRefresh;
+    const admin = tokenRefresh?.mode === "admin";
+    const token = admin
+      ? await mintFor(id, block, tokenRefresh)
+      : (await (deps.readToken ?? readTokenFromStdin)(id)).trim();
     if (!token) throw new MultiOpenimError("CLI_USAGE", "[multi-openim] no token given; nothing was saved");
     const claims = (() => {
       try {
@@ -103,10 +172,9 @@ export function createAuthAdapters(deps: AuthDeps) {
     const path = configPath();
     const result = await patchAccountToken(path, id, token);
     for (const warning of result.warnings) params.runtime.log(`warning: ${warning}`);
-    const tokenRefresh = deps.reader.read(params.cfg).config?.tokenRefresh;
     await rm(markerPathFor(tokenRefresh?.manualLoginMarkerPath, id), { force: true });
     params.runtime.log(
-      `[multi-openim] token for "${id}" (user ${userID}) accepted by ${apiAddr} and saved to ${path}; a running gateway restarts only this account.`,
+      `[multi-openim] ${admin ? "minted a token with the admin secret" : "token"} for "${id}" (user ${userID}) accepted by ${apiAddr} and saved to ${path}; a running gateway restarts only this account.`,
     );
   };
 

@@ -4,12 +4,22 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
+import {
+  type ChatMessage,
+  freePort,
+  GatewayProcess,
+  gatewayConfig,
+  gatewayRunArgs,
+  type ModelAnswer,
+  openclawArgs,
+  openclawEnv,
+  runCommand,
+  snapshotPlugin,
+  startFakeModel,
+  textOf,
+  writeGatewayConfig,
+} from "@multi-openim/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type ChatMessage, type ModelAnswer, startFakeModel, textOf } from "./e2e/fake-model.js";
-import { gatewayConfig, gatewayRunArgs, snapshotPlugin, writeGatewayConfig } from "./e2e/gateway-config.js";
-import { freePort, GatewayProcess } from "./e2e/gateway-process.js";
-import { openclawArgs, openclawEnv } from "./e2e/openclaw-env.js";
-import { runCommand } from "./e2e/spawn.js";
 
 /**
  * The conversation features in one real headless gateway (each start costs ~30 s, so one run covers

@@ -2,11 +2,19 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
+import {
+  type ChatMessage,
+  freePort,
+  GatewayProcess,
+  gatewayConfig,
+  gatewayRunArgs,
+  openclawEnv,
+  snapshotPlugin,
+  startFakeModel,
+  textOf,
+  writeGatewayConfig,
+} from "@multi-openim/testkit";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { type ChatMessage, startFakeModel, textOf } from "./e2e/fake-model.js";
-import { gatewayConfig, gatewayRunArgs, snapshotPlugin, writeGatewayConfig } from "./e2e/gateway-config.js";
-import { freePort, GatewayProcess } from "./e2e/gateway-process.js";
-import { openclawEnv } from "./e2e/openclaw-env.js";
 import { journalPath } from "./gateway.js";
 
 /**

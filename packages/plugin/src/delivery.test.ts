@@ -121,5 +121,12 @@ test("OpenClaw refusing work for now is retried, not dead-lettered; other failur
   expect(isGatewayNotAccepting(new Error("another OpenClaw process owns state-lifecycle"))).toBe(true);
   expect(isGatewayNotAccepting(new Error("Gateway is draining; new tasks are not accepted"))).toBe(true);
   expect(isGatewayNotAccepting(Object.assign(new Error("x"), { name: "GatewayDrainingError" }))).toBe(true);
+  // Seen in the soak: OpenClaw's state database shedding load under a backlog of turns after a restart.
+  const overloaded = Object.assign(new Error("SQLite worker queue capacity reached"), {
+    name: "SqliteWorkerError",
+    code: "overloaded",
+  });
+  expect(isGatewayNotAccepting(overloaded)).toBe(true);
+  expect(isGatewayNotAccepting(new Error("SQLite worker queue capacity reached"))).toBe(true);
   expect(isGatewayNotAccepting(new Error("model returned 500"))).toBe(false);
 });

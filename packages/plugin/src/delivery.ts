@@ -32,14 +32,16 @@ export interface DeliveryDeps {
 
 /**
  * OpenClaw refusing work for now: its restart drain ("Gateway is draining; new tasks are not accepted",
- * "gateway is draining for restart"), a runtime reset, not ready yet, or its state lock held by another
- * OpenClaw process for a moment ("another OpenClaw process owns state-lifecycle", e.g. a CLI command).
- * Such a turn was never taken.
+ * "gateway is draining for restart"), a runtime reset, not ready yet, its state lock held by another
+ * OpenClaw process for a moment ("another OpenClaw process owns state-lifecycle", e.g. a CLI command),
+ * or its state database shedding load (`SqliteWorkerError` "SQLite worker queue capacity reached", code
+ * "overloaded", seen with a backlog of turns after a restart). Such a turn was never taken.
  */
 export function isGatewayNotAccepting(error: unknown): boolean {
-  const e = error as { name?: unknown; message?: unknown } | null;
+  const e = error as { name?: unknown; message?: unknown; code?: unknown } | null;
   if (e?.name === "GatewayDrainingError") return true;
-  return /gateway is draining|new tasks are not accepted|gateway runtime reset|not ready|no longer active|another OpenClaw process owns/i.test(
+  if (e?.name === "SqliteWorkerError" && e.code === "overloaded") return true;
+  return /gateway is draining|new tasks are not accepted|gateway runtime reset|not ready|no longer active|another OpenClaw process owns|queue capacity reached/i.test(
     String(e?.message ?? error),
   );
 }

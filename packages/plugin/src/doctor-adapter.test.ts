@@ -102,6 +102,8 @@ test("preview warnings: core's validation, and the deliberate no-default-account
       },
     },
   });
-  expect(lines.join("\n")).toContain("channels.multi-openim.token");
+  expect(lines.join("\n")).toContain(
+    '- channels.multi-openim.token: channels.multi-openim.token is 0.1.0\'s single-account form and is ignored: run "openclaw doctor --fix"',
+  );
   expect(lines.join("\n")).toContain("no default account, on purpose");
 });

@@ -33,7 +33,9 @@ export function createDoctorAdapter(deps: { env?: NodeJS.ProcessEnv } = {}) {
       const block = channelBlockOf(cfg);
       if (block === undefined) return [];
       const { warnings, errors } = validateChannelConfig(block);
-      const lines = [...errors, ...warnings].map((i) => `- ${i.path}: ${i.message}`);
+      // A 0.1.0 field gets the legacy rule's words: they name the fix (`doctor --fix` moves it).
+      const legacy = new Map(legacyConfigRules.map((r) => [r.path.join("."), r.message]));
+      const lines = [...errors, ...warnings].map((i) => `- ${i.path}: ${legacy.get(i.path) ?? i.message}`);
       const ids = Object.keys(((block as Json).accounts as Json | undefined) ?? {});
       if (ids.length > 1) {
         lines.push(

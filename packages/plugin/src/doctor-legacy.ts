@@ -1,5 +1,6 @@
 import { CHANNEL_ID, LEGACY_CHANNEL_FIELDS } from "@multi-openim/core";
 import { channelBlockOf } from "./config.js";
+import { restoreCommentsAtExit } from "./config-comments.js";
 
 type Json = Record<string, unknown>;
 const ROOT = `channels.${CHANNEL_ID}`;
@@ -19,7 +20,10 @@ function targetName(accounts: Json): string {
   }
 }
 
-/** 0.1.0's single-account form (`token`/`wsAddr`/… on the channel) moved into a named account. */
+/**
+ * 0.1.0's single-account form (`token`/`wsAddr`/… on the channel) moved into a named account. When
+ * something moves, `doctor --fix` is about to write the config as plain JSON: its comments come back at exit.
+ */
 export function moveLegacyAccount(cfg: unknown): { config: Json; changes: string[] } {
   const block = channelBlockOf(cfg) as Json | undefined;
   const present = LEGACY_CHANNEL_FIELDS.filter((f) => block?.[f] !== undefined);
@@ -35,6 +39,7 @@ export function moveLegacyAccount(cfg: unknown): { config: Json; changes: string
     delete next[field];
   }
   accounts[name] = account;
+  restoreCommentsAtExit();
   return {
     config,
     changes: [

@@ -2,14 +2,23 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
+import {
+  type ChatMessage,
+  freePort,
+  GatewayProcess,
+  gatewayConfig,
+  gatewayRunArgs,
+  openclawArgs,
+  openclawEnv,
+  runCommand,
+  snapshotPlugin,
+  startFakeModel,
+  startRefreshServer,
+  textOf,
+  writeGatewayConfig,
+} from "@multi-openim/testkit";
 import JSON5 from "json5";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type ChatMessage, startFakeModel, textOf } from "./e2e/fake-model.js";
-import { gatewayConfig, gatewayRunArgs, snapshotPlugin, writeGatewayConfig } from "./e2e/gateway-config.js";
-import { freePort, GatewayProcess } from "./e2e/gateway-process.js";
-import { openclawArgs, openclawEnv } from "./e2e/openclaw-env.js";
-import { startRefreshServer } from "./e2e/refresh-server.js";
-import { runCommand } from "./e2e/spawn.js";
 
 /**
  * The plugin in a real headless OpenClaw gateway: two accounts on two devservers, a scripted

@@ -17,7 +17,7 @@ import { inboundBody, stripSelfMentions } from "./policy.js";
 import { createReplier } from "./reply.js";
 import type { DeliveryInfo, InboundChannelRuntime, ReplyPayloadLike } from "./runtime-types.js";
 import type { Sends } from "./sends.js";
-import { trackTurnAdoption } from "./turn-adoption.js";
+import { TurnNotAnsweredError, trackTurnAdoption, turnWentUnanswered } from "./turn-adoption.js";
 import type { AccountClient, InboundMessage, Logger } from "./types.js";
 import { typingForTurn } from "./typing.js";
 
@@ -193,9 +193,11 @@ export async function handleInbound(
     channelIngress: ingress,
   });
   const reply = createReplier(ctx, message);
+  let repliesSent = 0;
   const deliver = async (payload: ReplyPayloadLike, info: DeliveryInfo) => {
     if (info.kind === "tool") return;
     await reply(payload);
+    repliesSent += 1;
     recorder.replied();
   };
   const adoption = trackTurnAdoption(() => recorder.adopted());
@@ -214,6 +216,8 @@ export async function handleInbound(
     replyPipeline: withTyping(ctx, message),
   });
   await adoption.settled(ctx.abortSignal ?? new AbortController().signal);
+  if (repliesSent === 0 && turnWentUnanswered(result))
+    throw new TurnNotAnsweredError("OpenClaw's turn ended without an answer (its agent run failed)");
   if (result.admission && result.admission.kind !== "dispatch") return `declined:${result.admission.kind}`;
   return "dispatched";
 }

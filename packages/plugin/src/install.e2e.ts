@@ -1,10 +1,9 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openclawArgs, openclawEnv, PLUGIN_DIR, runCommand } from "@multi-openim/testkit";
 import JSON5 from "json5";
 import { afterAll, expect, test } from "vitest";
-import { openclawArgs, openclawEnv, PLUGIN_DIR } from "./e2e/openclaw-env.js";
-import { runCommand } from "./e2e/spawn.js";
 
 let root: string | undefined;
 afterAll(async () => {

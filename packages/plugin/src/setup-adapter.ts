@@ -9,7 +9,7 @@ import {
 } from "multi-openim";
 import { defineChannelSetupContract } from "openclaw/plugin-sdk/channel-setup";
 import { channelBlockOf } from "./config.js";
-import { restoreJson5Comments } from "./config-comments.js";
+import { restoreCommentsAtExit, restoreJson5Comments } from "./config-comments.js";
 import { SETUP_FIELDS, type SetupFieldInput } from "./setup-fields.js";
 
 type Json = Record<string, unknown>;
@@ -24,8 +24,13 @@ export class PendingSetups {
     return resolveOpenClawConfigPath(this.env);
   }
 
-  /** The config's text before OpenClaw rewrites it, to put its comments back afterwards. */
+  /**
+   * The config's text before OpenClaw rewrites it, to put its comments back afterwards: in the
+   * after-write hook, and at exit too (OpenClaw 2026.9.6 did not always run the wizard's after-write
+   * hook of `channels add` in a terminal; a restore that already happened makes that one a no-op).
+   */
   async remember(accountId: string, answers: AccountAnswers): Promise<void> {
+    restoreCommentsAtExit(this.env);
     const originalText = await readFile(this.configPath(), "utf8").catch(() => undefined);
     this.byAccount.set(accountId, { answers, ...(originalText !== undefined ? { originalText } : {}) });
   }

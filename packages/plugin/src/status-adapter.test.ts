@@ -221,3 +221,64 @@ describe("buildAccountSnapshot + collectStatusIssues", () => {
     ).toEqual([]);
   });
 });
+
+describe("auditAccount: groups named in the config that the bot never joined", () => {
+  test("checked over REST after a good probe; the missing one is an issue with its fix; skipped without groups", async () => {
+    dev.registerUser("auditor");
+    dev.registerUser("someone");
+    dev.createGroup("g-joined", ["auditor", "someone"]);
+    dev.createGroup("g-not-joined", ["someone"]);
+    const token = dev.mintToken("auditor");
+    const cfg = {
+      channels: {
+        "multi-openim": {
+          tokenRefresh: { mode: "off", manualLoginMarkerPath: join(dir, "marker.json") },
+          groups: { "*": { requireMention: true }, "g-joined": { requireMention: false } },
+          accounts: {
+            a: {
+              token,
+              wsAddr: dev.wsAddr,
+              apiAddr: dev.apiAddr,
+              groups: { "g-not-joined": { requireMention: false } },
+            },
+            b: { token, wsAddr: dev.wsAddr, apiAddr: dev.apiAddr },
+          },
+        },
+      },
+    };
+    const status = createStatusAdapter({ registry: new AccountRegistry(), reader });
+    const account = config.resolveAccount(cfg, "a");
+    const probe = await status.probeAccount({ account, timeoutMs: 5000 });
+    const calls = dev.counters.requests["/group/get_joined_group_list"] ?? 0;
+    const logins = dev.counters.logins;
+    const audit = await status.auditAccount({ account, timeoutMs: 5000, probe });
+    expect(audit).toMatchObject({ ok: true, checkedGroups: 2, groupsNotJoined: ["g-not-joined"] });
+    expect(dev.counters.requests["/group/get_joined_group_list"]).toBe(calls + 1);
+    expect(dev.counters.logins).toBe(logins);
+    const issues = status.collectStatusIssues([status.buildAccountSnapshot({ account, cfg, probe, audit })]);
+    expect(issues).toEqual([
+      expect.objectContaining({
+        kind: "config",
+        accountId: "a",
+        message: expect.stringContaining("g-not-joined, which the bot has not joined"),
+        fix: expect.stringContaining("channels.multi-openim.accounts.a.groups"),
+      }),
+    ]);
+    // Without a good probe, or with only "*" and joined groups, nothing is asked or reported.
+    expect(
+      await status.auditAccount({
+        account,
+        timeoutMs: 5000,
+        probe: { ok: false, kind: "token", error: "x" },
+      }),
+    ).toBeUndefined();
+    const other = config.resolveAccount(cfg, "b");
+    const auditB = await status.auditAccount({ account: other, timeoutMs: 5000, probe });
+    expect(auditB).toMatchObject({ ok: true, checkedGroups: 1, groupsNotJoined: [] });
+    expect(
+      status.collectStatusIssues([
+        status.buildAccountSnapshot({ account: other, cfg, probe, audit: auditB }),
+      ]),
+    ).toEqual([]);
+  });
+});

@@ -13,6 +13,8 @@ export interface OpenimStatusFacts {
   marker?: { code?: string; at?: string };
   /** Running but not connected for this long (ms). */
   disconnectedForMs?: number;
+  /** From `auditAccount` (status --probe / --deep): groups named in the config the bot is not a member of. */
+  groupsNotJoined?: string[];
 }
 
 /** The part of OpenClaw's ChannelAccountSnapshot the issues read. */
@@ -109,6 +111,14 @@ export function collectStatusIssues(accounts: StatusSnapshot[], now: number = Da
         "runtime",
         `not connected for ${minutes} min (${a.reconnectAttempts ?? 0} reconnects)${last}`,
         `check that the OpenIM server at the account's wsAddr is up and reachable; openclaw channels logs --channel ${CHANNEL_ID}`,
+      );
+    }
+    if (facts.groupsNotJoined?.length) {
+      const ids = facts.groupsNotJoined;
+      add(
+        "config",
+        `configured for group${ids.length > 1 ? "s" : ""} ${ids.join(", ")}, which the bot has not joined: nothing from ${ids.length > 1 ? "them" : "it"} reaches the agent`,
+        `add the bot's user to ${ids.length > 1 ? "those groups" : "that group"} in OpenIM, or remove the entr${ids.length > 1 ? "ies" : "y"} from channels.${CHANNEL_ID}.accounts.${a.accountId}.groups`,
       );
     }
     if (a.dmPolicy === "open" || a.allowFrom?.includes("*")) {

@@ -5,7 +5,7 @@ import { journalPath } from "./gateway.js";
 import type { DispatchParams } from "./runtime-types.js";
 import type { ChannelSnapshot } from "./status.js";
 import { type FakeClient, pluginWithDoubles, until } from "./test-doubles.js";
-import { TurnNotTakenError, trackTurnAdoption } from "./turn-adoption.js";
+import { TurnNotTakenError, trackTurnAdoption, turnWentUnanswered } from "./turn-adoption.js";
 
 type Lifecycle = {
   admission: string;
@@ -69,23 +69,23 @@ describe("trackTurnAdoption", () => {
   });
 });
 
+const cfg = twoAccountConfig();
+
+async function start(env: ReturnType<typeof pluginWithDoubles>) {
+  const abort = new AbortController();
+  const statuses: ChannelSnapshot[] = [];
+  const running = env.plugin.channel.gateway.startAccount({
+    cfg,
+    accountId: "a",
+    account: env.plugin.channel.config.resolveAccount(cfg, "a"),
+    abortSignal: abort.signal,
+    setStatus: (s) => statuses.push(s),
+  });
+  await until(() => statuses.some((s) => s.connected));
+  return { client: env.clients.at(-1) as FakeClient, abort, running };
+}
+
 describe("the crash journal follows OpenClaw's adoption", () => {
-  const cfg = twoAccountConfig();
-
-  async function start(env: ReturnType<typeof pluginWithDoubles>) {
-    const abort = new AbortController();
-    const statuses: ChannelSnapshot[] = [];
-    const running = env.plugin.channel.gateway.startAccount({
-      cfg,
-      accountId: "a",
-      account: env.plugin.channel.config.resolveAccount(cfg, "a"),
-      abortSignal: abort.signal,
-      setStatus: (s) => statuses.push(s),
-    });
-    await until(() => statuses.some((s) => s.connected));
-    return { client: env.clients.at(-1) as FakeClient, abort, running };
-  }
-
   const stateOnDisk = async (stateDir: string, id: string) => {
     const raw = await readFile(journalPath(stateDir, "a"), "utf8").catch(() => "{}");
     const saved = JSON.parse(raw) as { entries?: { id: string; state: string }[] };
@@ -142,5 +142,55 @@ describe("the crash journal follows OpenClaw's adoption", () => {
     expect(again.lines.some((l) => l.includes("replaying m-adopted"))).toBe(false);
     second.abort.abort();
     await second.running;
+  });
+});
+
+describe("a turn whose agent run failed without an answer", () => {
+  // What OpenClaw 2026.9.6 returns (dispatch-from-config finalize) when the run's terminal outcome is
+  // "failed": no final reply, and the "no visible reply" notice not delivered either.
+  const failedRun = {
+    admission: { kind: "dispatch" },
+    dispatched: true,
+    dispatchResult: {
+      queuedFinal: false,
+      counts: { tool: 0, block: 0, final: 0 },
+      noVisibleReplyFallbackEligible: true,
+    },
+  };
+
+  test("is told apart from an answered, a deliberately silent and a declined turn", () => {
+    expect(turnWentUnanswered(failedRun)).toBe(true);
+    const answered = { dispatchResult: { queuedFinal: true, counts: { final: 1 } } };
+    const silent = {
+      dispatchResult: { queuedFinal: false, counts: { final: 0 }, deliberateSilentTerminalReply: true },
+    };
+    const steered = {
+      dispatchResult: { ...failedRun.dispatchResult, deferredToActiveRun: "steer" },
+    };
+    for (const r of [answered, silent, steered, { admission: { kind: "drop" } }, undefined])
+      expect(turnWentUnanswered(r)).toBe(false);
+  });
+
+  test("is handed to OpenClaw again and answered once", async () => {
+    const env = pluginWithDoubles({ options: { inboundRetryDelaysMs: [20, 20] } });
+    let attempts = 0;
+    env.runtime.inbound.dispatch = async (params: DispatchParams) => {
+      env.dispatched.push(params);
+      attempts += 1;
+      if (attempts === 1) return failedRun; // e.g. a drain aborted the run
+      await params.delivery.deliver({ text: "pong" }, { kind: "final" });
+      return { admission: { kind: "dispatch" }, dispatched: true };
+    };
+    const a = await start(env);
+    a.client.push({ kind: "direct", text: "answer me", clientMsgID: "m-failed-run" });
+    await until(() => a.client.sent.length === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(attempts).toBe(2);
+    expect(a.client.sent).toHaveLength(1);
+    expect(
+      env.lines.some((l) => l.includes("m-failed-run failed (OpenClaw's turn ended without an answer")),
+    ).toBe(true);
+    a.abort.abort();
+    await a.running;
   });
 });

@@ -71,3 +71,27 @@ export function trackTurnAdoption(onAdopted: () => Promise<void> | void): TurnAd
     },
   };
 }
+
+/**
+ * OpenClaw's dispatch resolves normally when the agent run itself failed (a drain aborting it, a model
+ * error): `dispatchResult` then has no final reply and `noVisibleReplyFallbackEligible` (the "no visible
+ * reply" notice was not delivered either), without `deliberateSilentTerminalReply` (the model chose
+ * silence). Nothing reached the sender: the caller retries it like a failed hand-off (a retry during a
+ * drain is refused, so the message stays received on disk and the next start replays it).
+ */
+export function turnWentUnanswered(result: unknown): boolean {
+  const r = (result as { dispatchResult?: Record<string, unknown> } | null | undefined)?.dispatchResult;
+  if (!r) return false;
+  const finals = (r.counts as { final?: number } | undefined)?.final ?? 0;
+  return (
+    r.noVisibleReplyFallbackEligible === true &&
+    r.queuedFinal !== true &&
+    finals === 0 &&
+    r.deliberateSilentTerminalReply !== true &&
+    r.deferredToActiveRun === undefined
+  );
+}
+
+export class TurnNotAnsweredError extends Error {
+  override readonly name = "TurnNotAnsweredError";
+}

@@ -5,6 +5,11 @@ import { fileURLToPath } from "node:url";
 export interface ClientBenchResult {
   inbound: { bare: number; client: number; messages: number };
   outbound: { bare: number; client: number; sends: number };
+  /** Process CPU time per message (µs), medians: the figure the machine's load does not move. */
+  cpuUsPerMsg: {
+    inbound: { bare: number; client: number };
+    outbound: { bare: number; client: number };
+  } | null;
   recovery: {
     rounds: number;
     expiryToConnected: { p50: number; p95: number };
@@ -13,10 +18,10 @@ export interface ClientBenchResult {
   raw: string;
 }
 
-const CLIENT_DIR = fileURLToPath(new URL("../../../client/", import.meta.url));
+const CHILD = fileURLToPath(new URL("./client-vs-bare.ts", import.meta.url));
 
 /**
- * Runs packages/client/bench/client-bench.ts as it is (the client's owner keeps it) and reads its
+ * Runs ./client-vs-bare.ts in a child process (its own SDK instances, its own event loop) and reads its
  * printed lines, so the bare-SDK and client figures come from one place.
  */
 export function runClientBench(env: {
@@ -25,8 +30,7 @@ export function runClientBench(env: {
   rounds: number;
 }): Promise<ClientBenchResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["bench/client-bench.ts"], {
-      cwd: CLIENT_DIR,
+    const child = spawn(process.execPath, [CHILD], {
       env: {
         ...process.env,
         BENCH_INBOUND: String(env.inbound),
@@ -37,11 +41,15 @@ export function runClientBench(env: {
     });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 240_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), 480_000); // a warm pass and 3 measured ones
     child.on("exit", (code) => {
       clearTimeout(timer);
       const inb = /inbound\s+\(msg\/s\)\s+bare SDK (\d+)\s+client (\d+)/.exec(out);
       const outb = /outbound \(msg\/s\)\s+bare SDK (\d+)\s+client (\d+)/.exec(out);
+      const cpu =
+        /cpu \(µs\/msg\)\s+inbound bare SDK (\d+) client (\d+)\s+outbound bare SDK (\d+) client (\d+)/.exec(
+          out,
+        );
       const rec = /expiry→connected p50 (\d+) p95 (\d+); token event→connected p50 (\d+) p95 (\d+)/.exec(out);
       if (code !== 0 || !inb || !outb || !rec) {
         reject(new Error(`[bench] client-bench.ts failed (exit ${code}):\n${out.slice(-1000)}`));
@@ -51,6 +59,12 @@ export function runClientBench(env: {
       resolve({
         inbound: { bare: n(inb, 1), client: n(inb, 2), messages: env.inbound },
         outbound: { bare: n(outb, 1), client: n(outb, 2), sends: env.outbound },
+        cpuUsPerMsg: cpu
+          ? {
+              inbound: { bare: n(cpu, 1), client: n(cpu, 2) },
+              outbound: { bare: n(cpu, 3), client: n(cpu, 4) },
+            }
+          : null,
         recovery: {
           rounds: env.rounds,
           expiryToConnected: { p50: n(rec, 1), p95: n(rec, 2) },

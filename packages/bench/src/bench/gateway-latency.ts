@@ -1,7 +1,7 @@
 // Import after ../ts-resolve.ts (the demo's stack loads the plugin's e2e harness sources).
 import { startDevServer } from "@multi-openim/devserver";
+import { freshToken } from "@multi-openim/testkit";
 import { startGatewayStack } from "../demo/stack.ts";
-import { freshToken } from "../fixtures.ts";
 import { type Spread, spread } from "../stats.ts";
 
 export interface GatewayLatency {

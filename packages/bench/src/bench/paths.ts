@@ -1,7 +1,7 @@
 import { createAccountClient } from "@multi-openim/client";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
+import { accountOn, channelConfig, freshToken } from "@multi-openim/testkit";
 import { startBareEchoBot } from "../bare-sdk.ts";
-import { botAccount, channelConfig, freshToken } from "../fixtures.ts";
 import { createPluginHost } from "../plugin-host.ts";
 import { type Spread, spread, waitUntil } from "../stats.ts";
 
@@ -14,8 +14,43 @@ export interface PathResult {
 
 export interface PathsResult {
   paths: PathResult[];
-  plugin: { inboundPerSec: number; outboundPerSec: number; inbound: number; outbound: number };
+  plugin: {
+    inboundPerSec: number;
+    outboundPerSec: number;
+    inbound: number;
+    outbound: number;
+    /** The bare SDK measured the same way in the same process, alternating with the plugin. */
+    bareInboundPerSec: number;
+    bareOutboundPerSec: number;
+    /** Process CPU time per message (µs, in-process devserver included): robust to the machine's load. */
+    cpuUsPerMsg: {
+      inbound: { plugin: number; bare: number };
+      outbound: { plugin: number; bare: number };
+    };
+    passes: number;
+  };
 }
+
+/** One measured phase: wall-clock rate and the process's CPU time per message (user + system). */
+interface Phase {
+  perSec: number;
+  cpuUsPerMsg: number;
+}
+
+async function measure(count: number, run: () => Promise<void>): Promise<Phase> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await run();
+  const secs = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { perSec: count / secs, cpuUsPerMsg: (used.user + used.system) / count };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 
 const echoed = (server: DevServer, bot: string) => () =>
   server.messagesFor(bot).filter((m) => m.sendID === bot && m.text.startsWith("echo: burst")).length;
@@ -30,16 +65,18 @@ export async function benchPaths(options: {
   burst: number;
   inbound: number;
   outbound: number;
+  /** One-way passes (alternating bare / plugin); default 3. */
+  passes?: number;
 }) {
   const server = await startDevServer();
   server.registerUser("human");
-  const bare = await startBareEchoBot(botAccount(server, "bare-bot"));
-  const client = createAccountClient(botAccount(server, "client-bot"), {
+  const bare = await startBareEchoBot(accountOn(server, "bare-bot"));
+  const client = createAccountClient(accountOn(server, "client-bot"), {
     tokenRefresher: { refresh: async (id) => ({ ok: true as const, token: freshToken(server, id) }) },
   });
   client.on("message", (m) => void client.sendText(m.target, `echo: ${m.text}`).catch(() => undefined));
   await client.start();
-  const pluginBot = botAccount(server, "plugin-bot");
+  const pluginBot = accountOn(server, "plugin-bot");
   const host = createPluginHost(
     channelConfig({ p: { token: pluginBot.token, wsAddr: server.wsAddr, apiAddr: server.apiAddr } }),
   );
@@ -53,7 +90,11 @@ export async function benchPaths(options: {
   const roundTrip = async (bot: string, text: string) => {
     const started = performance.now();
     server.sendAs("human", `user:${bot}`, text);
-    await server.waitForMessage((m) => m.sendID === bot && m.text === `echo: ${text}`, 30_000);
+    await server
+      .waitForMessage((m) => m.sendID === bot && m.text === `echo: ${text}`, 30_000)
+      .catch((error: Error) => {
+        throw new Error(`[bench] ${bot} did not echo "${text}" within 30 s: ${error.message}`);
+      });
     return performance.now() - started;
   };
   for (const { bot } of bots) await roundTrip(bot, "warm"); // the first message creates the conversation
@@ -76,19 +117,45 @@ export async function benchPaths(options: {
     });
   }
 
-  // The plugin's one-way figures, measured as the client's own benchmark measures the client and the SDK.
+  // The plugin's one-way figures side by side with the bare SDK's, in this process on this devserver
+  // (the ratio compares like with like): PASSES passes in alternating order, medians. Wall-clock rates
+  // swing with the machine's load; the process's CPU time per message (devserver included) does not.
   host.echo.state.reply = false;
-  const before = host.echo.state.dispatched;
-  let started = performance.now();
-  for (let i = 0; i < options.inbound; i++) server.sendAs("human", "user:plugin-bot", `in ${i}`);
-  await waitUntil(() => host.echo.state.dispatched - before >= options.inbound, 120_000);
-  const inboundPerSec = options.inbound / ((performance.now() - started) / 1000);
+  bare.state.reply = false;
   await host.sendText("p", "user:human", "warm");
-  started = performance.now();
-  await Promise.all(
-    Array.from({ length: options.outbound }, (_, i) => host.sendText("p", "user:human", `out ${i}`)),
-  );
-  const outboundPerSec = options.outbound / ((performance.now() - started) / 1000);
+  await bare.sendText("human", "warm");
+  const oneWay = {
+    plugin: { in: [] as Phase[], out: [] as Phase[] },
+    bare: { in: [] as Phase[], out: [] as Phase[] },
+  };
+  const inbound = (bot: string, count: () => number) =>
+    measure(options.inbound, async () => {
+      const before = count();
+      for (let i = 0; i < options.inbound; i++) server.sendAs("human", `user:${bot}`, `in ${i}`);
+      await waitUntil(() => count() - before >= options.inbound, 120_000, 5);
+    });
+  const outbound = (send: (i: number) => Promise<unknown>) =>
+    measure(options.outbound, async () => {
+      await Promise.all(Array.from({ length: options.outbound }, (_, i) => send(i)));
+    });
+  const steps = {
+    plugin: async () => {
+      oneWay.plugin.in.push(await inbound("plugin-bot", () => host.echo.state.dispatched));
+      oneWay.plugin.out.push(await outbound((i) => host.sendText("p", "user:human", `out ${i}`)));
+    },
+    bare: async () => {
+      oneWay.bare.in.push(await inbound("bare-bot", () => bare.state.received));
+      oneWay.bare.out.push(await outbound((i) => bare.sendText("human", `out ${i}`)));
+    },
+  };
+  const passes = options.passes ?? 3;
+  for (let pass = 0; pass < passes; pass++) {
+    for (const step of pass % 2 ? [steps.plugin, steps.bare] : [steps.bare, steps.plugin]) await step();
+  }
+  const rate = (phases: Phase[]) => median(phases.map((p) => p.perSec));
+  const cpu = (phases: Phase[]) => median(phases.map((p) => p.cpuUsPerMsg));
+  const inboundPerSec = rate(oneWay.plugin.in);
+  const outboundPerSec = rate(oneWay.plugin.out);
 
   await host.stopAll();
   await client.stop();
@@ -96,6 +163,18 @@ export async function benchPaths(options: {
   await server.close();
   return {
     paths,
-    plugin: { inboundPerSec, outboundPerSec, inbound: options.inbound, outbound: options.outbound },
+    plugin: {
+      inboundPerSec,
+      outboundPerSec,
+      inbound: options.inbound,
+      outbound: options.outbound,
+      bareInboundPerSec: rate(oneWay.bare.in),
+      bareOutboundPerSec: rate(oneWay.bare.out),
+      cpuUsPerMsg: {
+        inbound: { plugin: cpu(oneWay.plugin.in), bare: cpu(oneWay.bare.in) },
+        outbound: { plugin: cpu(oneWay.plugin.out), bare: cpu(oneWay.bare.out) },
+      },
+      passes,
+    },
   } satisfies PathsResult;
 }

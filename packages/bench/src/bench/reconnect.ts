@@ -1,6 +1,6 @@
 import { createAccountClient } from "@multi-openim/client";
 import { startDevServer } from "@multi-openim/devserver";
-import { botAccount } from "../fixtures.ts";
+import { accountOn } from "@multi-openim/testkit";
 import { type Spread, spread, waitUntil } from "../stats.ts";
 
 export interface ReconnectFigures {
@@ -11,7 +11,7 @@ export interface ReconnectFigures {
 /** `rounds` server-side drops of one account's socket, one at a time, with the client's default pacing. */
 export async function benchReconnect(rounds = 10): Promise<ReconnectFigures> {
   const server = await startDevServer();
-  const client = createAccountClient(botAccount(server, "bench-drop"), {
+  const client = createAccountClient(accountOn(server, "bench-drop"), {
     tokenRefresher: {
       refresh: async () => ({
         ok: false,

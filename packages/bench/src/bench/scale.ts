@@ -1,7 +1,7 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
-import { botAccount } from "../fixtures.ts";
+import { accountOn } from "@multi-openim/testkit";
 
 export interface ScaleResult {
   accounts: number;
@@ -70,7 +70,7 @@ export async function benchScale(counts: readonly number[], serverCount = 5): Pr
   try {
     for (const n of counts) {
       const accounts = Array.from({ length: n }, (_, i) =>
-        botAccount(servers[i % serverCount]!, `scale-${n}-${i}`),
+        accountOn(servers[i % serverCount]!, `scale-${n}-${i}`),
       );
       const restart = async () => {
         await Promise.all(servers.map((s) => s.restart()));

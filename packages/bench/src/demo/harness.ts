@@ -1,12 +1,17 @@
-// The plugin's real-gateway e2e harness, used as it is (packages/plugin owns it). Import this module
-// dynamically after ../ts-resolve.ts: its sources import each other by ".js" names.
-export { type ChatMessage, startFakeModel, textOf } from "../../../plugin/src/e2e/fake-model.ts";
+// The real-gateway e2e harness the plugin's e2e tests use, as it is (packages/testkit owns it).
 export {
+  type ChatMessage,
+  freePort,
+  GatewayProcess,
   gatewayConfig,
   gatewayRunArgs,
+  OPENCLAW_BIN,
+  openclawArgs,
+  openclawEnv,
+  PLUGIN_DIR,
+  runCommand,
+  startFakeModel,
+  startRefreshServer,
+  textOf,
   writeGatewayConfig,
-} from "../../../plugin/src/e2e/gateway-config.ts";
-export { freePort, GatewayProcess } from "../../../plugin/src/e2e/gateway-process.ts";
-export { OPENCLAW_BIN, openclawArgs, openclawEnv, PLUGIN_DIR } from "../../../plugin/src/e2e/openclaw-env.ts";
-export { startRefreshServer } from "../../../plugin/src/e2e/refresh-server.ts";
-export { runCommand } from "../../../plugin/src/e2e/spawn.ts";
+} from "@multi-openim/testkit";

@@ -1,4 +1,4 @@
-import { freshToken } from "../fixtures.ts";
+import { freshToken } from "@multi-openim/testkit";
 import { say } from "../quiet-console.ts";
 import { holdOpen, KEEP_HINT } from "./keep.ts";
 import { runLocalSteps } from "./local-steps.ts";

@@ -3,16 +3,19 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
-import { type ChatMessage, startFakeModel, textOf } from "../../../plugin/src/e2e/fake-model.ts";
 import {
+  type ChatMessage,
+  freePort,
+  freshToken,
+  GatewayProcess,
   gatewayConfig,
   gatewayRunArgs,
+  openclawEnv,
   snapshotPlugin,
+  startFakeModel,
+  textOf,
   writeGatewayConfig,
-} from "../../../plugin/src/e2e/gateway-config.ts";
-import { freePort, GatewayProcess } from "../../../plugin/src/e2e/gateway-process.ts";
-import { openclawEnv } from "../../../plugin/src/e2e/openclaw-env.ts";
-import { freshToken } from "../fixtures.ts";
+} from "@multi-openim/testkit";
 import { startRefreshEndpoint } from "../refresh-endpoint.ts";
 
 const MARKER = /SOAK-\d+/;

@@ -188,7 +188,8 @@ export async function soakFaults(
       dm.account.dev
         .messagesFor(dm.human)
         .filter((m) => m.sendID === dm.account.bot && m.text === `ACK SOAK-${dm.n}`).length;
-    await waitUntil(() => sent.every((dm) => answers(dm) > 0), 300_000, 500);
+    // A loaded gateway works a backlog of turns off slowly after its restarts: every DM must still come.
+    await waitUntil(() => sent.every((dm) => answers(dm) > 0), 600_000, 500);
     await sleep(5000); // a late second answer would land here
     const output = stack.output();
     const leaks = createLogCapture().leaks(stack.tokens, [output]).length;

@@ -1,7 +1,7 @@
 // The bench's "bare SDK vs client vs plugin (runtime double)" step alone, with the bench's own code
-// (packages/bench/src/bench/paths.ts, read-only) and its default counts:
-//   npx -y pnpm@10 exec node packages/plugin/bench/paths-step.ts [path/to/plugin/dist/index.mjs]
-// A dist path runs the step against that build instead of this package's (before/after comparisons).
+// (./paths.ts) and its default counts:
+//   npx -y pnpm@10 exec node packages/bench/src/bench/paths-step.ts [path/to/plugin/dist/index.mjs]
+// A dist path runs the step against that build instead of the workspace plugin's (before/after comparisons).
 // Loopback only, bounded. Counts: BENCH_LATENCY_ROUNDS, BENCH_BURST, BENCH_INBOUND, BENCH_OUTBOUND.
 import { register } from "node:module";
 import { resolve } from "node:path";
@@ -16,8 +16,8 @@ if (dist) {
   register(`data:text/javascript,${encodeURIComponent(hook)}`);
 }
 const { guardSdkRejections } = await import("@multi-openim/client");
-const { quietConsole } = await import("../../bench/src/quiet-console.ts");
-const { benchPaths } = await import("../../bench/src/bench/paths.ts");
+const { quietConsole } = await import("../quiet-console.ts");
+const { benchPaths } = await import("./paths.ts");
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const quiet = quietConsole();
@@ -30,13 +30,27 @@ const result = await benchPaths({
 });
 release();
 quiet.restore();
-console.log(`plugin: ${dist ?? "this package's dist"}`);
+console.log(`plugin: ${dist ?? "the workspace plugin's dist"}`);
 for (const p of result.paths) {
   console.log(
     `${p.path.padEnd(24)} echo p50 ${p.echo.p50.toFixed(1)} ms  p95 ${p.echo.p95.toFixed(1)} ms  burst ${p.burstPerSec.toFixed(0)} msg/s`,
   );
 }
-const { inboundPerSec, outboundPerSec } = result.plugin;
-console.log(`plugin inbound ${inboundPerSec.toFixed(0)} msg/s, outbound ${outboundPerSec.toFixed(0)} msg/s`);
+const {
+  inboundPerSec,
+  outboundPerSec,
+  bareInboundPerSec,
+  bareOutboundPerSec,
+  cpuUsPerMsg: cpu,
+} = result.plugin;
+const x = (a: number, b: number) => (a / b).toFixed(2);
+console.log(
+  `one way, medians of ${result.plugin.passes} alternating passes — inbound msg/s: plugin ${inboundPerSec.toFixed(0)} bare ${bareInboundPerSec.toFixed(0)} (×${x(inboundPerSec, bareInboundPerSec)}); ` +
+    `outbound msg/s: plugin ${outboundPerSec.toFixed(0)} bare ${bareOutboundPerSec.toFixed(0)} (×${x(outboundPerSec, bareOutboundPerSec)})`,
+);
+console.log(
+  `CPU µs/msg (process, devserver included) — inbound: plugin ${cpu.inbound.plugin.toFixed(0)} bare ${cpu.inbound.bare.toFixed(0)} (×${x(cpu.inbound.bare, cpu.inbound.plugin)}); ` +
+    `outbound: plugin ${cpu.outbound.plugin.toFixed(0)} bare ${cpu.outbound.bare.toFixed(0)} (×${x(cpu.outbound.bare, cpu.outbound.plugin)})`,
+);
 // A registered resolve hook keeps the loader thread alive: leave explicitly.
 process.exit(0);

@@ -1,15 +1,15 @@
 // Measures the plugin's inbound rate alone (the bench's "plugin (runtime double)" inbound figure):
-// `npx -y pnpm@10 exec node packages/plugin/bench/inbound-rate.ts [count]` — loopback only, bounded.
-// Uses the bench package's host and echo double (read-only) against the built dist.
+// `npx -y pnpm@10 exec node packages/bench/src/bench/inbound-rate.ts [count]` — loopback only, bounded.
+// Uses the bench package's host and echo double against the built dist.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { guardSdkRejections } from "@multi-openim/client";
 import { startDevServer } from "@multi-openim/devserver";
-import { botAccount, channelConfig } from "../../bench/src/fixtures.ts";
-import { createPluginHost } from "../../bench/src/plugin-host.ts";
-import { quietConsole } from "../../bench/src/quiet-console.ts";
-import { waitUntil } from "../../bench/src/stats.ts";
+import { accountOn, channelConfig } from "@multi-openim/testkit";
+import { createPluginHost } from "../plugin-host.ts";
+import { quietConsole } from "../quiet-console.ts";
+import { waitUntil } from "../stats.ts";
 
 const count = Number(process.argv[2] ?? 1000);
 const stateDir = await mkdtemp(join(tmpdir(), "mo-inbound-rate-"));
@@ -18,7 +18,7 @@ const quiet = quietConsole();
 const release = guardSdkRejections(() => undefined);
 const server = await startDevServer();
 server.registerUser("human");
-const bot = botAccount(server, "plugin-bot");
+const bot = accountOn(server, "plugin-bot");
 const host = createPluginHost(
   channelConfig({ p: { token: bot.token, wsAddr: server.wsAddr, apiAddr: server.apiAddr } }),
 );

@@ -1,13 +1,16 @@
 // Benchmark (not a test): the client vs the bare SDK on one devserver, and recovery time after expiry.
-// Run after building: cd packages/client && npx -y pnpm@10 exec node --experimental-strip-types bench/client-bench.ts
+// Run after building: npx -y pnpm@10 exec node packages/bench/src/bench/client-vs-bare.ts (pnpm bench runs it
+// in a child process: client-bench.ts)
 // Options (env): BENCH_INBOUND=2000 BENCH_OUTBOUND=500 BENCH_ROUNDS=20
 import { createAccountClient, guardSdkRejections, sdkRejectionsSwallowed } from "@multi-openim/client";
 import { startDevServer } from "@multi-openim/devserver";
+import { accountOn } from "@multi-openim/testkit";
 import { getSDK } from "@openim/client-sdk/lib/index.modern.mjs";
 
 const INBOUND = Number(process.env.BENCH_INBOUND ?? 2000);
 const OUTBOUND = Number(process.env.BENCH_OUTBOUND ?? 500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const PASSES = Number(process.env.BENCH_PASSES ?? 3);
 
 // Under load the bare SDK leaves failed REST calls unhandled (a burst of pushes into a new conversation
 // fires one lookup each); without a handler the run would crash instead of measuring. Counted, not hidden.
@@ -22,21 +25,7 @@ let mints = 0;
 // Distinct lifetimes make every minted token a distinct string, even within one second.
 const mint = (userID: string) => server.mintToken(userID, { expiresInSec: 86_400 + ++mints });
 
-function account(userID: string) {
-  server.registerUser(userID);
-  return {
-    accountId: userID,
-    enabled: true as const,
-    token: mint(userID),
-    wsAddr: server.wsAddr,
-    apiAddr: server.apiAddr,
-    userID,
-    platformID: 5,
-    requireMention: true,
-    inboundWhitelist: [],
-    disableFriendSdk: true,
-  };
-}
+const account = (userID: string) => accountOn(server, userID, userID, { token: mint(userID) });
 const refresher = {
   refresh: async (accountId: string) => ({ ok: true as const, token: mint(accountId) }),
 };
@@ -71,26 +60,54 @@ function until(predicate: () => boolean): Promise<void> {
   });
 }
 
-async function inbound(to: string, received: () => number): Promise<number> {
-  const started = performance.now();
-  for (let i = 0; i < INBOUND; i++) server.sendAs("peer", `user:${to}`, `bench ${i}`);
-  await until(() => received() >= INBOUND);
-  return INBOUND / ((performance.now() - started) / 1000);
+/** One measured phase: wall-clock rate and the process's CPU time per message (user + system). */
+interface Phase {
+  perSec: number;
+  cpuUsPerMsg: number;
 }
 
-async function outbound(send: (i: number) => Promise<unknown>): Promise<number> {
-  await send(-1); // warm: the first send to a peer creates the conversation
+// BENCH_PHASES=1 prints each phase's window on the monotonic clock (µs, the clock of a --cpu-prof
+// profile's sample timestamps), to read a profile's self-times per phase.
+const PHASES = process.env.BENCH_PHASES === "1";
+
+async function measure(name: string, count: number, run: () => Promise<void>): Promise<Phase> {
+  const cpu = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
   const started = performance.now();
-  await Promise.all(Array.from({ length: OUTBOUND }, (_, i) => send(i)));
-  return OUTBOUND / ((performance.now() - started) / 1000);
+  await run();
+  const secs = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  if (PHASES) console.log(`phase ${name} ${t0 / 1000n} ${process.hrtime.bigint() / 1000n}`);
+  return { perSec: count / secs, cpuUsPerMsg: (used.user + used.system) / count };
 }
+
+function inbound(name: string, to: string, received: () => number): Promise<Phase> {
+  const before = received();
+  return measure(name, INBOUND, async () => {
+    for (let i = 0; i < INBOUND; i++) server.sendAs("peer", `user:${to}`, `bench ${i}`);
+    await until(() => received() - before >= INBOUND);
+  });
+}
+
+async function outbound(name: string, send: (i: number) => Promise<unknown>): Promise<Phase> {
+  await send(-1); // warm: the first send to a peer creates the conversation
+  return measure(name, OUTBOUND, async () => {
+    await Promise.all(Array.from({ length: OUTBOUND }, (_, i) => send(i)));
+  });
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 };
 
-// --- throughput: bare SDK and client alternate, two passes; the second (warm) pass is reported ---
+// --- throughput: bare SDK and client alternate; a warm pass, then medians of PASSES passes ---
 const bare = await bareSdk("bare-bot");
 let bareReceived = 0;
 bare.on("OnRecvNewMessages", (e: { data: unknown[] }) => {
@@ -110,21 +127,41 @@ server.sendAs("peer", "user:bare-bot", "warm");
 server.sendAs("peer", "user:client-bot", "warm");
 await until(() => bareReceived >= 1 && clientReceived >= 1);
 await bare.getConversationListSplit({ offset: 0, count: 50 });
-let bareIn = 0;
-let bareOut = 0;
-let clientIn = 0;
-let clientOut = 0;
-for (let pass = 0; pass < 2; pass++) {
-  bareReceived = 0;
-  clientReceived = 0;
-  bareIn = await inbound("bare-bot", () => bareReceived);
-  clientIn = await inbound("client-bot", () => clientReceived);
-  bareOut = await outbound(async (i) => {
-    const { data } = await bare.createTextMessage(`out ${i}`);
-    return bare.sendMessage({ recvID: "peer", groupID: "", message: data });
-  });
-  clientOut = await outbound((i) => client.sendText("user:peer", `out ${i}`));
+const results = {
+  bareIn: [] as Phase[],
+  clientIn: [] as Phase[],
+  bareOut: [] as Phase[],
+  clientOut: [] as Phase[],
+};
+const bareSend = async (i: number) => {
+  const { data } = await bare.createTextMessage(`out ${i}`);
+  return bare.sendMessage({ recvID: "peer", groupID: "", message: data });
+};
+const clientSend = (i: number) => client.sendText("user:peer", `out ${i}`);
+// A warm pass (not reported), then PASSES passes in alternating order (bare first, then client first),
+// so a change in the machine's load during the run weighs on both sides alike; medians are reported.
+for (let pass = 0; pass <= PASSES; pass++) {
+  const keep = (list: Phase[]) => (phase: Phase) => void (pass > 0 && list.push(phase));
+  const steps = [
+    [
+      () => inbound(`bare-in-${pass}`, "bare-bot", () => bareReceived).then(keep(results.bareIn)),
+      () => inbound(`client-in-${pass}`, "client-bot", () => clientReceived).then(keep(results.clientIn)),
+    ],
+    [
+      () => outbound(`bare-out-${pass}`, bareSend).then(keep(results.bareOut)),
+      () => outbound(`client-out-${pass}`, clientSend).then(keep(results.clientOut)),
+    ],
+  ];
+  for (const pair of steps) {
+    for (const step of pass % 2 ? pair : [...pair].reverse()) await step();
+  }
 }
+const rate = (phases: Phase[]) => median(phases.map((p) => p.perSec));
+const cpu = (phases: Phase[]) => median(phases.map((p) => p.cpuUsPerMsg));
+const bareIn = rate(results.bareIn);
+const clientIn = rate(results.clientIn);
+const bareOut = rate(results.bareOut);
+const clientOut = rate(results.clientOut);
 
 // --- recovery after expiry ---
 const total: number[] = [];
@@ -156,6 +193,11 @@ console.log(
 );
 console.log(
   `outbound (msg/s)  bare SDK ${fmt(bareOut)}  client ${fmt(clientOut)}  ratio client/bare ${(clientOut / bareOut).toFixed(2)}  (${OUTBOUND} sends)`,
+);
+console.log(
+  `cpu (µs/msg)      inbound bare SDK ${fmt(cpu(results.bareIn))} client ${fmt(cpu(results.clientIn))}  ` +
+    `outbound bare SDK ${fmt(cpu(results.bareOut))} client ${fmt(cpu(results.clientOut))}  ` +
+    `(process CPU per message incl. the in-process devserver; medians of ${PASSES} passes)`,
 );
 console.log(
   `recovery after expiry, ${ROUNDS} rounds (ms): expiry→connected p50 ${fmt(percentile(total, 50))} p95 ${fmt(percentile(total, 95))}; ` +

@@ -2,8 +2,9 @@ import { mkdir } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+// The plugin package next to this one (the same from src/*.ts and from the bundled dist/index.mjs).
 
-export const PLUGIN_DIR = fileURLToPath(new URL("../../", import.meta.url));
+export const PLUGIN_DIR = fileURLToPath(new URL("../../plugin/", import.meta.url));
 export const OPENCLAW_BIN = join(PLUGIN_DIR, "node_modules", "openclaw", "openclaw.mjs");
 
 /**
