@@ -160,6 +160,14 @@ describe("a turn whose agent run failed without an answer", () => {
 
   test("is told apart from an answered, a deliberately silent and a declined turn", () => {
     expect(turnWentUnanswered(failedRun)).toBe(true);
+    // What a drain aborting the run leaves: OpenClaw's terminal-outcome marker on the result.
+    const aborted = {
+      dispatchResult: Object.assign(
+        { queuedFinal: false, counts: { final: 0 } },
+        { [Symbol.for("openclaw.agentRunTerminalOutcome")]: "failed" },
+      ),
+    };
+    expect(turnWentUnanswered(aborted)).toBe(true);
     const answered = { dispatchResult: { queuedFinal: true, counts: { final: 1 } } };
     const silent = {
       dispatchResult: { queuedFinal: false, counts: { final: 0 }, deliberateSilentTerminalReply: true },

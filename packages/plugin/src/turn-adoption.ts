@@ -72,16 +72,24 @@ export function trackTurnAdoption(onAdopted: () => Promise<void> | void): TurnAd
   };
 }
 
+/** OpenClaw's marker on a dispatch result whose agent run failed (src/channels/turn/agent-run-terminal-outcome.ts). */
+const AGENT_RUN_TERMINAL_OUTCOME = Symbol.for("openclaw.agentRunTerminalOutcome");
+
 /**
- * OpenClaw's dispatch resolves normally when the agent run itself failed (a drain aborting it, a model
- * error): `dispatchResult` then has no final reply and `noVisibleReplyFallbackEligible` (the "no visible
- * reply" notice was not delivered either), without `deliberateSilentTerminalReply` (the model chose
- * silence). Nothing reached the sender: the caller retries it like a failed hand-off (a retry during a
- * drain is refused, so the message stays received on disk and the next start replays it).
+ * OpenClaw's dispatch resolves normally when the agent run itself failed (a drain aborting the runs in
+ * flight at a SIGTERM, a model error): its `dispatchResult` then carries the agent run's terminal outcome
+ * "failed" under `Symbol.for("openclaw.agentRunTerminalOutcome")` (the diagnostic log says "message
+ * dispatch completed … outcome=error"), or, where no run ended, no final reply with
+ * `noVisibleReplyFallbackEligible` (not even the "no visible reply" notice went out) and no
+ * `deliberateSilentTerminalReply`. If none of the turn's replies reached the sender, the caller hands the
+ * message over again like a failed hand-off (during a drain that retry is refused, so the message stays
+ * received on disk and the next start replays it).
  */
 export function turnWentUnanswered(result: unknown): boolean {
-  const r = (result as { dispatchResult?: Record<string, unknown> } | null | undefined)?.dispatchResult;
-  if (!r) return false;
+  const r = (result as { dispatchResult?: Record<string | symbol, unknown> } | null | undefined)
+    ?.dispatchResult;
+  if (!r || typeof r !== "object") return false;
+  if (r[AGENT_RUN_TERMINAL_OUTCOME] === "failed") return true;
   const finals = (r.counts as { final?: number } | undefined)?.final ?? 0;
   return (
     r.noVisibleReplyFallbackEligible === true &&
