@@ -1,4 +1,3 @@
-// Import after ../ts-resolve.ts under plain Node: the plugin's e2e harness sources import each other by ".js".
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +9,9 @@ import {
   GatewayProcess,
   gatewayConfig,
   gatewayRunArgs,
+  openclawArgs,
   openclawEnv,
+  runCommand,
   snapshotPlugin,
   startFakeModel,
   textOf,
@@ -79,6 +80,7 @@ export async function startSoakStack() {
       gatewayConfig({ port, modelBaseUrl: model.baseUrl, pluginDir, channel }),
     );
     const gateways: GatewayProcess[] = [];
+    let breakerStarts = 0;
     return {
       accounts,
       tokens,
@@ -89,10 +91,35 @@ export async function startSoakStack() {
         const [cmd, args] = gatewayRunArgs(port);
         const gateway = new GatewayProcess(cmd, args, env);
         gateways.push(gateway);
+        // OpenClaw 2026.9.6 counts a SIGTERM after any session activity as an unclean stop (its own
+        // plugin cleanup runs after its database scope closed: "cleanup failed (session-store)", for
+        // every plugin), and after 3 unclean boots in 5 min its crash-loop breaker holds the channels
+        // back at start, telling the operator to start them by hand. The soak does what it says.
+        await gateway.waitFor(
+          /\[gateway\] ready|channel autostart suppressed by crash-loop breaker/,
+          timeoutMs,
+        );
+        if (/channel autostart suppressed by crash-loop breaker/.test(gateway.output)) {
+          const [oc, ocArgs] = openclawArgs(
+            "gateway",
+            "call",
+            "channels.start",
+            "--params",
+            JSON.stringify({ channel: "multi-openim" }),
+          );
+          const started = await runCommand(oc, ocArgs, { env, timeoutMs: 120_000 });
+          if (started.code !== 0)
+            throw new Error(
+              `channels.start after the crash-loop breaker: ${started.stderr || started.stdout}`,
+            );
+          breakerStarts += 1;
+        }
         for (const a of accounts)
           await gateway.waitFor(new RegExp(`\\[multi-openim\\] ${a.accountId}: running`), timeoutMs);
         return gateway;
       },
+      /** Starts OpenClaw's crash-loop breaker held back, which the soak then started by hand. */
+      breakerStarts: () => breakerStarts,
       output: () => gateways.map((g) => g.output).join("\n"),
       async stop(): Promise<void> {
         for (const gateway of gateways) await gateway.stop().catch(() => gateway.kill9());

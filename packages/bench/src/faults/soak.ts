@@ -203,7 +203,7 @@ export async function soakFaults(
         fault: `soak: ${name}`,
         // A fault window in which no DM was sent proves nothing: a failed row.
         recovered: lost === 0 && duplicated === 0 && (i === 0 || dms.length > 0),
-        outcome: `sent ${dms.length}, answered ${dms.length - lost}, lost ${lost}, duplicated ${duplicated}${i === 0 ? ` (gateway ready after ${ready} s, DM every ${everyMs} ms)` : ""}`,
+        outcome: `sent ${dms.length}, answered ${dms.length - lost}, lost ${lost}, duplicated ${duplicated}${i === 0 ? ` (gateway ready after ${ready} s, DM every ${everyMs} ms; OpenClaw's crash-loop breaker held the channel back at ${stack.breakerStarts()} start(s), started by hand as it says)` : ""}`,
         sent: dms.length,
         received: dms.length - lost,
         duplicates: counts.reduce((sum, c) => sum + Math.max(0, c - 1), 0),
