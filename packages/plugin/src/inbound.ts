@@ -17,7 +17,12 @@ import { inboundBody, stripSelfMentions } from "./policy.js";
 import { createReplier } from "./reply.js";
 import type { DeliveryInfo, InboundChannelRuntime, ReplyPayloadLike } from "./runtime-types.js";
 import type { Sends } from "./sends.js";
-import { TurnNotAnsweredError, trackTurnAdoption, turnWentUnanswered } from "./turn-adoption.js";
+import {
+  isFailureNotice,
+  TurnNotAnsweredError,
+  trackTurnAdoption,
+  turnWentUnanswered,
+} from "./turn-adoption.js";
 import type { AccountClient, InboundMessage, Logger } from "./types.js";
 import { typingForTurn } from "./typing.js";
 
@@ -193,10 +198,13 @@ export async function handleInbound(
     channelIngress: ingress,
   });
   const reply = createReplier(ctx, message);
+  // Answers, not notices: OpenClaw's own failure notices (e.g. "⚠️ Gateway is restarting…" when a
+  // SIGTERM aborts the run) go out to the sender but leave the message unanswered (turn-adoption.ts).
   let repliesSent = 0;
   const deliver = async (payload: ReplyPayloadLike, info: DeliveryInfo) => {
     if (info.kind === "tool") return;
     await reply(payload);
+    if (isFailureNotice(payload)) return;
     repliesSent += 1;
     recorder.replied();
   };

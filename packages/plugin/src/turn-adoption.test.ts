@@ -5,7 +5,12 @@ import { journalPath } from "./gateway.js";
 import type { DispatchParams } from "./runtime-types.js";
 import type { ChannelSnapshot } from "./status.js";
 import { type FakeClient, pluginWithDoubles, until } from "./test-doubles.js";
-import { TurnNotTakenError, trackTurnAdoption, turnWentUnanswered } from "./turn-adoption.js";
+import {
+  isFailureNotice,
+  TurnNotTakenError,
+  trackTurnAdoption,
+  turnWentUnanswered,
+} from "./turn-adoption.js";
 
 type Lifecycle = {
   admission: string;
@@ -198,6 +203,49 @@ describe("a turn whose agent run failed without an answer", () => {
     expect(
       env.lines.some((l) => l.includes("m-failed-run failed (OpenClaw's turn ended without an answer")),
     ).toBe(true);
+    a.abort.abort();
+    await a.running;
+  });
+});
+
+describe("a restart aborting a turn in flight", () => {
+  // What a real gateway did at SIGTERM (seen in the soak): each sender got OpenClaw's restart notice,
+  // and the dispatch result carried the "failed" terminal outcome with that notice as its final.
+  const RESTART = "⚠️ Gateway is restarting. Please wait a few seconds and try again.";
+  const aborted = {
+    admission: { kind: "dispatch" },
+    dispatched: true,
+    dispatchResult: Object.assign(
+      { queuedFinal: true, counts: { tool: 0, block: 0, final: 1 } },
+      { [Symbol.for("openclaw.agentRunTerminalOutcome")]: "failed" },
+    ),
+  };
+
+  test("OpenClaw's notices are not answers", () => {
+    expect(isFailureNotice({ text: RESTART })).toBe(true);
+    expect(isFailureNotice({ text: "⚠️ Agent failed", isError: true })).toBe(true);
+    expect(isFailureNotice({ text: "ACK SOAK-1" })).toBe(false);
+  });
+
+  test("the sender gets the notice, then the answer once the turn is handed over again", async () => {
+    const env = pluginWithDoubles({ options: { inboundRetryDelaysMs: [20, 20] } });
+    let attempts = 0;
+    env.runtime.inbound.dispatch = async (params: DispatchParams) => {
+      env.dispatched.push(params);
+      attempts += 1;
+      if (attempts === 1) {
+        await params.delivery.deliver({ text: RESTART }, { kind: "final" });
+        return aborted;
+      }
+      await params.delivery.deliver({ text: "the answer" }, { kind: "final" });
+      return { admission: { kind: "dispatch" }, dispatched: true };
+    };
+    const a = await start(env);
+    a.client.push({ kind: "direct", text: "answer me", clientMsgID: "m-restart" });
+    await until(() => a.client.sent.length === 2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(attempts).toBe(2);
+    expect(a.client.sent.map((s) => (s as { text?: string }).text)).toEqual([RESTART, "the answer"]);
     a.abort.abort();
     await a.running;
   });

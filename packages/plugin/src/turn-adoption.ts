@@ -81,9 +81,11 @@ const AGENT_RUN_TERMINAL_OUTCOME = Symbol.for("openclaw.agentRunTerminalOutcome"
  * "failed" under `Symbol.for("openclaw.agentRunTerminalOutcome")` (the diagnostic log says "message
  * dispatch completed … outcome=error"), or, where no run ended, no final reply with
  * `noVisibleReplyFallbackEligible` (not even the "no visible reply" notice went out) and no
- * `deliberateSilentTerminalReply`. If none of the turn's replies reached the sender, the caller hands the
- * message over again like a failed hand-off (during a drain that retry is refused, so the message stays
- * received on disk and the next start replays it).
+ * `deliberateSilentTerminalReply`. If none of the turn's answers reached the sender (a failure notice is
+ * not one: `isFailureNotice`), the caller hands the message over again like a failed hand-off (during a
+ * drain that retry is refused, so the message stays received on disk and the next start replays it).
+ * Seen on a real gateway: a SIGTERM aborts the runs in flight, each sender gets "⚠️ Gateway is
+ * restarting. Please wait a few seconds and try again.", and the result carries "failed".
  */
 export function turnWentUnanswered(result: unknown): boolean {
   const r = (result as { dispatchResult?: Record<string | symbol, unknown> } | null | undefined)
@@ -98,6 +100,19 @@ export function turnWentUnanswered(result: unknown): boolean {
     r.deliberateSilentTerminalReply !== true &&
     r.deferredToActiveRun === undefined
   );
+}
+
+/** OpenClaw's notice when a restart aborts a turn (2026.9.6, reply-operation-abort / agent-runner). */
+const RESTART_NOTICE = /^⚠️ Gateway is restarting\b/;
+
+/**
+ * A payload OpenClaw sends instead of an answer: a failed run's notice (`isError`, set by its
+ * `markAgentRunFailureReplyPayload`) or the restart notice (sent without `isError` on one path). The
+ * sender sees it; the message still counts as unanswered, so it is handed over again (after a restart,
+ * the real answer follows the notice).
+ */
+export function isFailureNotice(payload: { isError?: boolean; text?: string }): boolean {
+  return payload.isError === true || RESTART_NOTICE.test(payload.text ?? "");
 }
 
 export class TurnNotAnsweredError extends Error {
