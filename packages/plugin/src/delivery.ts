@@ -15,6 +15,13 @@ export interface TurnRecorder {
   adopted(): Promise<void>;
   /** A reply went out (a failed turn with replies is never retried: it would answer twice). */
   replied(): void;
+  /**
+   * How many times this message was handed to OpenClaw before this attempt (a retry, a replay after a
+   * restart, a resubmitted dead letter). OpenClaw remembers the message ids it took — its inbound dedupe
+   * outlives a restart — and drops a second turn with the same id as "skipped:duplicate", so a message
+   * handed over again goes with a distinct id (inbound.ts).
+   */
+  readonly handover: number;
 }
 
 export interface DeliveryDeps {
@@ -69,18 +76,26 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  *   status shows and an operator can resubmit (never only a log line);
  * - a failure after a reply went out is not retried (it would answer twice).
  */
-export async function deliverInbound(deps: DeliveryDeps, message: InboundMessage): Promise<void> {
+export async function deliverInbound(
+  deps: DeliveryDeps,
+  message: InboundMessage,
+  options: { handedOverBefore?: boolean } = {},
+): Promise<void> {
   const { journal, log, accountId } = deps;
   const id = message.clientMsgID;
   let replies = 0;
+  let handover = options.handedOverBefore ? 1 : 0;
   const recorder: TurnRecorder = {
     admitted: () => journal.received(message),
     adopted: () => journal.dispatched(id),
     replied: () => {
       replies += 1;
     },
+    get handover() {
+      return handover;
+    },
   };
-  for (let n = 1; ; n++) {
+  for (let n = 1; ; n++, handover++) {
     if (n > 1 && deps.abortSignal.aborted) {
       await journal.requeue(message, "stopped before a retry").catch(() => undefined);
       log.warn(`[multi-openim] ${accountId}: inbound ${id} kept for the next start (stopped before a retry)`);
@@ -154,7 +169,7 @@ export class InboundDelivery {
       this.deps.log.info(
         `[multi-openim] ${this.deps.accountId}: replaying ${message.clientMsgID} interrupted before dispatch`,
       );
-      void deliverInbound(this.deps, message);
+      void deliverInbound(this.deps, message, { handedOverBefore: true });
     }
   }
 
@@ -163,6 +178,6 @@ export class InboundDelivery {
     this.deps.log.info(
       `[multi-openim] ${this.deps.accountId}: resubmitting ${messages.length} dead letter(s)`,
     );
-    for (const message of messages) void deliverInbound(this.deps, message);
+    for (const message of messages) void deliverInbound(this.deps, message, { handedOverBefore: true });
   }
 }

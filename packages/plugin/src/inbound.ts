@@ -50,6 +50,7 @@ const UNRECORDED: TurnRecorder = {
   admitted: async () => {},
   adopted: async () => {},
   replied: () => {},
+  handover: 0,
 };
 
 /**
@@ -160,7 +161,9 @@ export async function handleInbound(
   const ctxPayload = await runtime.inbound.buildContext({
     channel: CHANNEL_ID,
     accountId: account.accountId,
-    messageId: message.serverMsgID || message.clientMsgID,
+    // A message handed over again gets a distinct id: OpenClaw's inbound dedupe (which outlives a
+    // restart) would drop it as a duplicate of the turn it already took and lost (delivery.ts).
+    messageId: handoverId(message.serverMsgID || message.clientMsgID, recorder.handover),
     messageIdFull: message.clientMsgID,
     timestamp: message.serverTime || Date.now(),
     from: `${CHANNEL_ID}:user:${message.sender.userID}`,
@@ -241,4 +244,9 @@ function withTyping(ctx: InboundContext, message: InboundMessage): Record<string
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The message id OpenClaw sees for the n-th hand-over of one message (0: the message's own id). */
+export function handoverId(id: string, handover: number): string {
+  return handover > 0 ? `${id}#${handover}` : id;
 }

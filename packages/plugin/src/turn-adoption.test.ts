@@ -246,7 +246,34 @@ describe("a restart aborting a turn in flight", () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(attempts).toBe(2);
     expect(a.client.sent.map((s) => (s as { text?: string }).text)).toEqual([RESTART, "the answer"]);
+    // OpenClaw drops a second turn with an id it already took ("skipped:duplicate", even after a
+    // restart): the second hand-over carries a distinct one.
+    const ids = env.contexts.map((c) => c.messageId);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+    expect(String(ids[1])).toBe(`${String(ids[0])}#1`);
     a.abort.abort();
     await a.running;
   });
+});
+
+test("a message replayed after a restart goes to OpenClaw with a distinct id", async () => {
+  const env = pluginWithDoubles();
+  env.runtime.inbound.dispatch = (params: DispatchParams) => {
+    env.dispatched.push(params);
+    return new Promise(() => undefined); // held in memory when the gateway goes away
+  };
+  const first = await start(env);
+  first.client.push({ kind: "direct", text: "again", clientMsgID: "m-again", serverMsgID: "srv-9" });
+  await until(() => env.dispatched.length === 1);
+  first.abort.abort();
+  await first.running;
+  const again = pluginWithDoubles({ stateDir: env.stateDir });
+  const second = await start(again);
+  await until(() => second.client.sent.length === 1);
+  expect(env.contexts[0]?.messageId).toBe("srv-9");
+  expect(again.contexts[0]?.messageId).toBe("srv-9#1");
+  expect(again.contexts[0]?.messageIdFull).toBe("m-again");
+  second.abort.abort();
+  await second.running;
 });
