@@ -1,13 +1,13 @@
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAccountClient } from "@multi-openim/client";
 import { channelConfigSchema, resolveAccounts } from "@multi-openim/core";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
-import { acquireAccountLease, acquireLease, gatewaySendHint, RedisStore } from "@multi-openim/token-refresh";
+import { hasRedisServer, startRedisServer } from "@multi-openim/testkit";
+import { acquireAccountLease, acquireLease, gatewaySendHint } from "@multi-openim/token-refresh";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { writeOpenClawConfig } from "./test-config.js";
 
@@ -76,46 +76,16 @@ test("an MCP server started while the gateway holds an account refuses it, names
   }
 });
 
-const hasRedis = (() => {
-  try {
-    execFileSync("redis-server", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasRedis = hasRedisServer;
 
 test.skipIf(!hasRedis)(
   "with store redis (a password in the URL) the gateway's Redis lease is honoured and the password never printed",
   { timeout: 40_000 },
   async () => {
-    const probe = createServer();
-    await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
-    const { port } = probe.address() as { port: number };
-    await new Promise((r) => probe.close(r));
     const password = "redis-pw-5ecret";
-    const redis = spawn("redis-server", [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--requirepass",
-      password,
-    ]);
-    const url = `redis://:${password}@127.0.0.1:${port}`;
+    const redis = await startRedisServer({ password });
+    const { url } = redis;
     try {
-      for (let i = 0; i < 100; i++) {
-        const store = await RedisStore.connect({ kind: "redis", url }).catch(() => undefined);
-        if (store) {
-          store.close();
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
       const config = path.join(dir, "openclaw-redis.json");
       const store = { kind: "redis" as const, url };
       await writeOpenClawConfig(config, {
@@ -153,7 +123,7 @@ test.skipIf(!hasRedis)(
         await lease.release();
       }
     } finally {
-      redis.kill("SIGKILL");
+      redis.stop();
     }
   },
 );

@@ -1,11 +1,10 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
-import { RedisStore } from "@multi-openim/token-refresh";
+import { hasRedisServer, type RedisServer, startRedisServer } from "@multi-openim/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 /**
@@ -16,58 +15,27 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
  * is SIGKILLed, the other takes them over within the lease TTL plus a few seconds, and every DM sent to
  * them meanwhile is answered exactly once, counted on the devserver.
  */
-const hasRedis = (() => {
-  try {
-    execFileSync("redis-server", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasRedis = hasRedisServer;
 
 const LEASE_TTL_MS = 3000;
 const cwd = fileURLToPath(new URL("..", import.meta.url));
-let redis: ChildProcess | undefined;
+let redis: RedisServer | undefined;
 let url = "";
 let dev: DevServer;
 let root = "";
 const children: ChildProcess[] = [];
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 beforeAll(async () => {
   if (!hasRedis) return;
   root = await mkdtemp(join(tmpdir(), "mo-fleet-"));
   dev = await startDevServer();
-  const port = await freePort();
-  redis = spawn("redis-server", [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-  ]);
-  url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    const store = await RedisStore.connect({ kind: "redis", url }).catch(() => undefined);
-    if (store) return store.close();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("redis-server did not start");
+  redis = await startRedisServer();
+  url = redis.url;
 }, 30_000);
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
-  redis?.kill("SIGKILL");
+  redis?.stop();
   await dev?.close();
   if (root) await rm(root, { recursive: true, force: true });
 });

@@ -1,5 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { createServer } from "node:net";
+import { hasRedisServer, type RedisServer, startRedisServer } from "@multi-openim/testkit";
 import { RedisStore } from "@multi-openim/token-refresh";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { twoAccountConfig } from "./fixtures.js";
@@ -7,42 +6,16 @@ import type { ChannelSnapshot } from "./status.js";
 import { FakeClient, pluginWithDoubles, until } from "./test-doubles.js";
 
 // Two gateways (two plugin instances, two state dirs: two machines) sharing a real redis-server on loopback.
-const hasRedis = (() => {
-  try {
-    execFileSync("redis-server", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-let redis: ChildProcess | undefined;
+const hasRedis = hasRedisServer;
+let redis: RedisServer | undefined;
 let url = "";
 
 beforeAll(async () => {
   if (!hasRedis) return;
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
-  const { port } = probe.address() as { port: number };
-  await new Promise((r) => probe.close(r));
-  redis = spawn("redis-server", [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-  ]);
-  url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    const store = await RedisStore.connect({ kind: "redis", url }).catch(() => undefined);
-    if (store) return store.close();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("redis-server did not start");
+  redis = await startRedisServer();
+  url = redis.url;
 }, 15_000);
-afterAll(() => void redis?.kill("SIGKILL"));
+afterAll(() => redis?.stop());
 
 function gateway(cfg: unknown) {
   const clients: FakeClient[] = [];

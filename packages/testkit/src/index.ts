@@ -10,5 +10,6 @@ export {
 } from "./gateway-config.js";
 export { freePort, GatewayProcess } from "./gateway-process.js";
 export { OPENCLAW_BIN, openclawArgs, openclawEnv, PLUGIN_DIR } from "./openclaw-env.js";
+export { hasRedisServer, type RedisServer, startRedisServer } from "./redis-server.js";
 export { startRefreshServer } from "./refresh-server.js";
 export { killGroup, type RunResult, runCommand } from "./spawn.js";

@@ -1,59 +1,28 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort, hasRedisServer, type RedisServer, startRedisServer } from "@multi-openim/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { acquireLease } from "./lease.js";
 import { acquireRedisLease, RedisStore } from "./redis-store.js";
 import { useAuthFixtures } from "./test-fixtures.js";
 
 // A real redis-server on loopback (scripts/ensure-system-deps.sh installs it), real child processes.
-const hasRedis = (() => {
-  try {
-    execFileSync("redis-server", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasRedis = hasRedisServer;
 const { dir, serve } = useAuthFixtures();
 const cwd = fileURLToPath(new URL("..", import.meta.url));
-let redis: ChildProcess | undefined;
+let redis: RedisServer | undefined;
 let url = "";
 const children: ChildProcess[] = [];
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 beforeAll(async () => {
   if (!hasRedis) return;
-  const port = await freePort();
-  redis = spawn("redis-server", [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-  ]);
-  url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    const store = await RedisStore.connect({ kind: "redis", url }).catch(() => undefined);
-    if (store) return store.close();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("redis-server did not start");
+  redis = await startRedisServer();
+  url = redis.url;
 }, 15_000);
 afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
-  redis?.kill("SIGKILL");
+  redis?.stop();
 });
 
 function run(script: string, args: string[]) {
