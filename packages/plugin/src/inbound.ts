@@ -161,10 +161,11 @@ export async function handleInbound(
   const ctxPayload = await runtime.inbound.buildContext({
     channel: CHANNEL_ID,
     accountId: account.accountId,
-    // A message handed over again gets a distinct id: OpenClaw's inbound dedupe (which outlives a
-    // restart) would drop it as a duplicate of the turn it already took and lost (delivery.ts).
+    // A message handed over again gets distinct ids: OpenClaw would drop it as a duplicate of the turn
+    // it already took and lost — by MessageSid (its inbound dedupe) and by MessageSidFull (the source
+    // turn id a restart-aborted turn leaves claimed on its session, which outlives the restart).
     messageId: handoverId(message.serverMsgID || message.clientMsgID, recorder.handover),
-    messageIdFull: message.clientMsgID,
+    messageIdFull: handoverId(message.clientMsgID, recorder.handover),
     timestamp: message.serverTime || Date.now(),
     from: `${CHANNEL_ID}:user:${message.sender.userID}`,
     sender: { id: message.sender.userID, name: message.sender.nickname ?? message.sender.userID },

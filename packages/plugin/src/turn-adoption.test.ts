@@ -273,7 +273,7 @@ test("a message replayed after a restart goes to OpenClaw with a distinct id", a
   await until(() => second.client.sent.length === 1);
   expect(env.contexts[0]?.messageId).toBe("srv-9");
   expect(again.contexts[0]?.messageId).toBe("srv-9#1");
-  expect(again.contexts[0]?.messageIdFull).toBe("m-again");
+  expect(again.contexts[0]?.messageIdFull).toBe("m-again#1");
   second.abort.abort();
   await second.running;
 });
