@@ -435,6 +435,7 @@ class Client implements AccountClient {
           deadline,
         ),
       rememberOwn: (id) => this.inbound.ledger.markSeen(id),
+      sentOwn: (message) => this.inbound.ownSent(message),
       recent: (id) => this.recent.get(id),
       sent: () => this.tracker.touch("lastOutboundAt"),
       redact: (text) => this.tracker.redact(text),

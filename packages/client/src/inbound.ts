@@ -19,9 +19,11 @@ export interface InboundOptions {
   bounds?: CatchUpBounds;
   onSkipped?: (conversationID: string, count: number, why: string) => void;
   /**
-   * How long a live seq that leaves a hole waits before its gap is fetched: the echo of our own reply
-   * (its seq) comes in a push milliseconds after the send, and a message that overtakes it would
-   * otherwise cost a history fetch. Default 50 ms.
+   * How long a live seq that leaves a hole waits before its gap is fetched, while one of our own sends
+   * is still waiting for its echo (the echo brings its seq in a push milliseconds after the send, and a
+   * message that overtakes it would otherwise cost a history fetch). A hole with no echo of ours on its
+   * way is fetched at once (a lost push, a seq no echo of ours brings). Default 50 ms: our echoes come
+   * 10–20 ms after the send's answer on a loaded machine (10 ms lost own-echo.test's race).
    */
   holeGraceMs?: number;
 }
@@ -45,6 +47,8 @@ export class InboundPipeline {
   private baselineDone = false;
   private readonly holeChecked = new WeakSet<MessageItem>();
   private readonly holeSeenAt = new WeakMap<MessageItem, number>();
+  /** Our sends the server accepted whose echo (and so their seq) has not come yet, by clientMsgID. */
+  private readonly echoesDue = new Map<string, number>();
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly context: CatchUpContext;
 
@@ -99,6 +103,7 @@ export class InboundPipeline {
       // Own messages (echoes of our sends) are never delivered: only their seq matters, and it may fill a
       // hole that queued messages wait on, so it is taken at once (never past a seq nobody handled).
       if (item?.sendID === self && item.clientMsgID) {
+        this.echoesDue.delete(item.clientMsgID);
         this.ledger.markSeen(item.clientMsgID);
         if (isChatConversation(conversationIdOf(item))) this.ledger.noteOwn(conversationIdOf(item), item.seq);
       } else {
@@ -193,11 +198,19 @@ export class InboundPipeline {
     }
   }
 
+  /** One of our sends was accepted by the server: its echo (with its seq) is on its way. */
+  ownSent(item: MessageItem): void {
+    if (item.seq > 0) this.live([item]);
+    else if (item.clientMsgID) this.echoesDue.set(item.clientMsgID, Date.now());
+  }
+
   /** True while a hole at the head of the queue is in its grace period (a timer drains again after it). */
   private waitForEchoes(item: MessageItem): boolean {
     const grace = this.options.holeGraceMs ?? 50;
     if (grace <= 0) return false;
     const now = Date.now();
+    for (const [id, at] of this.echoesDue) if (now - at > grace) this.echoesDue.delete(id);
+    if (this.echoesDue.size === 0) return false; // no echo of ours can fill it: fetch now
     const since = this.holeSeenAt.get(item);
     if (since === undefined) this.holeSeenAt.set(item, now);
     const left = (since ?? now) + grace - now;

@@ -21,6 +21,11 @@ export interface SendContext {
   recent?: (clientMsgID: string) => MessageItem | undefined;
   /** Own messages are remembered so their echo is never delivered as inbound. */
   rememberOwn(clientMsgID: string): void;
+  /**
+   * The server accepted one of our sends: its echo (with its seq) is on its way, and a hole the next
+   * inbound message leaves may be that seq (inbound.ts waits a moment for it before fetching history).
+   */
+  sentOwn?(message: MessageItem): void;
   sent(): void;
   redact(text: string): string;
   /** Settles a send whose outcome is unknown (found in history, or resent once with the same clientMsgID). */
@@ -189,7 +194,10 @@ export async function send(
     // Media by URL must go through sendMessageNotOss: sendMessage fails with 10002 for them.
     const call = notOss ? sdk.sendMessageNotOss(params) : sdk.sendMessage(params);
     const settled = await withTimeout(call, remaining(), what).then(
-      ({ data }) => ({ serverMsgID: data?.serverMsgID ?? "", serverTime: Number(data?.sendTime) || 0 }),
+      ({ data }) => {
+        ctx.sentOwn?.(data?.clientMsgID ? data : message);
+        return { serverMsgID: data?.serverMsgID ?? "", serverTime: Number(data?.sendTime) || 0 };
+      },
       (error) => {
         if (!ctx.resolveUnknown || !isUnknownOutcome(error)) throw error;
         const slow = error instanceof TimeoutError && isSocketOpen(sdk);
