@@ -152,7 +152,7 @@ export async function handleInbound(
     contextBinding: {
       agentId: route.agentId,
       sessionKey: route.sessionKey,
-      messageId: message.clientMsgID,
+      messageId: handoverId(message.clientMsgID, recorder.handover),
       inboundEventKind: "user_request",
     },
     // The policy admitMessage decided with, so OpenClaw's own gate agrees (pairing store included).
@@ -161,9 +161,10 @@ export async function handleInbound(
   const ctxPayload = await runtime.inbound.buildContext({
     channel: CHANNEL_ID,
     accountId: account.accountId,
-    // A message handed over again gets distinct ids: OpenClaw would drop it as a duplicate of the turn
-    // it already took and lost — by MessageSid (its inbound dedupe) and by MessageSidFull (the source
-    // turn id a restart-aborted turn leaves claimed on its session, which outlives the restart).
+    // A message handed over again gets distinct ids (here and in the ingress binding above): OpenClaw
+    // would drop it as a duplicate of the turn it already took and lost — by MessageSid (its inbound
+    // dedupe) and by its durable source-turn id (claimed on the session by a restart-aborted turn, which
+    // outlives the restart).
     messageId: handoverId(message.serverMsgID || message.clientMsgID, recorder.handover),
     messageIdFull: handoverId(message.clientMsgID, recorder.handover),
     timestamp: message.serverTime || Date.now(),
