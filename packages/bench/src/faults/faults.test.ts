@@ -48,4 +48,3 @@ test("kill -9 of a real gateway at both crash points: each DM answered exactly o
   for (const row of rows) expect(row.outcome).toMatch(/^kill point hit/);
   expect(rows[0]!.logLines).toBeGreaterThan(0);
 }, 540_000);
-
