@@ -201,7 +201,14 @@ export class InboundPipeline {
   /** One of our sends was accepted by the server: its echo (with its seq) is on its way. */
   ownSent(item: MessageItem): void {
     if (item.seq > 0) this.live([item]);
-    else if (item.clientMsgID) this.echoesDue.set(item.clientMsgID, Date.now());
+    else if (item.clientMsgID) {
+      this.echoesDue.set(item.clientMsgID, Date.now());
+      // Bounded: a sender whose echoes never come (and no hole to prune them) keeps the newest 1,000.
+      for (const id of this.echoesDue.keys()) {
+        if (this.echoesDue.size <= 1000) break;
+        this.echoesDue.delete(id);
+      }
+    }
   }
 
   /** True while a hole at the head of the queue is in its grace period (a timer drains again after it). */
