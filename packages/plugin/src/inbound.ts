@@ -248,7 +248,13 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * This process's mark in hand-over ids: a message replayed after one restart and again after the next
+ * would otherwise reuse `#1`, which OpenClaw remembers from the process before (seen in the soak).
+ */
+const PROCESS_MARK = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+
 /** The message id OpenClaw sees for the n-th hand-over of one message (0: the message's own id). */
 export function handoverId(id: string, handover: number): string {
-  return handover > 0 ? `${id}#${handover}` : id;
+  return handover > 0 ? `${id}#${PROCESS_MARK}.${handover}` : id;
 }
