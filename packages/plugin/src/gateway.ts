@@ -88,20 +88,19 @@ export function createGateway(deps: GatewayDeps) {
     void claimSdkRejections(log); // not awaited: importing OpenClaw's runtime module takes seconds
     const runtime = (ctx.channelRuntime as InboundChannelRuntime | undefined) ?? deps.fallbackRuntime();
     const stateDir = deps.stateDir?.() ?? resolveOpenClawStateDir();
+    /** What OpenClaw sees until the client has a status of its own (waiting for the lease, or logging in). */
+    const starting = (): ChannelSnapshot => ({
+      accountId: ctx.accountId,
+      enabled: true,
+      configured: true,
+      running: true,
+      connected: false,
+      lifecycle: "starting",
+    });
     const lease = await holdAccount(stateDir, ctx.accountId, log, {
       store: account.channel?.store,
       signal: ctx.abortSignal,
-      onStandby: (lastError) =>
-        ctx.setStatus({
-          accountId: ctx.accountId,
-          enabled: true,
-          configured: true,
-          running: true,
-          connected: false,
-          lifecycle: "starting",
-          statusState: "standby",
-          lastError,
-        }),
+      onStandby: (lastError) => ctx.setStatus({ ...starting(), statusState: "standby", lastError }),
     });
     const refresher = deps.createRefresher(account);
     let client: AccountClient | undefined;
@@ -168,14 +167,7 @@ export function createGateway(deps: GatewayDeps) {
         .catch((error) => log.warn(`[multi-openim] ${ctx.accountId}: stop failed: ${String(error)}`));
     };
 
-    ctx.setStatus({
-      accountId: ctx.accountId,
-      enabled: true,
-      configured: true,
-      running: true,
-      connected: false,
-      lifecycle: "starting",
-    });
+    ctx.setStatus(starting());
     try {
       await launch();
     } catch (error) {
