@@ -99,7 +99,7 @@ test("a live seq that leaves a hole fetches the gap first; duplicates and own ec
   expect(api.calls).toBe(calls);
 });
 
-test("a hole waits its grace only for an echo of ours on its way (no history call); any other is fetched at once", async () => {
+test("a message that skips only seqs our due echoes fill goes on at once; history checks them if the echoes do not come; any other hole is fetched first", async () => {
   vi.useFakeTimers();
   try {
     const { add, api } = store();
@@ -109,33 +109,58 @@ test("a hole waits its grace only for an echo of ours on its way (no history cal
     p.setApi(api);
     const calls = api.calls;
     // Our reply (seq 2) was accepted (the send's answer carries no seq yet); bob's next message (seq 3)
-    // overtakes its echo.
+    // overtakes its echo: it goes on at once, and a restart meanwhile would go on from below seq 2.
     const own = add("si_bob_bot", "bot");
     p.ownSent({ ...own, seq: 0 });
     const m3 = add("si_bob_bot", "bob");
     p.live([m3]);
-    expect(delivered).toEqual([]);
+    expect(delivered).toEqual([m3.clientMsgID]);
+    expect(p.ledger.positions()).toEqual({ si_bob_bot: 1 });
     await vi.advanceTimersByTimeAsync(50);
     p.live([own]); // the echo, 50 ms later
-    expect(delivered).toEqual([m3.clientMsgID]);
+    expect(p.ledger.positions()).toEqual({ si_bob_bot: 3 });
+    await vi.advanceTimersByTimeAsync(500);
     expect(api.calls).toBe(calls); // no history call
-    // A seq no echo of ours will fill (a lost push, or a read mark's own seq): fetched at once.
+    // A seq no echo of ours will fill (a lost push, or a read mark's own seq): fetched before m5 goes on.
     const m4 = add("si_bob_bot", "bob");
     const m5 = add("si_bob_bot", "bob");
     p.live([m5]);
+    expect(delivered).toEqual([m3.clientMsgID]);
     await vi.waitFor(() => expect(delivered).toEqual([m3.clientMsgID, m4.clientMsgID, m5.clientMsgID]));
     expect(api.calls).toBeGreaterThan(calls);
-    // An echo that never comes holds a hole no longer than the grace.
+    // An echo that never comes: m7 goes on at once, history finds seq 6 was ours after the grace.
     const own2 = add("si_bob_bot", "bot");
     p.ownSent({ ...own2, seq: 0 });
     const m7 = add("si_bob_bot", "bob");
     p.live([m7]);
+    expect(delivered).toHaveLength(4);
+    const before = api.calls;
     await vi.advanceTimersByTimeAsync(100);
-    expect(delivered).toHaveLength(3);
+    expect(api.calls).toBe(before);
     await vi.advanceTimersByTimeAsync(60);
-    await vi.waitFor(() =>
-      expect(delivered).toEqual([m3.clientMsgID, m4.clientMsgID, m5.clientMsgID, m7.clientMsgID]),
-    );
+    await vi.waitFor(() => expect(api.calls).toBeGreaterThan(before));
+    await vi.waitFor(() => expect(p.ledger.positions()).toEqual({ si_bob_bot: 7 }));
+    expect(delivered).toEqual([m3.clientMsgID, m4.clientMsgID, m5.clientMsgID, m7.clientMsgID]);
+    // Found in history, own2 is no longer due: the next lost push is fetched first, in order.
+    const m8 = add("si_bob_bot", "bob");
+    const m9 = add("si_bob_bot", "bob");
+    p.live([m9]);
+    await vi.waitFor(() => expect(delivered.slice(-2)).toEqual([m8.clientMsgID, m9.clientMsgID]));
+    // An answered send the server never stored (its echo never comes) cannot tell seq 10 from bob's lost
+    // push at seq 10: m11 goes on, and the check hands bob's message on late rather than never, once.
+    p.ownSent({ ...own2, clientMsgID: "ghost", seq: 0 });
+    const m10 = add("si_bob_bot", "bob");
+    const m11 = add("si_bob_bot", "bob");
+    p.live([m11]);
+    expect(delivered.at(-1)).toBe(m11.clientMsgID);
+    expect(p.ledger.positions()).toEqual({ si_bob_bot: 9 });
+    await vi.advanceTimersByTimeAsync(200);
+    await vi.waitFor(() => expect(delivered.at(-1)).toBe(m10.clientMsgID));
+    expect(p.ledger.positions()).toEqual({ si_bob_bot: 11 });
+    p.live([m10]); // its push, late: never twice
+    await vi.advanceTimersByTimeAsync(200);
+    expect(delivered.filter((id) => id === m10.clientMsgID)).toHaveLength(1);
+    expect(delivered).toHaveLength(8);
   } finally {
     vi.useRealTimers();
   }

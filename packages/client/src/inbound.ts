@@ -19,11 +19,10 @@ export interface InboundOptions {
   bounds?: CatchUpBounds;
   onSkipped?: (conversationID: string, count: number, why: string) => void;
   /**
-   * How long a live seq that leaves a hole waits before its gap is fetched, while one of our own sends
-   * is still waiting for its echo (the echo brings its seq in a push milliseconds after the send, and a
-   * message that overtakes it would otherwise cost a history fetch). A hole with no echo of ours on its
-   * way is fetched at once (a lost push, a seq no echo of ours brings). Default 50 ms: our echoes come
-   * 10–20 ms after the send's answer on a loaded machine (10 ms lost own-echo.test's race).
+   * A live message that skips seqs our own sends' echoes are due to fill (the echo brings its seq in a
+   * push milliseconds after the send, and a message pushed right behind it may overtake it) is handed on at
+   * once; the skipped seqs are checked against history if those echoes have not come after this long.
+   * Default 1,000 ms. A hole no echo of ours can fill is fetched before the message goes on, as always.
    */
   holeGraceMs?: number;
 }
@@ -46,10 +45,16 @@ export class InboundPipeline {
   private api: HistoryApi | undefined;
   private baselineDone = false;
   private readonly holeChecked = new WeakSet<MessageItem>();
-  private readonly holeSeenAt = new WeakMap<MessageItem, number>();
   /** Our sends the server accepted whose echo (and so their seq) has not come yet, by clientMsgID. */
-  private readonly echoesDue = new Map<string, number>();
-  private graceTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly echoesDue = new Map<string, { at: number; conversationID: string }>();
+  /**
+   * Per conversation, seqs a live message was handed on over, expected to be our echoes; `probe` is the
+   * newest message above them (history pages back from it), `since` when the first was skipped.
+   */
+  private readonly unverified = new Map<string, { seqs: Set<number>; probe: MessageItem; since: number }>();
+  private verifyTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Echoes that came before their send's answer (bounded): that answer must not wait for them again. */
+  private readonly echoedEarly = new Set<string>();
   private readonly context: CatchUpContext;
 
   constructor(private readonly options: InboundOptions) {
@@ -90,6 +95,7 @@ export class InboundPipeline {
   /** The live session's history, or undefined while there is none. */
   setApi(api: HistoryApi | undefined): void {
     this.api = api;
+    if (api && this.unverified.size > 0) this.scheduleVerify(0);
   }
 
   /** Stops handing live messages on until the next full catch-up (a session starts or reconnects). */
@@ -103,9 +109,16 @@ export class InboundPipeline {
       // Own messages (echoes of our sends) are never delivered: only their seq matters, and it may fill a
       // hole that queued messages wait on, so it is taken at once (never past a seq nobody handled).
       if (item?.sendID === self && item.clientMsgID) {
-        this.echoesDue.delete(item.clientMsgID);
+        if (!this.echoesDue.delete(item.clientMsgID)) {
+          this.echoedEarly.add(item.clientMsgID);
+          if (this.echoedEarly.size > 100) this.echoedEarly.delete(this.echoedEarly.values().next().value!);
+        }
         this.ledger.markSeen(item.clientMsgID);
-        if (isChatConversation(conversationIdOf(item))) this.ledger.noteOwn(conversationIdOf(item), item.seq);
+        const conversationID = conversationIdOf(item);
+        if (isChatConversation(conversationID)) {
+          this.ledger.noteOwn(conversationID, item.seq);
+          this.verified(conversationID, item.seq);
+        }
       } else {
         this.queue.push(item);
       }
@@ -175,7 +188,11 @@ export class InboundPipeline {
     while (this.holds.size === 0 && this.queue.length > 0) {
       const item = this.queue[0]!;
       if (this.isHole(item) && !this.holeChecked.has(item) && this.api) {
-        if (this.waitForEchoes(item)) return;
+        if (this.echoesExplain(item)) {
+          this.queue.shift();
+          this.acceptOverHole(item);
+          continue;
+        }
         this.holeChecked.add(item);
         const api = this.api;
         const conversationID = conversationIdOf(item);
@@ -201,8 +218,8 @@ export class InboundPipeline {
   /** One of our sends was accepted by the server: its echo (with its seq) is on its way. */
   ownSent(item: MessageItem): void {
     if (item.seq > 0) this.live([item]);
-    else if (item.clientMsgID) {
-      this.echoesDue.set(item.clientMsgID, Date.now());
+    else if (item.clientMsgID && !this.echoedEarly.delete(item.clientMsgID)) {
+      this.echoesDue.set(item.clientMsgID, { at: Date.now(), conversationID: conversationIdOf(item) });
       // Bounded: a sender whose echoes never come (and no hole to prune them) keeps the newest 1,000.
       for (const id of this.echoesDue.keys()) {
         if (this.echoesDue.size <= 1000) break;
@@ -211,25 +228,113 @@ export class InboundPipeline {
     }
   }
 
-  /** True while a hole at the head of the queue is in its grace period (a timer drains again after it). */
-  private waitForEchoes(item: MessageItem): boolean {
-    const grace = this.options.holeGraceMs ?? 50;
-    if (grace <= 0) return false;
+  /** Whether echoes of ours still due in the item's conversation can fill every seq it skips. */
+  private echoesExplain(item: MessageItem): boolean {
+    const conversationID = conversationIdOf(item);
+    const skipped = item.seq - (this.ledger.lastSeq(conversationID) ?? item.seq) - 1;
     const now = Date.now();
-    for (const [id, at] of this.echoesDue) if (now - at > grace) this.echoesDue.delete(id);
-    if (this.echoesDue.size === 0) return false; // no echo of ours can fill it: fetch now
-    const since = this.holeSeenAt.get(item);
-    if (since === undefined) this.holeSeenAt.set(item, now);
-    const left = (since ?? now) + grace - now;
-    if (left <= 0) return false;
-    if (this.graceTimer === undefined) {
-      this.graceTimer = setTimeout(() => {
-        this.graceTimer = undefined;
-        this.drain();
-      }, left);
-      this.graceTimer.unref?.();
+    let due = 0;
+    for (const [id, echo] of this.echoesDue) {
+      // An echo a minute late is not coming (a dropped push): it explains nothing any more.
+      if (now - echo.at > 60_000) this.echoesDue.delete(id);
+      else if (echo.conversationID === conversationID) due++;
     }
-    return true;
+    return due >= skipped + (this.unverified.get(conversationID)?.seqs.size ?? 0);
+  }
+
+  /**
+   * Hands on a message that skipped seqs our due echoes should fill, without waiting for them; the seqs are
+   * remembered (and the saved position kept below them) until the echoes come or history is checked.
+   */
+  private acceptOverHole(item: MessageItem): void {
+    const conversationID = conversationIdOf(item);
+    const last = this.ledger.lastSeq(conversationID) ?? item.seq - 1;
+    const entry = this.unverified.get(conversationID) ?? { seqs: new Set<number>(), probe: item, since: Date.now() };
+    for (let seq = last + 1; seq < item.seq; seq++) entry.seqs.add(seq);
+    entry.probe = item;
+    this.unverified.set(conversationID, entry);
+    this.ledger.setFloor(conversationID, Math.min(...entry.seqs) - 1);
+    this.accept(item, false);
+    this.scheduleVerify(this.options.holeGraceMs ?? 1000);
+  }
+
+  /** An echo of ours came with `seq`: one skipped seq less to check. */
+  private verified(conversationID: string, seq: number): void {
+    const entry = this.unverified.get(conversationID);
+    if (!entry?.seqs.delete(seq)) return;
+    if (entry.seqs.size > 0) this.ledger.setFloor(conversationID, Math.min(...entry.seqs) - 1);
+    else {
+      this.unverified.delete(conversationID);
+      this.ledger.setFloor(conversationID, undefined);
+    }
+  }
+
+  private scheduleVerify(delay: number): void {
+    if (this.verifyTimer !== undefined) return;
+    this.verifyTimer = setTimeout(() => {
+      this.verifyTimer = undefined;
+      this.verifyDue();
+    }, delay);
+    this.verifyTimer.unref?.();
+  }
+
+  /** Skipped seqs whose echoes did not come in time: history says what they were; others' are delivered. */
+  private verifyDue(): void {
+    const grace = this.options.holeGraceMs ?? 1000;
+    const now = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const [conversationID, entry] of this.unverified) {
+      const left = entry.since + grace - now;
+      if (left > 0) {
+        next = Math.min(next, left);
+        continue;
+      }
+      const api = this.api;
+      if (!api) continue; // no session now: setApi checks again once there is one
+      entry.since = Number.POSITIVE_INFINITY; // in hand
+      void this.serial(() => this.checkSkipped(api, conversationID, entry)).then((ok) => {
+        if (this.unverified.get(conversationID) !== entry) return;
+        // Seqs skipped meanwhile (or all of them, after a failed check) get their own wait.
+        entry.since = ok ? Date.now() : Date.now() - grace / 2;
+        this.scheduleVerify(grace);
+      });
+    }
+    if (next < Number.POSITIVE_INFINITY) this.scheduleVerify(next);
+  }
+
+  private async checkSkipped(
+    api: HistoryApi,
+    conversationID: string,
+    entry: { seqs: Set<number>; probe: MessageItem },
+  ): Promise<void> {
+    const checked = new Set(entry.seqs);
+    const lowest = Math.min(...checked);
+    const found: MessageItem[] = [];
+    let start: string | undefined = entry.probe.clientMsgID;
+    for (let pages = 0; pages < this.context.maxPages; pages++) {
+      const { messages, isEnd } = await api.page(conversationID, start, 20);
+      found.push(...messages.filter((m) => checked.has(m.seq)));
+      if (!messages[0] || isEnd || messages[0].seq <= lowest) break;
+      start = messages[0].clientMsgID;
+    }
+    const self = this.options.selfUserID();
+    for (const item of found.sort((a, b) => a.seq - b.seq)) {
+      if (item.sendID === self) {
+        this.echoesDue.delete(item.clientMsgID); // found: its echo is not awaited any more
+        continue;
+      }
+      // Not an echo of ours: a message whose push was lost, handed on late rather than never.
+      if (!item.clientMsgID || this.ledger.hasSeen(item.clientMsgID)) continue;
+      this.ledger.markSeen(item.clientMsgID, item.sendTime);
+      if (!isChatMessage(item)) continue;
+      try {
+        this.options.deliver(item, true);
+      } catch (error) {
+        this.options.onError("deliver", error);
+      }
+    }
+    // History is the server's truth: a seq it does not have (deleted, filtered) is not chased further.
+    for (const seq of checked) this.verified(conversationID, seq);
   }
 
   private isHole(item: MessageItem): boolean {
@@ -246,6 +351,8 @@ export class InboundPipeline {
     const duplicate =
       this.ledger.hasSeen(item.clientMsgID) || (item.seq > 0 && last !== undefined && item.seq <= last);
     this.ledger.markSeq(conversationID, item.seq);
+    // Our own message through history (a catch-up): its echo, lost with the connection, is not awaited.
+    if (item.sendID === this.options.selfUserID()) this.echoesDue.delete(item.clientMsgID);
     if (duplicate) return;
     this.ledger.markSeen(item.clientMsgID, item.sendTime);
     if (item.sendID === this.options.selfUserID() || !isChatMessage(item)) return;

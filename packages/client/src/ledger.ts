@@ -7,6 +7,8 @@ export class Ledger {
   private readonly seen = new Map<string, true>();
   /** Own messages' seqs above a conversation's handled seq, waiting for the seqs below them. */
   private readonly ownAhead = new Map<string, Set<number>>();
+  /** Per conversation, a seq the saved position must not pass yet (seqs delivered over, still unverified). */
+  private readonly floors = new Map<string, number>();
   /** Newest server sendTime handled so far (server clock, never compared with ours). */
   lastServerTime: number | undefined;
   /** Called when a handled seq or lastServerTime rises (the watermark store batches a write). */
@@ -62,8 +64,24 @@ export class Ledger {
     if (lastServerTime !== undefined) this.lastServerTime = lastServerTime;
   }
 
+  /** What a restart goes on from: the handled seqs, each kept at or below its floor while one is set. */
   positions(): Record<string, number> {
-    return Object.fromEntries(this.handled);
+    const positions = Object.fromEntries(this.handled);
+    for (const [conversationID, floor] of this.floors) {
+      const handled = positions[conversationID];
+      if (handled !== undefined && handled > floor) positions[conversationID] = floor;
+    }
+    return positions;
+  }
+
+  /**
+   * Keeps the saved position of a conversation at or below `seq` (undefined: no longer): a live message
+   * was handed on over seqs not yet known to be ours, and a restart before they are checked must fetch them.
+   */
+  setFloor(conversationID: string, seq: number | undefined): void {
+    if (seq === undefined) this.floors.delete(conversationID);
+    else this.floors.set(conversationID, seq);
+    this.onChange?.();
   }
 
   hasSeen(clientMsgID: string): boolean {

@@ -24,8 +24,8 @@ interface MessageTriggerInternals {
  * send) without emitting OnRecvNewMessages, so the seq the server gave our reply never reaches the
  * ledger: the next inbound message then looks like a hole and costs a history fetch (every message after
  * every reply, for a bot that answers). Hands the own messages of every push to `onOwn` (as the SDK
- * would have emitted them) after the SDK has handled the push, so they pass the inbound pipeline's
- * one check: seq recorded, never delivered. Internal to @openim/client-sdk 0.0.14; absent → no-op.
+ * would have emitted them) as the push is decoded, so they pass the inbound pipeline's one check: seq
+ * recorded, never delivered. Internal to @openim/client-sdk 0.0.14; absent → no-op.
  */
 export function observeOwnEchoes(sdk: OpenImSdk, selfUserID: string, onOwn: (items: MessageItem[]) => void) {
   const trigger = (sdk as unknown as { messageTrigger?: MessageTriggerInternals }).messageTrigger;
@@ -34,17 +34,17 @@ export function observeOwnEchoes(sdk: OpenImSdk, selfUserID: string, onOwn: (ite
   trigger.triggerConversation = function (this: unknown, msgs, operationID) {
     const result = original.call(this, msgs, operationID);
     const own = ownItems(msgs, selfUserID);
-    if (own.length === 0) return result;
-    // After the SDK's own (async) handling of this push: its OnRecvNewMessages for earlier pushes of the
-    // same conversation have gone out by then, so the echoes arrive in seq order behind them.
-    const hand = () => {
+    // At once, as the push is decoded, not after the SDK's (async) handling of it: that handling took
+    // 10–20 ms per reply, and a human's next message, pushed behind the echo, overtook it and waited
+    // for it as a hole. An echo that comes before the SDK emitted the messages below it is kept by the
+    // ledger until they are handled (Ledger.noteOwn), so seq order does not matter here.
+    if (own.length > 0) {
       try {
         onOwn(own);
       } catch {
         // Never throw into the SDK's frame handling.
       }
-    };
-    Promise.resolve(result).then(hand, hand);
+    }
     return result;
   };
 }
