@@ -249,7 +249,11 @@ export class InboundPipeline {
   private acceptOverHole(item: MessageItem): void {
     const conversationID = conversationIdOf(item);
     const last = this.ledger.lastSeq(conversationID) ?? item.seq - 1;
-    const entry = this.unverified.get(conversationID) ?? { seqs: new Set<number>(), probe: item, since: Date.now() };
+    const entry = this.unverified.get(conversationID) ?? {
+      seqs: new Set<number>(),
+      probe: item,
+      since: Date.now(),
+    };
     for (let seq = last + 1; seq < item.seq; seq++) entry.seqs.add(seq);
     entry.probe = item;
     this.unverified.set(conversationID, entry);
