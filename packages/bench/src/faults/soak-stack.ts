@@ -36,7 +36,10 @@ export interface SoakAccount {
  */
 export async function startSoakStack() {
   const root = await mkdtemp(join(tmpdir(), "mo-soak-"));
-  const closers: (() => Promise<unknown>)[] = [() => rm(root, { recursive: true, force: true })];
+  // SOAK_KEEP_STATE=1 keeps the gateway's state dir (journal, watermarks, sessions) to look into a loss.
+  const closers: (() => Promise<unknown>)[] = process.env.SOAK_KEEP_STATE
+    ? [async () => process.stderr.write(`soak state kept in ${root}\n`)]
+    : [() => rm(root, { recursive: true, force: true })];
   try {
     const devs = [await startDevServer(), await startDevServer()];
     for (const dev of devs) closers.push(() => dev.close());

@@ -130,6 +130,22 @@ function windows(short: boolean): Window[] {
 }
 
 /**
+ * The soak's windows CI runs (`faults.test.ts`), short holds: each fault the issue names once — a clean
+ * restart and a crash with DMs sent while down, a drop during a reply, an expiry, a kick, a server
+ * restart — in a few minutes. The full soak (`pnpm test:faults`) adds the burst + SIGTERM, the slow refresh,
+ * the slow server and the expiry while down (the last one waits out OpenClaw's crash-loop breaker).
+ */
+export const CI_SOAK_WINDOWS = [
+  "steady (no fault)",
+  "SIGTERM restart, DMs sent while down",
+  "connection drop during a reply (stored / not stored)",
+  "token expiry while replies are being sent (burst of 6)",
+  "kick",
+  "server restart",
+  "SIGKILL, DMs sent while down, kick as it catches up",
+] as const;
+
+/**
  * The soak: a real gateway with two accounts on two devservers, a DM every `everyMs` (alternating
  * accounts, each from a new human so OpenClaw never folds two into one turn) while the faults land one
  * after another, several of them combined (a restart during a burst, an expiry while replies go out, a
@@ -137,7 +153,13 @@ function windows(short: boolean): Window[] {
  * answered exactly once; one row per fault window.
  */
 export async function soakFaults(
-  options: { short?: boolean; everyMs?: number; progress?: (line: string) => void } = {},
+  options: {
+    short?: boolean;
+    everyMs?: number;
+    /** Only these windows, in the soak's order (e.g. CI_SOAK_WINDOWS). */
+    only?: readonly string[];
+    progress?: (line: string) => void;
+  } = {},
 ): Promise<FaultRow[]> {
   const everyMs = options.everyMs ?? 1500;
   const stack = await startSoakStack();
@@ -172,7 +194,9 @@ export async function soakFaults(
         for (let i = 0; i < count; i++) sendOne();
       },
     };
-    const plan = windows(Boolean(options.short));
+    const plan = windows(Boolean(options.short)).filter(
+      (w) => !options.only || options.only.includes(w.name),
+    );
     for (const w of plan) {
       window = w.name;
       options.progress?.(
@@ -198,12 +222,17 @@ export async function soakFaults(
       const dms = sent.filter((dm) => dm.window === name);
       const counts = dms.map(answers);
       const lost = counts.filter((c) => c === 0).length;
+      // Which ones, to look them up in the gateway's log (SOAK_GATEWAY_LOG) and state (SOAK_KEEP_STATE).
+      const missing = dms
+        .filter((_, k) => counts[k] === 0)
+        .slice(0, 5)
+        .map((dm) => `SOAK-${dm.n} to ${dm.account.bot}`);
       const duplicated = counts.filter((c) => c > 1).length;
       return {
         fault: `soak: ${name}`,
         // A fault window in which no DM was sent proves nothing: a failed row.
         recovered: lost === 0 && duplicated === 0 && (i === 0 || dms.length > 0),
-        outcome: `sent ${dms.length}, answered ${dms.length - lost}, lost ${lost}, duplicated ${duplicated}${i === 0 ? ` (gateway ready after ${ready} s, DM every ${everyMs} ms; OpenClaw's crash-loop breaker held the channel back at ${stack.breakerStarts()} start(s), started by hand as it says)` : ""}`,
+        outcome: `sent ${dms.length}, answered ${dms.length - lost}, lost ${lost}, duplicated ${duplicated}${missing.length > 0 ? ` (lost: ${missing.join(", ")})` : ""}${i === 0 ? ` (gateway ready after ${ready} s, DM every ${everyMs} ms; OpenClaw's crash-loop breaker held the channel back at ${stack.breakerStarts()} start(s), started by hand as it says)` : ""}`,
         sent: dms.length,
         received: dms.length - lost,
         duplicates: counts.reduce((sum, c) => sum + Math.max(0, c - 1), 0),
