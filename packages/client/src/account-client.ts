@@ -13,13 +13,18 @@ export interface AccountClient {
   start(): Promise<AccountStatus>;
   stop(): Promise<void>;
   status(): AccountStatus;
+  /**
+   * A "message" listener may return a promise: the message's position is saved (what a restart goes on
+   * from) only once it resolves, so a message the process dies holding is fetched again by the next
+   * start. Resolve it once the message is safe (e.g. written to your own store), not when it is answered.
+   */
   on<K extends keyof AccountClientEvents>(
     event: K,
-    listener: (payload: AccountClientEvents[K]) => void,
+    listener: (payload: AccountClientEvents[K]) => unknown,
   ): () => void;
   off<K extends keyof AccountClientEvents>(
     event: K,
-    listener: (payload: AccountClientEvents[K]) => void,
+    listener: (payload: AccountClientEvents[K]) => unknown,
   ): void;
   /**
    * Plain text, or quoting a message and/or @-mentioning users (`options`). Every send made while the

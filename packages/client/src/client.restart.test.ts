@@ -82,6 +82,36 @@ describe.concurrent("saved positions: what arrived while the process was down is
     await third.client.stop();
   });
 
+  test("a message whose listener had not made it safe when the process stopped is delivered again by the next start", {
+    timeout: 40_000,
+  }, async () => {
+    const { server, start } = await setup("bot-hold");
+    const first = await start();
+    // The listener keeps the second message in hand (its promise never settles: the process dies first);
+    // the first and third are made safe at once.
+    const held = new Set<string>();
+    first.client.on("message", (m) =>
+      m.text === "in hand" ? new Promise(() => held.add(m.clientMsgID)) : Promise.resolve(),
+    );
+    const sent = ["safe 1", "in hand", "safe 2"].map(
+      (t) => server.sendAs("peer", "user:bot-hold", t).clientMsgID,
+    );
+    await first.waitFor(() => first.messages.length === 3, 10_000, "three messages");
+    expect(held.size).toBe(1);
+    await settle(1500); // past the batched write of positions
+    await first.client.stop();
+
+    const second = await start();
+    try {
+      await second.waitFor(() => second.messages.length >= 2, 15_000, "the held message again");
+      await settle();
+      // From the held one on: the message in hand, and the one after it (its position was behind the hold).
+      expect(ids(second.messages)).toEqual(sent.slice(1));
+    } finally {
+      await second.client.stop();
+    }
+  });
+
   test("catchUpMaxMessages keeps the newest per conversation; the rest is skipped and counted", {
     timeout: 40_000,
   }, async () => {

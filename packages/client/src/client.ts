@@ -116,7 +116,7 @@ class Client implements AccountClient {
       deliver: (item, fromCatchUp) => {
         this.tracker.touch("lastInboundAt");
         this.recent.add(item);
-        this.emitter.emit(
+        return this.emitter.emitAwaitable(
           "message",
           normalizeMessage(item, { accountId: this.accountId, selfUserID: this.userID, fromCatchUp }),
         );
@@ -143,7 +143,7 @@ class Client implements AccountClient {
     });
   }
 
-  on<K extends keyof AccountClientEvents>(event: K, listener: (payload: AccountClientEvents[K]) => void) {
+  on<K extends keyof AccountClientEvents>(event: K, listener: (payload: AccountClientEvents[K]) => unknown) {
     return this.emitter.on(event, listener);
   }
 

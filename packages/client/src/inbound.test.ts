@@ -251,3 +251,38 @@ test("a failed catch-up reports, keeps the queue held, and the retry delivers ev
   expect(await p.catchUpAll(api)).toBe(true);
   expect(delivered).toEqual([...away, live].map((m) => m.clientMsgID));
 });
+
+test("a delivery that returns a promise holds the saved position (and server time) below its message until it resolves", async () => {
+  const { add, api } = store();
+  const pending: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  const errors: string[] = [];
+  const p = new InboundPipeline({
+    selfUserID: () => "bot",
+    queueTimeoutMs: 60_000,
+    onError: (what, e) => errors.push(`${what}: ${String(e)}`),
+    deliver: () =>
+      new Promise<void>((resolve, reject) => {
+        pending.push({ resolve, reject });
+      }),
+  });
+  add("si_bob_bot", "bob");
+  await p.catchUpAll(api);
+  p.setApi(api);
+  const [m2, m3, m4] = [add("si_bob_bot", "bob"), add("si_bob_bot", "bob"), add("si_bob_bot", "bob")];
+  p.live([m2, m3, m4]);
+  expect(pending).toHaveLength(3);
+  expect(p.ledger.positions()).toEqual({ si_bob_bot: 1 });
+  expect(p.ledger.savedServerTime()).toBe(m2.sendTime - 1);
+  pending[0]!.resolve();
+  pending[2]!.resolve();
+  await Promise.resolve();
+  await Promise.resolve();
+  expect(p.ledger.positions()).toEqual({ si_bob_bot: 2 });
+  expect(p.ledger.savedServerTime()).toBe(m3.sendTime - 1);
+  // A listener that could not make it safe: reported, and the position stays below it.
+  pending[1]!.reject(new Error("disk full"));
+  await new Promise((r) => setTimeout(r, 0));
+  expect(errors).toEqual(["deliver: Error: disk full"]);
+  expect(p.ledger.positions()).toEqual({ si_bob_bot: 2 });
+  expect(p.ledger.lastSeq("si_bob_bot")).toBe(4); // live bookkeeping is not held back
+});

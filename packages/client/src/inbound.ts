@@ -12,7 +12,11 @@ import type { MessageItem } from "./sdk-loader.js";
 
 export interface InboundOptions {
   selfUserID: () => string;
-  deliver: (item: MessageItem, fromCatchUp: boolean) => void;
+  /**
+   * Hands one message on. A returned promise holds the message's saved position (Ledger.hold) until it
+   * resolves; a rejected one keeps holding it (the next start fetches it again) and is reported.
+   */
+  deliver: (item: MessageItem, fromCatchUp: boolean) => unknown;
   onError: (what: string, error: unknown) => void;
   queueTimeoutMs: number;
   maxPages?: number;
@@ -51,7 +55,10 @@ export class InboundPipeline {
    * Per conversation, seqs a live message was handed on over, expected to be our echoes; `probe` is the
    * newest message above them (history pages back from it), `since` when the first was skipped.
    */
-  private readonly unverified = new Map<string, { seqs: Set<number>; probe: MessageItem; since: number }>();
+  private readonly unverified = new Map<
+    string,
+    { seqs: Map<number, () => void>; probe: MessageItem; since: number }
+  >();
   private verifyTimer: ReturnType<typeof setTimeout> | undefined;
   /** Echoes that came before their send's answer (bounded): that answer must not wait for them again. */
   private readonly echoedEarly = new Set<string>();
@@ -250,27 +257,26 @@ export class InboundPipeline {
     const conversationID = conversationIdOf(item);
     const last = this.ledger.lastSeq(conversationID) ?? item.seq - 1;
     const entry = this.unverified.get(conversationID) ?? {
-      seqs: new Set<number>(),
+      seqs: new Map<number, () => void>(),
       probe: item,
       since: Date.now(),
     };
-    for (let seq = last + 1; seq < item.seq; seq++) entry.seqs.add(seq);
+    for (let seq = last + 1; seq < item.seq; seq++)
+      if (!entry.seqs.has(seq)) entry.seqs.set(seq, this.ledger.hold(conversationID, seq));
     entry.probe = item;
     this.unverified.set(conversationID, entry);
-    this.ledger.setFloor(conversationID, Math.min(...entry.seqs) - 1);
     this.accept(item, false);
     this.scheduleVerify(this.options.holeGraceMs ?? 1000);
   }
 
-  /** An echo of ours came with `seq`: one skipped seq less to check. */
+  /** An echo of ours came with `seq` (or history said what it was): one skipped seq less to check. */
   private verified(conversationID: string, seq: number): void {
     const entry = this.unverified.get(conversationID);
-    if (!entry?.seqs.delete(seq)) return;
-    if (entry.seqs.size > 0) this.ledger.setFloor(conversationID, Math.min(...entry.seqs) - 1);
-    else {
-      this.unverified.delete(conversationID);
-      this.ledger.setFloor(conversationID, undefined);
-    }
+    const release = entry?.seqs.get(seq);
+    if (!entry || !release) return;
+    entry.seqs.delete(seq);
+    release();
+    if (entry.seqs.size === 0) this.unverified.delete(conversationID);
   }
 
   private scheduleVerify(delay: number): void {
@@ -309,9 +315,9 @@ export class InboundPipeline {
   private async checkSkipped(
     api: HistoryApi,
     conversationID: string,
-    entry: { seqs: Set<number>; probe: MessageItem },
+    entry: { seqs: Map<number, () => void>; probe: MessageItem },
   ): Promise<void> {
-    const checked = new Set(entry.seqs);
+    const checked = new Set(entry.seqs.keys());
     const lowest = Math.min(...checked);
     const found: MessageItem[] = [];
     let start: string | undefined = entry.probe.clientMsgID;
@@ -330,12 +336,7 @@ export class InboundPipeline {
       // Not an echo of ours: a message whose push was lost, handed on late rather than never.
       if (!item.clientMsgID || this.ledger.hasSeen(item.clientMsgID)) continue;
       this.ledger.markSeen(item.clientMsgID, item.sendTime);
-      if (!isChatMessage(item)) continue;
-      try {
-        this.options.deliver(item, true);
-      } catch (error) {
-        this.options.onError("deliver", error);
-      }
+      if (isChatMessage(item)) this.hand(conversationID, item, true);
     }
     // History is the server's truth: a seq it does not have (deleted, filtered) is not chased further.
     for (const seq of checked) this.verified(conversationID, seq);
@@ -360,8 +361,16 @@ export class InboundPipeline {
     if (duplicate) return;
     this.ledger.markSeen(item.clientMsgID, item.sendTime);
     if (item.sendID === this.options.selfUserID() || !isChatMessage(item)) return;
+    this.hand(conversationID, item, fromCatchUp);
+  }
+
+  private hand(conversationID: string, item: MessageItem, fromCatchUp: boolean): void {
     try {
-      this.options.deliver(item, fromCatchUp);
+      const safe = this.options.deliver(item, fromCatchUp) as PromiseLike<unknown> | undefined;
+      if (safe && typeof safe.then === "function") {
+        const release = this.ledger.hold(conversationID, item.seq, item.sendTime);
+        safe.then(release, (error) => this.options.onError("deliver", error));
+      }
     } catch (error) {
       this.options.onError("deliver", error);
     }

@@ -7,8 +7,13 @@ export class Ledger {
   private readonly seen = new Map<string, true>();
   /** Own messages' seqs above a conversation's handled seq, waiting for the seqs below them. */
   private readonly ownAhead = new Map<string, Set<number>>();
-  /** Per conversation, a seq the saved position must not pass yet (seqs delivered over, still unverified). */
-  private readonly floors = new Map<string, number>();
+  /**
+   * Seqs the saved position must stay below for now, per conversation, with how many holds each has: a
+   * message handed on whose handler has not made it durable yet, a seq skipped and not yet verified.
+   */
+  private readonly holds = new Map<string, Map<number, number>>();
+  /** Server times of held messages (with counts): the saved server time stays below them too. */
+  private readonly heldTimes = new Map<number, number>();
   /** Newest server sendTime handled so far (server clock, never compared with ours). */
   lastServerTime: number | undefined;
   /** Called when a handled seq or lastServerTime rises (the watermark store batches a write). */
@@ -64,24 +69,49 @@ export class Ledger {
     if (lastServerTime !== undefined) this.lastServerTime = lastServerTime;
   }
 
-  /** What a restart goes on from: the handled seqs, each kept at or below its floor while one is set. */
+  /** What a restart goes on from: the handled seqs, each kept below its lowest held seq. */
   positions(): Record<string, number> {
     const positions = Object.fromEntries(this.handled);
-    for (const [conversationID, floor] of this.floors) {
+    for (const [conversationID, seqs] of this.holds) {
       const handled = positions[conversationID];
-      if (handled !== undefined && handled > floor) positions[conversationID] = floor;
+      const below = Math.min(...seqs.keys()) - 1;
+      if (handled !== undefined && handled > below) positions[conversationID] = below;
     }
     return positions;
   }
 
+  /** The newest server time a restart may treat as handled: below every held message's. */
+  savedServerTime(): number | undefined {
+    if (this.heldTimes.size === 0 || this.lastServerTime === undefined) return this.lastServerTime;
+    return Math.min(this.lastServerTime, Math.min(...this.heldTimes.keys()) - 1);
+  }
+
   /**
-   * Keeps the saved position of a conversation at or below `seq` (undefined: no longer): a live message
-   * was handed on over seqs not yet known to be ours, and a restart before they are checked must fetch them.
+   * Keeps the saved position of a conversation below `seq` (and the saved server time below `serverTime`)
+   * until the returned release is called: a restart before then fetches that message again. Idempotent.
    */
-  setFloor(conversationID: string, seq: number | undefined): void {
-    if (seq === undefined) this.floors.delete(conversationID);
-    else this.floors.set(conversationID, seq);
-    this.onChange?.();
+  hold(conversationID: string, seq: number, serverTime?: number): () => void {
+    if (!(seq > 0)) return () => undefined;
+    const seqs = this.holds.get(conversationID) ?? new Map<number, number>();
+    this.holds.set(conversationID, seqs);
+    seqs.set(seq, (seqs.get(seq) ?? 0) + 1);
+    const time = serverTime && serverTime > 0 ? serverTime : undefined;
+    if (time !== undefined) this.heldTimes.set(time, (this.heldTimes.get(time) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (seqs.get(seq) ?? 1) - 1;
+      if (left > 0) seqs.set(seq, left);
+      else seqs.delete(seq);
+      if (seqs.size === 0 && this.holds.get(conversationID) === seqs) this.holds.delete(conversationID);
+      if (time !== undefined) {
+        const times = (this.heldTimes.get(time) ?? 1) - 1;
+        if (times > 0) this.heldTimes.set(time, times);
+        else this.heldTimes.delete(time);
+      }
+      this.onChange?.();
+    };
   }
 
   hasSeen(clientMsgID: string): boolean {

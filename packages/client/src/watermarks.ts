@@ -139,7 +139,7 @@ export class WatermarkStore {
       userID: this.options.userID,
       apiAddr: this.options.apiAddr,
       since: this.since,
-      lastServerTime: ledger.lastServerTime,
+      lastServerTime: ledger.savedServerTime(),
       seqs: ledger.positions(),
     };
     const text = JSON.stringify(data);

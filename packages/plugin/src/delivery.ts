@@ -79,14 +79,21 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export async function deliverInbound(
   deps: DeliveryDeps,
   message: InboundMessage,
-  options: { handedOverBefore?: boolean } = {},
+  options: {
+    handedOverBefore?: boolean;
+    /** Called once the message is in the journal (the client may then save its position past it). */
+    onSafe?: () => void;
+  } = {},
 ): Promise<void> {
   const { journal, log, accountId } = deps;
   const id = message.clientMsgID;
   let replies = 0;
   let handover = options.handedOverBefore ? 1 : 0;
   const recorder: TurnRecorder = {
-    admitted: () => journal.received(message),
+    admitted: async () => {
+      await journal.received(message);
+      options.onSafe?.();
+    },
     adopted: () => journal.dispatched(id),
     replied: () => {
       replies += 1;
@@ -150,15 +157,22 @@ export class InboundDelivery {
 
   constructor(private readonly deps: DeliveryDeps) {}
 
-  receive(message: InboundMessage): void {
+  /**
+   * Resolves once the message is safe: in the journal, or settled without needing it (refused by the
+   * access policy, a duplicate). The client saves its position past the message only then, so a process
+   * that dies before the journal write fetches the message again at its next start.
+   */
+  receive(message: InboundMessage): Promise<void> | undefined {
     const state = this.deps.journal.stateOf(message.clientMsgID);
     if (state) {
       this.deps.log.debug?.(
         `[multi-openim] ${this.deps.accountId}: duplicate ${message.clientMsgID} (${state}) skipped`,
       );
-      return;
+      return undefined;
     }
-    void deliverInbound(this.deps, message);
+    return new Promise<void>((resolve) => {
+      void deliverInbound(this.deps, message, { onSafe: resolve }).finally(resolve);
+    });
   }
 
   /** Admitted before a crash but never handed to OpenClaw: nobody else will answer these. */

@@ -157,14 +157,17 @@ export function createGateway(deps: GatewayDeps) {
     };
 
     const shutdown = async (): Promise<void> => {
+      const current = client;
+      if (current) {
+        deps.registry.remove(ctx.accountId, current);
+        // Listening until the client has stopped: a message it hands on while stopping goes to the
+        // journal (kept for the next start), never to nobody while its position is saved.
+        await current
+          .stop()
+          .catch((error) => log.warn(`[multi-openim] ${ctx.accountId}: stop failed: ${String(error)}`));
+      }
       for (const off of unsubscribe) off();
       unsubscribe = [];
-      if (!client) return;
-      const current = client;
-      deps.registry.remove(ctx.accountId, current);
-      await current
-        .stop()
-        .catch((error) => log.warn(`[multi-openim] ${ctx.accountId}: stop failed: ${String(error)}`));
     };
 
     ctx.setStatus(starting());
