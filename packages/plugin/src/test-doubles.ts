@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { MultiOpenimError, parseTarget, type ResolvedAccount, type Target } from "@multi-openim/core";
 import { createMultiOpenimPlugin, type PluginOptions } from "./plugin.js";
 import type { DispatchParams, InboundChannelRuntime } from "./runtime-types.js";
+import type { ChannelSnapshot } from "./status.js";
 import type {
   AccountClient,
   AccountClientEvents,
@@ -328,4 +329,31 @@ export function pluginWithDoubles(
   const fake = fakeRuntime(setup.reply ?? "pong");
   plugin.setApi({ logger, runtime: { channel: fake.runtime } });
   return { plugin, clients, lines, logger, stateDir, ...fake };
+}
+
+/**
+ * Starts one account of `cfg` through the channel's gateway, as OpenClaw does, and waits until it reports
+ * connected. `stop` aborts it and waits for startAccount to return.
+ */
+export async function startAccountOnDoubles(
+  env: ReturnType<typeof pluginWithDoubles>,
+  cfg: unknown,
+  accountId = "a",
+) {
+  const abort = new AbortController();
+  const statuses: ChannelSnapshot[] = [];
+  const running = env.plugin.channel.gateway.startAccount({
+    cfg,
+    accountId,
+    account: env.plugin.channel.config.resolveAccount(cfg, accountId),
+    abortSignal: abort.signal,
+    setStatus: (s) => statuses.push(s),
+  });
+  await until(() => statuses.some((s) => s.connected));
+  const client = env.clients.at(-1) as FakeClient;
+  const stop = async () => {
+    abort.abort();
+    await running;
+  };
+  return { client, statuses, abort, running, stop };
 }
