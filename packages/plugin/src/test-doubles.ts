@@ -23,6 +23,10 @@ import type {
 const targetOf = (target: string | Target): Target =>
   typeof target === "string" ? (parseTarget(target) as Target) : target;
 
+/** The conversation id OpenIM gives a DM (`si_` + both user ids sorted) or a group (`sg_` + its id). */
+export const conversationOf = (selfUserID: string, target: Target): string =>
+  target.kind === "group" ? `sg_${target.id}` : `si_${[selfUserID, target.id].sort().join("_")}`;
+
 /**
  * The client's AccountClient as a double: records sends (text, media, voice), typing and read marks,
  * lets the test push messages and status; directory reads answer from `groups` / `members`.
@@ -36,6 +40,8 @@ export class FakeClient implements AccountClient {
     source?: MediaSource;
     options?: TextOptions;
   }[] = [];
+  /** What the server holds of this account's sends, as history answers it (`recentMessages`). */
+  readonly stored: InboundMessage[] = [];
   readonly reads: string[] = [];
   readonly typing: { conversationID: string; focus: boolean }[] = [];
   readonly revoked: string[] = [];
@@ -177,13 +183,38 @@ export class FakeClient implements AccountClient {
       }
     }
     this.sent.push({ kind, target, ...extra });
-    return {
+    const result = {
       accountId: this.account.accountId,
       target,
-      clientMsgID: `c${this.sent.length}`,
+      clientMsgID: extra.options?.clientMsgID ?? `c${this.sent.length}`,
       serverMsgID: `s${this.sent.length}`,
       serverTime: Date.now(),
     };
+    this.storeOwn(result, extra.text ?? "");
+    return result;
+  }
+
+  /** A message of this account as the server stores it (a send that went out, or one from before a crash). */
+  storeOwn(sent: Pick<SendResult, "target" | "clientMsgID" | "serverMsgID" | "serverTime">, text = ""): void {
+    this.stored.push({
+      accountId: this.account.accountId,
+      kind: sent.target.kind === "group" ? "group" : "direct",
+      conversationID: conversationOf(this.account.userID, sent.target),
+      target: sent.target,
+      sender: { userID: this.account.userID },
+      contentType: 101,
+      text,
+      mentionsSelf: false,
+      mentionsAll: false,
+      mentionedUserIDs: [],
+      quotesSelf: false,
+      media: [],
+      serverTime: sent.serverTime,
+      clientMsgID: sent.clientMsgID,
+      serverMsgID: sent.serverMsgID,
+      seq: this.stored.length + 1,
+      fromCatchUp: true,
+    });
   }
   async sendText(target: string | Target, text: string, options?: TextOptions) {
     return this.record("text", target, { text, ...(options ? { options } : {}) });
@@ -218,8 +249,8 @@ export class FakeClient implements AccountClient {
   async revokeMessage(conversationID: string, clientMsgID: string) {
     this.revoked.push(`${conversationID}/${clientMsgID}`);
   }
-  async recentMessages(): Promise<InboundMessage[]> {
-    return [];
+  async recentMessages(conversationID: string, count: number): Promise<InboundMessage[]> {
+    return this.stored.filter((m) => m.conversationID === conversationID).slice(-count);
   }
   async setTyping(conversationID: string, focus: boolean) {
     this.typing.push({ conversationID, focus });
