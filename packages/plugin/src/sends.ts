@@ -35,7 +35,7 @@ export class Sends {
     return this.waitingNow;
   }
 
-  /** `maxWaitMs` bounds this call's wait for its account below the default (e.g. a recovery check). */
+  /** `maxWaitMs` replaces the default wait for the account for this call (a recovery check waits less). */
   async run<T>(
     accountId: string,
     what: string,
