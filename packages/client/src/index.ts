@@ -7,6 +7,7 @@ export { AccountPool, type PoolStartResult } from "./pool.js";
 export { guardSdkRejections, isSdkInternalRejection, sdkRejectionsSwallowed } from "./sdk-rejections.js";
 export { resolveTarget } from "./send.js";
 export type { SendQueueOptions } from "./send-queue.js";
+export { findSentMessages, type SentLookup, sendKeyClientMsgID } from "./sent-lookup.js";
 export type {
   AccountStatus,
   AuthState,

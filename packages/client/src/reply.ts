@@ -26,7 +26,19 @@ function quotedItem(quote: NonNullable<TextOptions["quote"]>, recent?: MessageIt
  * Text, @-mention (AtText, optionally quoting) or quote message. OpenIM has no "quote + mention"
  * type other than AtText carrying `quoteMessage`, which is what its own clients send.
  */
-export function createTextMessageFor(
+export async function createTextMessageFor(
+  sdk: OpenImSdk,
+  text: string,
+  options: TextOptions,
+  recent: (clientMsgID: string) => MessageItem | undefined,
+): Promise<{ data: MessageItem }> {
+  const created = await createTextMessage(sdk, text, options, recent);
+  // The SDK sends the item as given: a caller's idempotency key becomes the message's id.
+  if (options.clientMsgID) created.data.clientMsgID = options.clientMsgID;
+  return created;
+}
+
+function createTextMessage(
   sdk: OpenImSdk,
   text: string,
   options: TextOptions,

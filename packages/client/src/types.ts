@@ -114,6 +114,11 @@ export interface TextOptions {
   atUserIDs?: string[];
   /** Display names for `atUsersInfo`, by user id. */
   atNames?: Record<string, string>;
+  /**
+   * Send with this clientMsgID instead of a new one, so one logical send keeps its id across attempts and
+   * process restarts and can be looked up on the server (`sendKeyClientMsgID`, `findSentMessages`).
+   */
+  clientMsgID?: string;
 }
 
 export type MediaSource = { url: string; name?: string; size?: number; mimeType?: string } | { path: string };

@@ -9,7 +9,7 @@ import { createDoctorAdapter } from "./doctor-adapter.js";
 import { createGateway, type GatewayDeps } from "./gateway.js";
 import { createGroupsAdapter } from "./groups.js";
 import { defaultMediaRoots } from "./media.js";
-import { createOutbound } from "./outbound.js";
+import { createOutboundAdapters } from "./outbound.js";
 import { createNameResolver } from "./resolve-names.js";
 import { createSecurityAdapter, pairingAdapter } from "./security.js";
 import { Sends } from "./sends.js";
@@ -75,7 +75,7 @@ export function createChannel(input: ChannelDeps) {
     auth: auth.auth,
     doctor: createDoctorAdapter(),
     status: createStatusAdapter({ registry: deps.registry, reader: deps.reader }),
-    outbound: createOutbound({
+    ...createOutboundAdapters({
       registry: deps.registry,
       sends,
       mediaRoots,

@@ -6,8 +6,7 @@ import { describe, expect, test } from "vitest";
 import { resubmitRequestPath } from "./dead-letters.js";
 import { isGatewayNotAccepting } from "./delivery.js";
 import { twoAccountConfig } from "./fixtures.js";
-import type { ChannelSnapshot } from "./status.js";
-import { type FakeClient, pluginWithDoubles, until } from "./test-doubles.js";
+import { pluginWithDoubles, startAccountOnDoubles, until } from "./test-doubles.js";
 
 const cfg = twoAccountConfig();
 
@@ -19,25 +18,6 @@ function setup(stateDir = mkdtempSync(join(tmpdir(), "mo-delivery-"))) {
   });
 }
 
-async function start(env: ReturnType<typeof setup>) {
-  const abort = new AbortController();
-  const statuses: ChannelSnapshot[] = [];
-  const running = env.plugin.channel.gateway.startAccount({
-    cfg,
-    accountId: "a",
-    account: env.plugin.channel.config.resolveAccount(cfg, "a"),
-    abortSignal: abort.signal,
-    setStatus: (s) => statuses.push(s),
-  });
-  await until(() => statuses.some((s) => s.connected));
-  const client = env.clients.at(-1) as FakeClient;
-  const stop = async () => {
-    abort.abort();
-    await running;
-  };
-  return { client, statuses, stop };
-}
-
 describe("durable hand-off to OpenClaw", () => {
   test("a dispatch refused while the gateway drains is kept and answered once after the restart", async () => {
     const first = setup();
@@ -46,7 +26,7 @@ describe("durable hand-off to OpenClaw", () => {
       refused += 1;
       throw new Error("Gateway is draining; new tasks are not accepted");
     };
-    const a = await start(first);
+    const a = await startAccountOnDoubles(first, cfg);
     const message = a.client.push({ kind: "direct", text: "sent during the drain" });
     await until(() => refused >= 2);
     // A catch-up re-delivery while it waits does not start a second hand-off.
@@ -58,7 +38,7 @@ describe("durable hand-off to OpenClaw", () => {
     ).toBe(true);
 
     const second = setup(first.stateDir);
-    const b = await start(second);
+    const b = await startAccountOnDoubles(second, cfg);
     await until(() => b.client.sent.length === 1);
     expect(b.client.sent[0]).toMatchObject({ target: { kind: "user", id: "alice" }, text: "ok" });
     await new Promise((r) => setTimeout(r, 100));
@@ -74,7 +54,7 @@ describe("durable hand-off to OpenClaw", () => {
       if (broken) throw new Error("model provider down");
       return original(params);
     };
-    const a = await start(env);
+    const a = await startAccountOnDoubles(env, cfg);
     const message = a.client.push({ kind: "direct", text: "doomed for now" });
     await until(() => a.statuses.some((s) => s.audit?.deadLetters === 1));
     const dead = a.statuses.at(-1)?.audit;
@@ -97,7 +77,7 @@ describe("durable hand-off to OpenClaw", () => {
 
 test("the SDK's stray rejections are claimed with OpenClaw's handler registry (else OpenClaw exits the gateway)", async () => {
   const env = setup();
-  const a = await start(env);
+  const a = await startAccountOnDoubles(env, cfg);
   const { claimSdkRejections } = await import("./sdk-rejections.js");
   await claimSdkRejections(env.logger);
   const registry = (globalThis as Record<symbol, unknown>)[

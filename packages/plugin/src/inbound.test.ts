@@ -7,8 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { twoAccountConfig } from "./fixtures.js";
 import { journalPath } from "./gateway.js";
-import type { ChannelSnapshot } from "./status.js";
-import { type FakeClient, pluginWithDoubles, until } from "./test-doubles.js";
+import { pluginWithDoubles, startAccountOnDoubles, until } from "./test-doubles.js";
 
 let server: Server;
 let base = "";
@@ -34,26 +33,6 @@ function setup(stateDir = mkdtempSync(join(tmpdir(), "mo-inbound-"))) {
 // Account "a"'s apiAddr becomes the test server: media is trusted from the OpenIM server's own host:port.
 const cfg = twoAccountConfig({ mediaMaxMb: 1 });
 
-async function start(env: ReturnType<typeof setup>, accountId = "a", config: unknown = cfg) {
-  const cfg = config;
-  const abort = new AbortController();
-  const statuses: ChannelSnapshot[] = [];
-  const running = env.plugin.channel.gateway.startAccount({
-    cfg,
-    accountId,
-    account: env.plugin.channel.config.resolveAccount(cfg, accountId),
-    abortSignal: abort.signal,
-    setStatus: (s) => statuses.push(s),
-  });
-  await until(() => statuses.some((s) => s.connected));
-  const client = env.clients.at(-1) as FakeClient;
-  const stop = async () => {
-    abort.abort();
-    await running;
-  };
-  return { client, stop };
-}
-
 const bodyOf = (ctx: Record<string, unknown> | undefined) =>
   (ctx?.message as { bodyForAgent?: string } | undefined)?.bodyForAgent ?? "";
 const commandOf = (ctx: Record<string, unknown> | undefined) =>
@@ -62,7 +41,7 @@ const commandOf = (ctx: Record<string, unknown> | undefined) =>
 describe("inbound media, quotes and mentions", () => {
   test("images and videos from the OpenIM host reach the agent as saved media; media-only messages get text", async () => {
     const env = setup();
-    const a = await start(env);
+    const a = await startAccountOnDoubles(env, cfg);
     a.client.push({ kind: "direct", text: "", media: [{ kind: "image", url: `${base}/cat.png` }] });
     a.client.push({ kind: "direct", text: "watch", media: [{ kind: "video", url: `${base}/clip.mp4` }] });
     await until(() => env.contexts.length === 2);
@@ -82,7 +61,7 @@ describe("inbound media, quotes and mentions", () => {
 
   test("refused or failed downloads still deliver the text with a note", async () => {
     const env = setup();
-    const a = await start(env);
+    const a = await startAccountOnDoubles(env, cfg);
     const cases = [
       ["meta", "http://169.254.169.254/latest/meta-data", /not from an allowed host/],
       ["file", "file:///etc/passwd", /not from an allowed host/],
@@ -108,7 +87,7 @@ describe("inbound media, quotes and mentions", () => {
 
   test("a quote gives the agent the quoted sender and text; the bot's own @name is stripped", async () => {
     const env = setup();
-    const a = await start(env);
+    const a = await startAccountOnDoubles(env, cfg);
     a.client.push(
       {
         kind: "group",
@@ -127,7 +106,7 @@ describe("inbound media, quotes and mentions", () => {
 
   test("the @name the sender's client wrote for the bot (atUsersInfo) is stripped too; others' stay", async () => {
     const env = setup();
-    const a = await start(env);
+    const a = await startAccountOnDoubles(env, cfg);
     a.client.push(
       {
         kind: "group",
@@ -148,12 +127,12 @@ describe("inbound media, quotes and mentions", () => {
 describe("crash journal", () => {
   test("a message answered before a restart is not answered again after it", async () => {
     const env = setup();
-    const first = await start(env);
+    const first = await startAccountOnDoubles(env, cfg);
     const m = first.client.push({ kind: "direct", text: "once", clientMsgID: "msg-1" });
     await until(() => first.client.sent.length === 1);
     await first.stop();
     const again = setup(env.stateDir);
-    const second = await start(again);
+    const second = await startAccountOnDoubles(again, cfg);
     second.client.push({ ...m });
     second.client.push({ kind: "direct", text: "new", clientMsgID: "msg-2" });
     await until(() => second.client.sent.length === 1);
@@ -193,7 +172,7 @@ describe("crash journal", () => {
       }),
     );
     const env = setup(stateDir);
-    const a = await start(env);
+    const a = await startAccountOnDoubles(env, cfg);
     await until(() => a.client.sent.length === 1);
     // The catch-up re-delivers the mid-turn one: OpenClaw's recovery answers it, not us.
     a.client.push(message("d1", "mid-turn") as never);
@@ -227,7 +206,7 @@ describe("replies and read marks", () => {
       await params.delivery.deliver({ text: "part two" }, { kind: "final" });
       return { admission: { kind: "dispatch" } };
     };
-    const a = await start(env, "a", twoAccountConfig({ replyToMode: "first" }));
+    const a = await startAccountOnDoubles(env, twoAccountConfig({ replyToMode: "first" }));
     a.client.push(groupAsk, "alice");
     await until(() => a.client.sent.length === 2);
     expect(a.client.sent[0]).toMatchObject({
@@ -245,7 +224,7 @@ describe("replies and read marks", () => {
 
   test("replyToMode all quotes every piece; off and DMs send plain text", async () => {
     const env = setup();
-    const all = await start(env, "a", twoAccountConfig({ replyToMode: "all" }));
+    const all = await startAccountOnDoubles(env, twoAccountConfig({ replyToMode: "all" }));
     all.client.push(groupAsk, "alice");
     all.client.push({ kind: "direct", text: "hi" }, "alice");
     await until(() => all.client.sent.length === 2);
@@ -253,7 +232,7 @@ describe("replies and read marks", () => {
     expect(all.client.sent.find((s) => s.target.kind === "user")?.options).toBeUndefined();
     await all.stop();
     const off = setup();
-    const plain = await start(off, "a", twoAccountConfig());
+    const plain = await startAccountOnDoubles(off, twoAccountConfig());
     plain.client.push(groupAsk, "alice");
     await until(() => plain.client.sent.length === 1);
     expect(plain.client.sent[0]).toEqual({ kind: "text", target: { kind: "group", id: "g1" }, text: "ok" });
@@ -276,7 +255,7 @@ describe("hand-off failures", () => {
       }
       return original(params);
     };
-    const a = await start(env);
+    const a = await startAccountOnDoubles(env, cfg);
     a.client.push({ kind: "direct", text: "flaky" });
     await until(() => a.client.sent.length === 1);
     expect(calls).toBe(2);

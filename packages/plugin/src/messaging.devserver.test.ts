@@ -287,3 +287,55 @@ test("a send during a disconnect is queued and delivered exactly once after the 
   expect(dev.messagesFor("alice").filter((m) => m.text === "QUEUED-1 after the drop")).toHaveLength(1);
   console.log(`[numbers] send made during a disconnect delivered ${waited} ms after it was made`);
 });
+
+test("OpenClaw's recovery asks about queued sends: one that reached the server is 'sent', one that did not is replayed once", {
+  timeout: 40_000,
+}, async () => {
+  const { message } = plugin.channel;
+  // A conversation of its own: alice's holds over 100 messages of the last seconds, and then a page of
+  // history cannot prove absence (the check says "unresolved" there).
+  dev.registerUser("carol", { nickname: "Carol" });
+  const copies = (text: string) =>
+    dev.messagesFor("carol").filter((m) => m.sendID === "bot_a" && m.text === text);
+  const unknownSend = (queueId: string, text: string) => ({
+    cfg: {},
+    channel: "multi-openim",
+    queueId,
+    to: "user:carol",
+    accountId: "a",
+    enqueuedAt: Date.now() - 1000,
+    retryCount: 0,
+    platformSendStartedAt: Date.now() - 900,
+    payloads: [{ text }],
+  });
+
+  await plugin.channel.outbound.sendText({ to: "user:carol", text: "hello Carol", accountId: "a" });
+  // Reached the server; the gateway died before OpenClaw recorded the result.
+  await message.send.text({
+    to: "user:carol",
+    text: "RECOVER-1 stored",
+    accountId: "a",
+    deliveryQueueId: "q-dev-1",
+  });
+  const stored = copies("RECOVER-1 stored");
+  expect(stored).toHaveLength(1);
+  const sent = await message.durableFinal.reconcileUnknownSend(unknownSend("q-dev-1", "RECOVER-1 stored"));
+  expect(sent).toMatchObject({
+    status: "sent",
+    receipt: { primaryPlatformMessageId: stored[0]?.serverMsgID },
+  });
+  expect(copies("RECOVER-1 stored")).toHaveLength(1);
+
+  // Never reached the server: "not_sent", OpenClaw replays it, the replay arrives once and is then found.
+  const lost = unknownSend("q-dev-2", "RECOVER-2 lost");
+  expect(await message.durableFinal.reconcileUnknownSend(lost)).toEqual({ status: "not_sent" });
+  await message.send.text({
+    to: "user:carol",
+    text: "RECOVER-2 lost",
+    accountId: "a",
+    deliveryQueueId: "q-dev-2",
+  });
+  expect(copies("RECOVER-2 lost")).toHaveLength(1);
+  expect(await message.durableFinal.reconcileUnknownSend(lost)).toMatchObject({ status: "sent" });
+  expect(copies("RECOVER-2 lost")).toHaveLength(1);
+});

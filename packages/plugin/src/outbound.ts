@@ -2,6 +2,7 @@ import { CHANNEL_ID } from "@multi-openim/core";
 import { accountRequiredError } from "./account-required.js";
 import { chunkText, TEXT_CHUNK_LIMIT } from "./chunk.js";
 import { mediaKindOf, mediaMaxBytesOf, resolveMediaSource, sendMediaTo } from "./media.js";
+import { createMessageAdapter } from "./outbound-message.js";
 import type { AccountRegistry } from "./registry.js";
 import type { Sends } from "./sends.js";
 import { requireTarget } from "./targets.js";
@@ -37,6 +38,10 @@ export interface OutboundDeps {
   mediaRoots: () => string[];
   /** The configured account ids (of `cfg` when OpenClaw passes one), named when a send has none. */
   listAccounts?: (cfg?: unknown) => string[];
+  /** A recovery check waits this long for its account to run before answering "ask again later". Default 30 s. */
+  reconcileAccountWaitMs?: number;
+  /** A recovery check that finds nothing reads history again after this (the SDK's may lag a login). Default 1.5 s. */
+  reconcileSettleMs?: number;
 }
 
 export function createOutbound({ registry, sends, mediaRoots, listAccounts }: OutboundDeps) {
@@ -94,4 +99,13 @@ export function createOutbound({ registry, sends, mediaRoots, listAccounts }: Ou
     sendText,
     sendMedia,
   };
+}
+
+/**
+ * The channel's two outbound surfaces: `outbound` (sends, targets, chunking) and `message` (text sends
+ * OpenClaw can reconcile after a crash: outbound-message.ts). OpenClaw sends text through `message`
+ * when a channel has one, media through `outbound`.
+ */
+export function createOutboundAdapters(deps: OutboundDeps) {
+  return { outbound: createOutbound(deps), message: createMessageAdapter(deps) };
 }

@@ -35,8 +35,14 @@ export class Sends {
     return this.waitingNow;
   }
 
-  async run<T>(accountId: string, what: string, op: (client: AccountClient) => Promise<T>): Promise<T> {
-    const deadline = Date.now() + (this.options.maxWaitMs ?? 5 * 60_000);
+  /** `maxWaitMs` replaces the default wait for the account for this call (a recovery check waits less). */
+  async run<T>(
+    accountId: string,
+    what: string,
+    op: (client: AccountClient) => Promise<T>,
+    limits: { maxWaitMs?: number } = {},
+  ): Promise<T> {
+    const deadline = Date.now() + (limits.maxWaitMs ?? this.options.maxWaitMs ?? 5 * 60_000);
     let entry = this.options.registry.get(accountId) ?? (await this.waitForClient(accountId, what, deadline));
     for (;;) {
       if (entry.client.status().auth === "needs-login") this.options.registry.require(accountId);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { MultiOpenimError, parseTarget, type ResolvedAccount, type Target } from "@multi-openim/core";
 import { createMultiOpenimPlugin, type PluginOptions } from "./plugin.js";
 import type { DispatchParams, InboundChannelRuntime } from "./runtime-types.js";
+import type { ChannelSnapshot } from "./status.js";
 import type {
   AccountClient,
   AccountClientEvents,
@@ -22,6 +23,10 @@ import type {
 const targetOf = (target: string | Target): Target =>
   typeof target === "string" ? (parseTarget(target) as Target) : target;
 
+/** The conversation id OpenIM gives a DM (`si_` + both user ids sorted) or a group (`sg_` + its id). */
+export const conversationOf = (selfUserID: string, target: Target): string =>
+  target.kind === "group" ? `sg_${target.id}` : `si_${[selfUserID, target.id].sort().join("_")}`;
+
 /**
  * The client's AccountClient as a double: records sends (text, media, voice), typing and read marks,
  * lets the test push messages and status; directory reads answer from `groups` / `members`.
@@ -35,6 +40,8 @@ export class FakeClient implements AccountClient {
     source?: MediaSource;
     options?: TextOptions;
   }[] = [];
+  /** What the server holds of this account's sends, as history answers it (`recentMessages`). */
+  readonly stored: InboundMessage[] = [];
   readonly reads: string[] = [];
   readonly typing: { conversationID: string; focus: boolean }[] = [];
   readonly revoked: string[] = [];
@@ -176,13 +183,38 @@ export class FakeClient implements AccountClient {
       }
     }
     this.sent.push({ kind, target, ...extra });
-    return {
+    const result = {
       accountId: this.account.accountId,
       target,
-      clientMsgID: `c${this.sent.length}`,
+      clientMsgID: extra.options?.clientMsgID ?? `c${this.sent.length}`,
       serverMsgID: `s${this.sent.length}`,
       serverTime: Date.now(),
     };
+    this.storeOwn(result, extra.text ?? "");
+    return result;
+  }
+
+  /** A message of this account as the server stores it (a send that went out, or one from before a crash). */
+  storeOwn(sent: Pick<SendResult, "target" | "clientMsgID" | "serverMsgID" | "serverTime">, text = ""): void {
+    this.stored.push({
+      accountId: this.account.accountId,
+      kind: sent.target.kind === "group" ? "group" : "direct",
+      conversationID: conversationOf(this.account.userID, sent.target),
+      target: sent.target,
+      sender: { userID: this.account.userID },
+      contentType: 101,
+      text,
+      mentionsSelf: false,
+      mentionsAll: false,
+      mentionedUserIDs: [],
+      quotesSelf: false,
+      media: [],
+      serverTime: sent.serverTime,
+      clientMsgID: sent.clientMsgID,
+      serverMsgID: sent.serverMsgID,
+      seq: this.stored.length + 1,
+      fromCatchUp: true,
+    });
   }
   async sendText(target: string | Target, text: string, options?: TextOptions) {
     return this.record("text", target, { text, ...(options ? { options } : {}) });
@@ -217,8 +249,8 @@ export class FakeClient implements AccountClient {
   async revokeMessage(conversationID: string, clientMsgID: string) {
     this.revoked.push(`${conversationID}/${clientMsgID}`);
   }
-  async recentMessages(): Promise<InboundMessage[]> {
-    return [];
+  async recentMessages(conversationID: string, count: number): Promise<InboundMessage[]> {
+    return this.stored.filter((m) => m.conversationID === conversationID).slice(-count);
   }
   async setTyping(conversationID: string, focus: boolean) {
     this.typing.push({ conversationID, focus });
@@ -328,4 +360,31 @@ export function pluginWithDoubles(
   const fake = fakeRuntime(setup.reply ?? "pong");
   plugin.setApi({ logger, runtime: { channel: fake.runtime } });
   return { plugin, clients, lines, logger, stateDir, ...fake };
+}
+
+/**
+ * Starts one account of `cfg` through the channel's gateway, as OpenClaw does, and waits until it reports
+ * connected. `stop` aborts it and waits for startAccount to return.
+ */
+export async function startAccountOnDoubles(
+  env: ReturnType<typeof pluginWithDoubles>,
+  cfg: unknown,
+  accountId = "a",
+) {
+  const abort = new AbortController();
+  const statuses: ChannelSnapshot[] = [];
+  const running = env.plugin.channel.gateway.startAccount({
+    cfg,
+    accountId,
+    account: env.plugin.channel.config.resolveAccount(cfg, accountId),
+    abortSignal: abort.signal,
+    setStatus: (s) => statuses.push(s),
+  });
+  await until(() => statuses.some((s) => s.connected));
+  const client = env.clients.at(-1) as FakeClient;
+  const stop = async () => {
+    abort.abort();
+    await running;
+  };
+  return { client, statuses, abort, running, stop };
 }

@@ -3,8 +3,7 @@ import { describe, expect, test } from "vitest";
 import { twoAccountConfig } from "./fixtures.js";
 import { journalPath } from "./gateway.js";
 import type { DispatchParams } from "./runtime-types.js";
-import type { ChannelSnapshot } from "./status.js";
-import { type FakeClient, pluginWithDoubles, until } from "./test-doubles.js";
+import { pluginWithDoubles, startAccountOnDoubles, until } from "./test-doubles.js";
 import {
   isFailureNotice,
   TurnNotTakenError,
@@ -76,20 +75,6 @@ describe("trackTurnAdoption", () => {
 
 const cfg = twoAccountConfig();
 
-async function start(env: ReturnType<typeof pluginWithDoubles>) {
-  const abort = new AbortController();
-  const statuses: ChannelSnapshot[] = [];
-  const running = env.plugin.channel.gateway.startAccount({
-    cfg,
-    accountId: "a",
-    account: env.plugin.channel.config.resolveAccount(cfg, "a"),
-    abortSignal: abort.signal,
-    setStatus: (s) => statuses.push(s),
-  });
-  await until(() => statuses.some((s) => s.connected));
-  return { client: env.clients.at(-1) as FakeClient, abort, running };
-}
-
 describe("the crash journal follows OpenClaw's adoption", () => {
   const stateOnDisk = async (stateDir: string, id: string) => {
     const raw = await readFile(journalPath(stateDir, "a"), "utf8").catch(() => "{}");
@@ -104,7 +89,7 @@ describe("the crash journal follows OpenClaw's adoption", () => {
       env.dispatched.push(params);
       return new Promise(() => undefined);
     };
-    const first = await start(env);
+    const first = await startAccountOnDoubles(env, cfg);
     first.client.push({ kind: "direct", text: "held in memory", clientMsgID: "m-held" });
     await until(() => env.dispatched.length === 1);
     await new Promise((r) => setTimeout(r, 50));
@@ -116,7 +101,7 @@ describe("the crash journal follows OpenClaw's adoption", () => {
     await first.running;
     expect(await stateOnDisk(env.stateDir, "m-held")).toBe("received");
     const again = pluginWithDoubles({ stateDir: env.stateDir });
-    const second = await start(again);
+    const second = await startAccountOnDoubles(again, cfg);
     await until(() => second.client.sent.length === 1);
     expect(again.lines.some((l) => l.includes("replaying m-held"))).toBe(true);
     expect(again.dispatched).toHaveLength(1);
@@ -132,7 +117,7 @@ describe("the crash journal follows OpenClaw's adoption", () => {
       await lifecycle.onAdopted();
       return new Promise(() => undefined); // the model is still thinking when the process dies
     };
-    const first = await start(env);
+    const first = await startAccountOnDoubles(env, cfg);
     first.client.push({ kind: "direct", text: "adopted", clientMsgID: "m-adopted" });
     await until(() => env.dispatched.length === 1);
     await new Promise((r) => setTimeout(r, 50));
@@ -141,7 +126,7 @@ describe("the crash journal follows OpenClaw's adoption", () => {
     await first.running;
 
     const again = pluginWithDoubles({ stateDir: env.stateDir });
-    const second = await start(again);
+    const second = await startAccountOnDoubles(again, cfg);
     await new Promise((r) => setTimeout(r, 100));
     expect(again.dispatched).toHaveLength(0);
     expect(again.lines.some((l) => l.includes("replaying m-adopted"))).toBe(false);
@@ -194,7 +179,7 @@ describe("a turn whose agent run failed without an answer", () => {
       await params.delivery.deliver({ text: "pong" }, { kind: "final" });
       return { admission: { kind: "dispatch" }, dispatched: true };
     };
-    const a = await start(env);
+    const a = await startAccountOnDoubles(env, cfg);
     a.client.push({ kind: "direct", text: "answer me", clientMsgID: "m-failed-run" });
     await until(() => a.client.sent.length === 1);
     await new Promise((r) => setTimeout(r, 100));
@@ -240,7 +225,7 @@ describe("a restart aborting a turn in flight", () => {
       await params.delivery.deliver({ text: "the answer" }, { kind: "final" });
       return { admission: { kind: "dispatch" }, dispatched: true };
     };
-    const a = await start(env);
+    const a = await startAccountOnDoubles(env, cfg);
     a.client.push({ kind: "direct", text: "answer me", clientMsgID: "m-restart" });
     await until(() => a.client.sent.length === 2);
     await new Promise((r) => setTimeout(r, 100));
@@ -263,13 +248,13 @@ test("a message replayed after a restart goes to OpenClaw with a distinct id", a
     env.dispatched.push(params);
     return new Promise(() => undefined); // held in memory when the gateway goes away
   };
-  const first = await start(env);
+  const first = await startAccountOnDoubles(env, cfg);
   first.client.push({ kind: "direct", text: "again", clientMsgID: "m-again", serverMsgID: "srv-9" });
   await until(() => env.dispatched.length === 1);
   first.abort.abort();
   await first.running;
   const again = pluginWithDoubles({ stateDir: env.stateDir });
-  const second = await start(again);
+  const second = await startAccountOnDoubles(again, cfg);
   await until(() => second.client.sent.length === 1);
   expect(env.contexts[0]?.messageId).toBe("srv-9");
   expect(String(again.contexts[0]?.messageId)).toMatch(/^srv-9#[0-9a-z]+\.1$/);
