@@ -46,6 +46,28 @@ describe("durable hand-off to OpenClaw", () => {
     await b.stop();
   });
 
+  test("a message the client hands on while the account stops is answered once (the journal keeps it), never dropped", async () => {
+    const first = setup();
+    const a = await startAccountOnDoubles(first, cfg);
+    // The client delivers one more message while it stops (a catch-up page, a push in flight), and saves
+    // its position past it when its stop completes.
+    const stopClient = a.client.stop.bind(a.client);
+    let late: string | undefined;
+    a.client.stop = async () => {
+      late = a.client.push({ kind: "direct", text: "arrived while stopping" }).clientMsgID;
+      await stopClient();
+    };
+    await a.stop();
+    expect(late).toBeDefined();
+    const b = await startAccountOnDoubles(setup(first.stateDir), cfg);
+    await until(() => a.client.sent.length + b.client.sent.length === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect([...a.client.sent, ...b.client.sent]).toEqual([
+      expect.objectContaining({ target: { kind: "user", id: "alice" }, text: "ok" }),
+    ]);
+    await b.stop();
+  });
+
   test("a final failure is a dead letter: status shows it, resubmitting it answers it", async () => {
     const env = setup();
     const original = env.runtime.inbound.dispatch;
