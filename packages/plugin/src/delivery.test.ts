@@ -37,8 +37,7 @@ describe("durable hand-off to OpenClaw", () => {
       first.lines.some((l) => l.includes(`inbound ${message.clientMsgID} kept for the next start`)),
     ).toBe(true);
 
-    const second = setup(first.stateDir);
-    const b = await startAccountOnDoubles(second, cfg);
+    const b = await startAccountOnDoubles(setup(first.stateDir), cfg);
     await until(() => b.client.sent.length === 1);
     expect(b.client.sent[0]).toMatchObject({ target: { kind: "user", id: "alice" }, text: "ok" });
     await new Promise((r) => setTimeout(r, 100));

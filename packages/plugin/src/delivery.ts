@@ -154,6 +154,8 @@ export async function deliverInbound(
  */
 export class InboundDelivery {
   private replayed = false;
+  /** Hand-offs under way (received, replayed, resubmitted): a stop waits for them, bounded. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly deps: DeliveryDeps) {}
 
@@ -171,8 +173,30 @@ export class InboundDelivery {
       return undefined;
     }
     return new Promise<void>((resolve) => {
-      void deliverInbound(this.deps, message, { onSafe: resolve }).finally(resolve);
+      this.track(deliverInbound(this.deps, message, { onSafe: resolve }).finally(resolve));
     });
+  }
+
+  /**
+   * Waits (at most `timeoutMs`) for the hand-offs under way to end: at a stop they end quickly (no retry
+   * after the abort; a turn refused or failed goes back to `received` on disk), so what the client handed
+   * on while stopping is in the journal, in the state the next start reads, before the process may exit.
+   */
+  async settled(timeoutMs: number): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.allSettled(this.inFlight),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  private track(handoff: Promise<void>): void {
+    this.inFlight.add(handoff);
+    void handoff.finally(() => this.inFlight.delete(handoff)).catch(() => undefined);
   }
 
   /** Admitted before a crash but never handed to OpenClaw: nobody else will answer these. */
@@ -183,7 +207,7 @@ export class InboundDelivery {
       this.deps.log.info(
         `[multi-openim] ${this.deps.accountId}: replaying ${message.clientMsgID} interrupted before dispatch`,
       );
-      void deliverInbound(this.deps, message, { handedOverBefore: true });
+      this.track(deliverInbound(this.deps, message, { handedOverBefore: true }));
     }
   }
 
@@ -192,6 +216,7 @@ export class InboundDelivery {
     this.deps.log.info(
       `[multi-openim] ${this.deps.accountId}: resubmitting ${messages.length} dead letter(s)`,
     );
-    for (const message of messages) void deliverInbound(this.deps, message, { handedOverBefore: true });
+    for (const message of messages)
+      this.track(deliverInbound(this.deps, message, { handedOverBefore: true }));
   }
 }

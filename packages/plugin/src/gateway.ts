@@ -56,6 +56,8 @@ export interface GatewayDeps {
   mediaRoots?: () => string[];
   /** How often the account looks for a dead-letter resubmit request (dead-letters.ts). Default 5000. */
   resubmitPollMs?: number;
+  /** How long a stop waits for the account's hand-offs under way to end (delivery.ts). Default 10000. */
+  handoffSettleMs?: number;
 }
 
 /** `<stateDir>/multi-openim/inbound-<accountId>.json` (account ids are validated by core: safe file names). */
@@ -216,6 +218,9 @@ export function createGateway(deps: GatewayDeps) {
       stopResubmits();
       stopWatch();
       await shutdown();
+      // In-process restarts (a config reload, the health watch) start a new runner on the same journal
+      // file at once: what the old one writes after this would race the new one's read.
+      await delivery.settled(deps.handoffSettleMs ?? 10_000);
       await journal.flush().catch(() => {});
       refresher.dispose?.();
       await lease.release();

@@ -82,6 +82,8 @@ export interface PluginOptions {
   inboundRetryDelaysMs?: number[];
   /** Tests only: how often an account looks for a dead-letter resubmit request (default 5 s). */
   resubmitPollMs?: number;
+  /** How long an account's stop waits for its hand-offs under way to end (default 10 s). */
+  handoffSettleMs?: number;
   /** OpenClaw's state dir for the crash journal (default from $OPENCLAW_STATE_DIR). */
   stateDir?: () => string;
   /** Sends by account id, waiting for an account between two clients (tests pass one with short limits). */
@@ -146,6 +148,7 @@ export function createMultiOpenimPlugin(options: PluginOptions) {
     ...(options.healthIntervalMs !== undefined ? { healthIntervalMs: options.healthIntervalMs } : {}),
     ...(options.inboundRetryDelaysMs ? { inboundRetryDelaysMs: options.inboundRetryDelaysMs } : {}),
     ...(options.resubmitPollMs ? { resubmitPollMs: options.resubmitPollMs } : {}),
+    ...(options.handoffSettleMs !== undefined ? { handoffSettleMs: options.handoffSettleMs } : {}),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     ...(options.remoteDirectory ? { remoteDirectory: options.remoteDirectory } : {}),
   });

@@ -83,7 +83,8 @@ describe("the crash journal follows OpenClaw's adoption", () => {
   };
 
   test("a turn OpenClaw holds only in memory stays received on disk and is replayed after a crash", async () => {
-    const env = pluginWithDoubles();
+    // Stopped as a crash ends it: without waiting for the turn OpenClaw still holds.
+    const env = pluginWithDoubles({ options: { handoffSettleMs: 0 } });
     // OpenClaw took the dispatch but has not made the turn durable yet (a slow, loaded gateway).
     env.runtime.inbound.dispatch = (params: DispatchParams) => {
       env.dispatched.push(params);
@@ -110,7 +111,8 @@ describe("the crash journal follows OpenClaw's adoption", () => {
   });
 
   test("once OpenClaw adopted the turn it is dispatched on disk and left to OpenClaw's recovery", async () => {
-    const env = pluginWithDoubles();
+    // Stopped as a crash ends it: without waiting for the turn OpenClaw still holds.
+    const env = pluginWithDoubles({ options: { handoffSettleMs: 0 } });
     env.runtime.inbound.dispatch = async (params: DispatchParams) => {
       env.dispatched.push(params);
       const lifecycle = (params.replyOptions as { turnAdoptionLifecycle: Lifecycle }).turnAdoptionLifecycle;
@@ -243,7 +245,8 @@ describe("a restart aborting a turn in flight", () => {
 });
 
 test("a message replayed after a restart goes to OpenClaw with a distinct id", async () => {
-  const env = pluginWithDoubles();
+  // Stopped as a crash ends it: without waiting for the turn OpenClaw still holds.
+  const env = pluginWithDoubles({ options: { handoffSettleMs: 0 } });
   env.runtime.inbound.dispatch = (params: DispatchParams) => {
     env.dispatched.push(params);
     return new Promise(() => undefined); // held in memory when the gateway goes away
