@@ -15,6 +15,7 @@ import {
   resolveClientOptions,
 } from "./options.js";
 import { ReadMarks } from "./read-marks.js";
+import { gateOf } from "./reconnect.js";
 import { Recovery } from "./recovery.js";
 import { RecentItems } from "./reply.js";
 import { failPendingRequests, isSocketOpen, loadSdk, swapToken } from "./sdk-loader.js";
@@ -274,6 +275,7 @@ class Client implements AccountClient {
       retireSession: () => this.retireSession(),
       tokenRefreshed: (token, userID) => this.useToken(token, userID),
       attemptSettled: () => this.settleFirstAttempt(),
+      admitLogin: (wanted) => gateOf(this.opts.reconnect)?.admit(wanted) ?? Promise.resolve(),
     });
   }
 

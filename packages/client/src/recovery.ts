@@ -25,6 +25,11 @@ export interface RecoveryDeps {
   tokenRefreshed(token: string, userID?: string): void;
   /** Called after each login attempt and on giving up (start() resolves on the first). */
   attemptSettled(): void;
+  /**
+   * Waits for the process-wide reconnect gate (reconnect.ts) before every login but the first: a thousand
+   * accounts restarting stalled sessions at once must not log in all at once. `wanted` turns false on stop.
+   */
+  admitLogin?(wanted: () => boolean): Promise<void>;
 }
 
 /** A brand-new token refused this many times in a row means refreshing cannot help. */
@@ -40,6 +45,7 @@ export class Recovery {
   private running: Promise<void> | undefined;
   private pending: RecoveryRequest | undefined;
   private lastRefreshAt = 0;
+  private logins = 0;
   private readonly kicks: KickWindow;
   needsLogin = false;
   /** A retryable refresh failed: the refresher retries by itself, and its token ends the wait. */
@@ -116,6 +122,10 @@ export class Recovery {
         this.deps.tokenRefreshed(result.token, result.userID);
         status.update({ auth: "ok" });
         log("info", `token refreshed (${request.reason})`);
+      }
+      if (this.logins++ > 0 && this.deps.admitLogin) {
+        await untilAborted(this.deps.admitLogin(() => !signal.aborted), signal);
+        if (signal.aborted) return;
       }
       const session = this.deps.newSession();
       const outcome: LoginOutcome = await session.login(this.deps.loginTimeoutMs);
@@ -218,4 +228,17 @@ export class Recovery {
     this.deps.log("error", text);
     this.deps.attemptSettled();
   }
+}
+
+/** `promise`, or nothing once `signal` aborts (a gate drops a waiter that is no longer wanted). */
+function untilAborted(promise: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    signal.addEventListener("abort", done, { once: true });
+    promise.then(done);
+  });
 }
