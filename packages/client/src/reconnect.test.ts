@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
-import { resolveClientOptions } from "./options.js";
 import { ManualClock } from "./clock.js";
+import { resolveClientOptions } from "./options.js";
 import { ReconnectGate, type ReconnectGateOptions, ReconnectPacer } from "./reconnect.js";
 import { accountOn, devRefresher, harness, startDevServer, waitFor } from "./test-support.js";
 

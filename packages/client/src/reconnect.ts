@@ -71,7 +71,8 @@ export class ReconnectGate {
 
   constructor(private readonly options: ReconnectGateOptions) {
     const { ratePerSec, burst, maxUtilization, minRatePerSec, sampleMs } = options;
-    if (!(ratePerSec > 0)) throw new Error(`[client] ReconnectGate ratePerSec must be > 0, got ${ratePerSec}`);
+    if (!(ratePerSec > 0))
+      throw new Error(`[client] ReconnectGate ratePerSec must be > 0, got ${ratePerSec}`);
     if (!(burst >= 1)) throw new Error(`[client] ReconnectGate burst must be >= 1, got ${burst}`);
     if (!(maxUtilization > 0 && maxUtilization <= 1))
       throw new Error(`[client] ReconnectGate maxUtilization must be in (0, 1], got ${maxUtilization}`);

@@ -1,7 +1,7 @@
 import { backoffDelay, KickWindow } from "./backoff.js";
+import { type Clock, realClock, sleepOn } from "./clock.js";
 import type { LoginOutcome, SdkSession } from "./session.js";
 import type { StatusTracker } from "./status.js";
-import { sleep } from "./timeout.js";
 import type { RefreshOutcome, TokenRefresher } from "./types.js";
 
 export interface RecoveryRequest {
@@ -19,6 +19,8 @@ export interface RecoveryDeps {
   backoff: { baseMs: number; capMs: number };
   kick: { baseMs: number; capMs: number };
   loginTimeoutMs: number;
+  /** Backoffs and the refresh gap run on it (default: the real clock). */
+  clock?: Clock;
   /** Retires the current session (if any) and returns a new one logged in with nothing yet. */
   newSession(): SdkSession;
   retireSession(): void;
@@ -46,6 +48,7 @@ export class Recovery {
   private pending: RecoveryRequest | undefined;
   private lastRefreshAt = 0;
   private logins = 0;
+  private readonly clock: Clock;
   private readonly kicks: KickWindow;
   needsLogin = false;
   /** A retryable refresh failed: the refresher retries by itself, and its token ends the wait. */
@@ -53,6 +56,7 @@ export class Recovery {
 
   constructor(private readonly deps: RecoveryDeps) {
     this.kicks = new KickWindow(deps.kick.baseMs, deps.kick.capMs);
+    this.clock = deps.clock ?? realClock;
   }
 
   get active(): boolean {
@@ -89,7 +93,7 @@ export class Recovery {
       let refreshed = false;
       if (request.refresh) {
         if (request.kicked) {
-          const wait = this.kicks.waitFor();
+          const wait = this.kicks.waitFor(this.clock.now());
           if (wait > 0) {
             log(
               "warn",
@@ -98,15 +102,15 @@ export class Recovery {
             status.update({
               lastError: `kicked offline (another login with this account?); retrying in ${Math.ceil(wait / 1000)} s`,
             });
-            await sleep(wait, signal);
+            await sleepOn(this.clock, wait, signal);
             if (signal.aborted) return;
           }
-          this.kicks.refreshed();
+          this.kicks.refreshed(this.clock.now());
         }
-        await sleep(this.lastRefreshAt + MIN_REFRESH_GAP_MS - Date.now(), signal);
+        await sleepOn(this.clock, this.lastRefreshAt + MIN_REFRESH_GAP_MS - this.clock.now(), signal);
         if (signal.aborted) return;
         status.update({ auth: "refreshing" });
-        this.lastRefreshAt = Date.now();
+        this.lastRefreshAt = this.clock.now();
         const result = await this.refresh(request.reason);
         if (signal.aborted) return;
         if (!result.ok) {
@@ -124,7 +128,10 @@ export class Recovery {
         log("info", `token refreshed (${request.reason})`);
       }
       if (this.logins++ > 0 && this.deps.admitLogin) {
-        await untilAborted(this.deps.admitLogin(() => !signal.aborted), signal);
+        await untilAborted(
+          this.deps.admitLogin(() => !signal.aborted),
+          signal,
+        );
         if (signal.aborted) return;
       }
       const session = this.deps.newSession();
@@ -160,7 +167,8 @@ export class Recovery {
         `login attempt ${attempt} did not connect (${outcome.kind}: ${outcome.errMsg}); backing off`,
       );
       this.deps.attemptSettled();
-      await sleep(backoffDelay(attempt, this.deps.backoff.baseMs, this.deps.backoff.capMs), signal);
+      const backoff = backoffDelay(attempt, this.deps.backoff.baseMs, this.deps.backoff.capMs);
+      await sleepOn(this.clock, backoff, signal);
     }
   }
 

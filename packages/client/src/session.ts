@@ -1,4 +1,5 @@
 import { guardFriendApi } from "@multi-openim/friend-guard";
+import { type Clock, realClock } from "./clock.js";
 import { withNetworkReason } from "./network-reason.js";
 import { observeOwnEchoes } from "./own-echo.js";
 import { paceReconnects, ReconnectPacer, type ReconnectPacing } from "./reconnect.js";
@@ -44,6 +45,8 @@ export interface SessionParams {
   restTimeoutMs: number;
   /** The SDK's own reconnects after a drop (default: its fixed 5 s wait). */
   reconnect?: ReconnectPacing;
+  /** The login timeout runs on it (default: the real clock). */
+  clock?: Clock;
 }
 
 const TOKEN_EVENTS: readonly string[] = ["OnUserTokenExpired", "OnUserTokenInvalid", "OnKickedOffline"];
@@ -105,15 +108,16 @@ export class SdkSession {
 
   private attempt(timeoutMs: number): Promise<LoginOutcome> {
     const { userID, token, wsAddr, apiAddr, platformID, sdkLogLevel } = this.params;
+    const clock = this.params.clock ?? realClock;
     return new Promise<LoginOutcome>((resolve) => {
-      const timer = setTimeout(
+      const timer = clock.setTimeout(
         () => finish({ kind: "failed", errCode: -1, errMsg: `login timed out after ${timeoutMs} ms` }),
         timeoutMs,
       );
       const finish = (outcome: LoginOutcome) => {
         if (!this.settle) return;
         this.settle = undefined;
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         resolve(outcome);
       };
       this.settle = finish;

@@ -59,7 +59,20 @@ await starting;
 await until(allConnected, 120_000);
 const connectedMs = performance.now() - started;
 const connectLagP99 = lagP99();
-await new Promise((r) => setTimeout(r, 1000)); // catch-up settles
+// The logins' syncs and catch-ups go on after OnConnectSuccess (at 1,000 accounts, seconds of REST calls):
+// the restart waits until the loop is quiet, or the storm's figures would carry the tail of the connect.
+const quiet = async (maxMs: number) => {
+  const end = Date.now() + maxMs;
+  let last = performance.eventLoopUtilization();
+  do {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = performance.eventLoopUtilization();
+    if (performance.eventLoopUtilization(now, last).utilization < 0.2) return;
+    last = now;
+  } while (Date.now() < end);
+};
+await new Promise((r) => setTimeout(r, 1000));
+await quiet(30_000);
 await settle();
 const rssAfter = process.memoryUsage().rss;
 send({
