@@ -177,9 +177,9 @@ export function gateOf(pacing: Partial<ReconnectPacing> | undefined): ReconnectG
 export const sharedReconnectGate = new ReconnectGate({
   ratePerSec: 100,
   burst: 20,
-  maxUtilization: 0.5,
+  maxUtilization: 0.4,
   minRatePerSec: 10,
-  sampleMs: 25,
+  sampleMs: 20,
 });
 
 /**

@@ -28,6 +28,7 @@ const figures = (s: ScaleResult | undefined) => [
   fmt(s?.storm?.allBackMs),
   s?.storm ? String(s.storm.maxPer100ms) : "–",
   fmt(s?.storm?.lagP99Ms),
+  fmt(s?.storm?.idleLagP99Ms),
 ];
 const header = [
   "connected",
@@ -37,6 +38,7 @@ const header = [
   "storm: all back ms",
   "max back /100 ms",
   "storm lag p99 ms",
+  "idle process lag p99 ms (control)",
 ];
 const rows = results.flatMap((s) => {
   const before = baseline.find((b) => b.accounts === s.accounts);
