@@ -53,7 +53,8 @@ export class ManualClock implements Clock {
   private seq = 0;
   private readonly timers = new Map<object, Scheduled>();
 
-  constructor(start = 1_700_000_000_000) {
+  /** Starts at the real time by default, so tokens' `exp` and saved timestamps read as they would. */
+  constructor(start = Date.now()) {
     this.current = start;
   }
 

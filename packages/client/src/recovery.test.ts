@@ -6,7 +6,12 @@ import { StatusTracker } from "./status.js";
 import type { RefreshOutcome } from "./types.js";
 
 // The state machine alone, with scripted logins; the devserver tests run it with the real SDK.
-function setup(outcomes: LoginOutcome[], refreshes: RefreshOutcome[] = [], clock: Clock = realClock) {
+function setup(
+  outcomes: LoginOutcome[],
+  refreshes: RefreshOutcome[] = [],
+  clock: Clock = realClock,
+  extra: Partial<RecoveryDeps> = {},
+) {
   let inFlight = 0;
   let maxInFlight = 0;
   const log: string[] = [];
@@ -44,6 +49,7 @@ function setup(outcomes: LoginOutcome[], refreshes: RefreshOutcome[] = [], clock
     retireSession: () => undefined,
     tokenRefreshed: (token) => log.push(`token ${token}`),
     attemptSettled: () => undefined,
+    ...extra,
   };
   return { recovery: new Recovery(deps), log, refreshedAt, status, maxInFlight: () => maxInFlight, abort };
 }
@@ -157,4 +163,37 @@ test("stop ends a recovery waiting out its backoff", async () => {
   abort.abort();
   await running;
   expect(log.length).toBeLessThanOrEqual(2);
+});
+
+test("every login but the first waits for the process-wide reconnect gate; a stop ends that wait", async () => {
+  const admissions: string[] = [];
+  let open: () => void = () => undefined;
+  const { recovery, log, abort } = setup(
+    [{ kind: "failed", errCode: 10000, errMsg: "refused" }],
+    [],
+    realClock,
+    {
+      admitLogin: () => {
+        admissions.push(`asked after ${log.length} logins`);
+        return new Promise<void>((resolve) => {
+          open = resolve;
+        });
+      },
+    },
+  );
+  const running = recovery.request({ refresh: false, reason: "start" });
+  await until(() => admissions.length === 1);
+  // The first login went at once; the retry after its failure waits for the gate.
+  expect(admissions).toEqual(["asked after 1 logins"]);
+  expect(log).toEqual(["login failed"]);
+  open();
+  await running;
+  expect(log).toEqual(["login failed", "login connected"]);
+
+  // A stop while waiting for the gate ends the recovery without a login.
+  const stopped = recovery.request({ refresh: false, reason: "stalled" });
+  await until(() => admissions.length === 2);
+  abort.abort();
+  await stopped;
+  expect(log).toEqual(["login failed", "login connected"]);
 });
