@@ -391,6 +391,9 @@ class Client implements AccountClient {
       session.connected = false;
       this.markDisconnected();
     }
+    // Time spent in the reconnect gate's line (a thousand accounts after a restart) is not a stall.
+    if (session?.waitingForGate && this.disconnectedSince !== undefined)
+      this.disconnectedSince = this.opts.clock.now();
     const stalled =
       this.disconnectedSince !== undefined &&
       this.opts.clock.now() - this.disconnectedSince > this.opts.stallTimeoutMs;

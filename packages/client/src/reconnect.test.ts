@@ -1,7 +1,8 @@
 import { expect, test } from "vitest";
 import { ManualClock } from "./clock.js";
 import { resolveClientOptions } from "./options.js";
-import { ReconnectGate, type ReconnectGateOptions, ReconnectPacer } from "./reconnect.js";
+import { paceReconnects, ReconnectGate, type ReconnectGateOptions, ReconnectPacer } from "./reconnect.js";
+import type { OpenImSdk } from "./sdk-loader.js";
 import { accountOn, devRefresher, harness, startDevServer, waitFor } from "./test-support.js";
 
 test("the first retry is spread over the base window, later ones back off to the cap, success resets", () => {
@@ -114,6 +115,39 @@ test("a retry no longer wanted (its instance retired) leaves the line without us
   await clock.advance(150);
   // The five retired ones were dropped: the next wanted retry gets the next slot, 100 ms after the first.
   expect(admittedAt).toEqual([0, 100]);
+  expect(gate.waiting).toBe(0);
+});
+
+test("the SDK's retry waits in the gate's line when it fires, then connects, unless its instance was retired", async () => {
+  const load = { value: 0.9 }; // busy: one admission per 100 ms
+  const { clock, gate } = gateOn(load);
+  const connects: string[] = [];
+  const managers = ["a", "b", "c"].map((name) => ({
+    reconnectInterval: 5000,
+    connect: () => {
+      connects.push(name);
+      return Promise.resolve();
+    },
+  }));
+  const inLine = new Map<string, boolean>();
+  managers.forEach((manager, i) => {
+    const name = ["a", "b", "c"][i]!;
+    const pacer = new ReconnectPacer({ baseMs: 1000, capMs: 8000, jitter: () => 0.5, gate });
+    paceReconnects({ wsManager: manager } as unknown as OpenImSdk, pacer, (waiting) =>
+      inLine.set(name, waiting),
+    );
+    expect(manager.reconnectInterval).toBe(500); // the pacer's wait, not the SDK's fixed 5 s
+  });
+  // All three retries fire at once (as the SDK's timers would call connect()).
+  for (const manager of managers) void manager.connect();
+  await clock.advance(0);
+  expect(connects).toEqual([]);
+  expect([...inLine.values()]).toEqual([true, true, true]);
+  // b's instance is retired while it waits (retireSdk replaces connect): it never connects.
+  managers[1]!.connect = () => new Promise<void>(() => undefined);
+  await clock.advance(250);
+  expect(connects).toEqual(["a", "c"]);
+  expect(inLine.get("a")).toBe(false);
   expect(gate.waiting).toBe(0);
 });
 

@@ -223,10 +223,14 @@ interface PacedManager {
 /**
  * Hooks the pacer into the instance's socket manager (created by login(); call right after it, when
  * login's own first connect has already started). The retry timer calls `connect()`, looked up when it
- * fires: ours waits for the gate first, then connects unless the instance was retired meanwhile
- * (retireSdk replaces `connect`).
+ * fires: ours waits for the gate first (telling `waiting`), then connects unless the instance was
+ * retired meanwhile (retireSdk replaces `connect`).
  */
-export function paceReconnects(sdk: OpenImSdk, pacer: ReconnectPacer): boolean {
+export function paceReconnects(
+  sdk: OpenImSdk,
+  pacer: ReconnectPacer,
+  waiting: (inLine: boolean) => void = () => undefined,
+): boolean {
   const manager = (sdk as unknown as { wsManager?: PacedManager }).wsManager;
   if (!manager || typeof manager.reconnectInterval !== "number") return false;
   Object.defineProperty(manager, "reconnectInterval", {
@@ -239,9 +243,11 @@ export function paceReconnects(sdk: OpenImSdk, pacer: ReconnectPacer): boolean {
   if (gate && typeof connect === "function") {
     const gated = (): Promise<void> => {
       const current = () => manager.connect === gated;
-      return gate
-        .admit(current)
-        .then(() => (current() ? connect.call(manager) : new Promise<void>(() => undefined)));
+      waiting(true);
+      return gate.admit(current).then(() => {
+        waiting(false);
+        return current() ? connect.call(manager) : new Promise<void>(() => undefined);
+      });
     };
     manager.connect = gated;
   }

@@ -60,6 +60,8 @@ const isTokenCode = (code: number) => code >= 1501 && code <= 1507;
 export class SdkSession {
   readonly sdk: OpenImSdk = createSdkInstance();
   connected = false;
+  /** Its retry waits in the process-wide reconnect gate's line: not a stall, only a queue. */
+  waitingForGate = false;
   private everConnected = false;
   private retired = false;
   private settle: ((outcome: LoginOutcome) => void) | undefined;
@@ -124,7 +126,7 @@ export class SdkSession {
       const pending = this.sdk.login({ userID, token, wsAddr, apiAddr, platformID, logLevel: sdkLogLevel });
       // login() creates its socket manager synchronously; hook it before the first frame arrives.
       observeFrames(this.sdk, () => this.handlers.onFrame());
-      if (this.pacer) paceReconnects(this.sdk, this.pacer);
+      if (this.pacer) paceReconnects(this.sdk, this.pacer, (inLine) => (this.waitingForGate = inLine));
       pending.catch((error: { errCode?: number; errMsg?: string; message?: string }) =>
         finish({
           kind: "failed",
