@@ -32,7 +32,7 @@ const h = monitorEventLoopDelay({ resolution: 10 });
 h.enable();
 process.on("message", () => { process.send(h.percentile(99) / 1e6, () => process.exit(0)); });`;
 
-function idleControl(): { stop: () => Promise<number | undefined> } {
+function idleControl(): { stop: () => Promise<number | undefined>; kill: () => void } {
   const child = fork("-e", [IDLE], { execArgv: [], stdio: ["ignore", "ignore", "ignore", "ipc"] });
   const result = new Promise<number | undefined>((resolve) => {
     child.once("message", (ms) => resolve(Number(ms)));
@@ -43,6 +43,7 @@ function idleControl(): { stop: () => Promise<number | undefined> } {
       child.send("stop");
       return result;
     },
+    kill: () => child.kill("SIGKILL"),
   };
 }
 
@@ -75,6 +76,7 @@ function runChild(accounts: unknown[], restart: () => Promise<void>, timeoutMs: 
     let err = "";
     let up: Connected | undefined;
     let control: ReturnType<typeof idleControl> | undefined;
+    let stormSeen = false;
     child.stderr?.on("data", (d) => (err = (err + d).slice(-2000)));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("message", (message: { type: string } & Connected & Storm) => {
@@ -84,6 +86,7 @@ function runChild(accounts: unknown[], restart: () => Promise<void>, timeoutMs: 
         child.send({ type: "restarting" });
         void restart();
       } else if (message.type === "storm" && up) {
+        stormSeen = true;
         const connected = up;
         void (control?.stop() ?? Promise.resolve(undefined)).then((idleLagP99) =>
           resolve({ up: connected, storm: { ...message, idleLagP99 } }),
@@ -93,6 +96,8 @@ function runChild(accounts: unknown[], restart: () => Promise<void>, timeoutMs: 
     child.on("error", reject);
     child.on("exit", () => {
       clearTimeout(timer);
+      if (stormSeen) return; // resolved once the control answers
+      control?.kill();
       if (up) resolve({ up });
       else reject(new Error(`[bench] the scale child exited without a result:\n${err}`));
     });
