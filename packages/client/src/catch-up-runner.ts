@@ -1,4 +1,5 @@
 import { backoffDelay } from "./backoff.js";
+import { type Clock, type ClockTimer, realClock } from "./clock.js";
 import { createHistoryApi, type HistoryApi } from "./history.js";
 import type { InboundPipeline } from "./inbound.js";
 import type { SdkSession } from "./session.js";
@@ -11,6 +12,8 @@ export interface CatchUpRunnerOptions {
   /** False once the client is stopped: no retry is planned then. */
   running: () => boolean;
   warn: (message: string) => void;
+  /** The retry timer runs on it (default: the real clock). */
+  clock?: Clock;
 }
 
 /**
@@ -19,10 +22,14 @@ export interface CatchUpRunnerOptions {
  */
 export class CatchUpRunner {
   private history: { session: SdkSession; api: HistoryApi } | undefined;
-  private retry: ReturnType<typeof setTimeout> | undefined;
+  private retry: ClockTimer | undefined;
   private failures = 0;
 
-  constructor(private readonly options: CatchUpRunnerOptions) {}
+  private readonly clock: Clock;
+
+  constructor(private readonly options: CatchUpRunnerOptions) {
+    this.clock = options.clock ?? realClock;
+  }
 
   /** One history API per instance: it tracks the instance's single history cursor. */
   historyFor(session: SdkSession): HistoryApi {
@@ -35,7 +42,7 @@ export class CatchUpRunner {
   run(): void {
     const session = this.options.session();
     if (!session?.connected) return;
-    clearTimeout(this.retry);
+    this.clock.clearTimeout(this.retry);
     void this.options.inbound.catchUpAll(this.historyFor(session)).then((done) => {
       if (done) this.failures = 0;
     });
@@ -52,8 +59,8 @@ export class CatchUpRunner {
     this.options.warn(
       `catch-up failed (${String((error as Error)?.message ?? error)}); retrying in ${delay} ms`,
     );
-    clearTimeout(this.retry);
-    this.retry = setTimeout(() => {
+    this.clock.clearTimeout(this.retry);
+    this.retry = this.clock.setTimeout(() => {
       if (this.options.session() === session) this.run();
     }, delay);
   }
@@ -64,7 +71,7 @@ export class CatchUpRunner {
   }
 
   stop(): void {
-    clearTimeout(this.retry);
+    this.clock.clearTimeout(this.retry);
     this.retry = undefined;
   }
 }

@@ -1,6 +1,7 @@
 import { type Target, tokenExpiresAt } from "@multi-openim/core";
 import type { AccountClient, AccountClientEvents } from "./account-client.js";
 import { CatchUpRunner } from "./catch-up-runner.js";
+import type { ClockTimer } from "./clock.js";
 import { ConnectionWaiters } from "./connected-wait.js";
 import { recentMessages, revokeMessage, setTyping } from "./conversation-actions.js";
 import { friends, groupMembers, joinedGroups, selfInfo } from "./directory.js";
@@ -15,6 +16,7 @@ import {
   resolveClientOptions,
 } from "./options.js";
 import { ReadMarks } from "./read-marks.js";
+import { gateOf } from "./reconnect.js";
 import { Recovery } from "./recovery.js";
 import { RecentItems } from "./reply.js";
 import { failPendingRequests, isSocketOpen, loadSdk, swapToken } from "./sdk-loader.js";
@@ -58,12 +60,12 @@ class Client implements AccountClient {
   private session: SdkSession | undefined;
   private recovery: Recovery | undefined;
   private abort: AbortController | undefined;
-  private ticker: ReturnType<typeof setInterval> | undefined;
+  private ticker: ClockTimer | undefined;
   private disconnectedSince: number | undefined;
   private connectedOnce = false;
   private startedAt: number | undefined;
   private firstAttempt: ((status: AccountStatus) => void) | undefined;
-  private readonly waiters = new ConnectionWaiters();
+  private readonly waiters: ConnectionWaiters;
   private readonly recent = new RecentItems();
   /** One mark in flight per conversation; requests made meanwhile share the next one (read-marks.ts). */
   private readonly reads = new ReadMarks((conversationID) => markRead(this.sendContext(), conversationID));
@@ -76,6 +78,7 @@ class Client implements AccountClient {
   ) {
     assertClientAccount(account);
     this.opts = resolveClientOptions(options);
+    this.waiters = new ConnectionWaiters(this.opts.clock);
     this.queue = new SendQueue({
       accountId: account.accountId,
       ...resolveSendQueueOptions(options),
@@ -83,6 +86,7 @@ class Client implements AccountClient {
       connected: () => this.tracker.current.connected,
       waitConnected: (deadline) => this.sendContext().connectedSession(deadline),
       log: (level, message) => this.log(level, message),
+      clock: this.opts.clock,
     });
     this.accountId = account.accountId;
     this.token = account.token;
@@ -131,6 +135,7 @@ class Client implements AccountClient {
         apiAddr: account.apiAddr,
         flushDelayMs: this.opts.watermarkFlushMs,
         warn: (m) => this.log("warn", m),
+        clock: this.opts.clock,
       },
       this.inbound,
     );
@@ -140,6 +145,7 @@ class Client implements AccountClient {
       session: () => this.session,
       running: () => this.abort !== undefined,
       warn: (m) => this.log("warn", m),
+      clock: this.opts.clock,
     });
   }
 
@@ -162,10 +168,10 @@ class Client implements AccountClient {
     const abort = new AbortController();
     this.abort = abort;
     this.recovery = this.createRecovery(abort.signal);
-    this.startedAt ??= Date.now();
+    this.startedAt ??= this.opts.clock.now();
     this.tracker.update({ running: true, lastError: null });
     if (this.opts.guardSdkRejections) this.releaseGuard = guardSdkRejections((m) => this.log("debug", m));
-    this.ticker = setInterval(() => this.tick(), this.opts.tickMs);
+    this.armTicker();
     this.opts.tokenRefresher.watch?.(this.accountId, this.engineResult);
     const first = new Promise<AccountStatus>((resolve) => {
       this.firstAttempt = resolve;
@@ -176,7 +182,7 @@ class Client implements AccountClient {
       () => {
         if (this.recovery !== recovery) return; // stopped while the SDK loaded
         const expiresAt = tokenExpiresAt(this.token);
-        const expired = expiresAt !== undefined && expiresAt <= Date.now();
+        const expired = expiresAt !== undefined && expiresAt <= this.opts.clock.now();
         void recovery.request({ refresh: expired, reason: expired ? "token expired before start" : "start" });
       },
       (error: unknown) => {
@@ -192,7 +198,7 @@ class Client implements AccountClient {
     if (!abort) return;
     this.abort = undefined;
     abort.abort();
-    clearInterval(this.ticker);
+    this.opts.clock.clearTimeout(this.ticker);
     this.ticker = undefined;
     this.catchUps.stop();
     this.opts.tokenRefresher.cancel?.(this.accountId);
@@ -270,10 +276,12 @@ class Client implements AccountClient {
       backoff: this.opts.backoff,
       kick: { baseMs: this.opts.kickWindowMs, capMs: this.opts.kickWindowCapMs },
       loginTimeoutMs: this.opts.loginTimeoutMs,
+      clock: this.opts.clock,
       newSession: () => this.newSession(),
       retireSession: () => this.retireSession(),
       tokenRefreshed: (token, userID) => this.useToken(token, userID),
       attemptSettled: () => this.settleFirstAttempt(),
+      admitLogin: (wanted) => gateOf(this.opts.reconnect)?.admit(wanted) ?? Promise.resolve(),
     });
   }
 
@@ -294,6 +302,7 @@ class Client implements AccountClient {
         friendGuard,
         restTimeoutMs: this.opts.restTimeoutMs,
         reconnect: this.opts.reconnect,
+        clock: this.opts.clock,
       },
       this.handlers(),
     );
@@ -345,7 +354,7 @@ class Client implements AccountClient {
     this.inbound.setApi(this.catchUps.historyFor(session));
     this.tracker.update({
       connected: true,
-      lastConnectedAt: Date.now(),
+      lastConnectedAt: this.opts.clock.now(),
       lastError: null,
       auth: "ok",
       reconnects: this.tracker.current.reconnects + (reconnect ? 1 : 0),
@@ -358,12 +367,21 @@ class Client implements AccountClient {
   }
 
   private markDisconnected(): void {
-    this.disconnectedSince ??= Date.now();
+    this.disconnectedSince ??= this.opts.clock.now();
     // Reconnects are quick now (reconnect.ts): a drop can land before the first sync's baseline.
     if (this.startedAt !== undefined) this.inbound.baselineMissed(this.startedAt);
     this.inbound.hold();
     if (this.session) failPendingRequests(this.session.sdk, "connection lost");
     if (this.tracker.current.connected) this.tracker.update({ connected: false });
+  }
+
+  /** The housekeeping tick, every `tickMs` while running (a re-armed timer on the client's clock). */
+  private armTicker(): void {
+    this.ticker = this.opts.clock.setTimeout(() => {
+      if (!this.abort) return;
+      this.armTicker();
+      this.tick();
+    }, this.opts.tickMs);
   }
 
   /** Housekeeping: notice a dead socket before the SDK's 5 s retry says so, restart a stalled one. */
@@ -373,14 +391,18 @@ class Client implements AccountClient {
       session.connected = false;
       this.markDisconnected();
     }
+    // Time spent in the reconnect gate's line (a thousand accounts after a restart) is not a stall.
+    if (session?.waitingForGate && this.disconnectedSince !== undefined)
+      this.disconnectedSince = this.opts.clock.now();
     const stalled =
-      this.disconnectedSince !== undefined && Date.now() - this.disconnectedSince > this.opts.stallTimeoutMs;
+      this.disconnectedSince !== undefined &&
+      this.opts.clock.now() - this.disconnectedSince > this.opts.stallTimeoutMs;
     if (stalled && this.recovery && !this.recovery.active && !this.recovery.needsLogin) {
       this.log(
         "warn",
         `not connected for ${this.opts.stallTimeoutMs} ms: restarting with a fresh SDK instance`,
       );
-      this.disconnectedSince = Date.now();
+      this.disconnectedSince = this.opts.clock.now();
       void this.recovery.request({ refresh: false, reason: "stalled" });
     }
     this.inbound.checkQueueTimeout();

@@ -1,7 +1,7 @@
 import { MultiOpenimError } from "@multi-openim/core";
+import { type Clock, realClock, sleepOn } from "./clock.js";
 import { isSocketOpen } from "./sdk-loader.js";
 import type { SdkSession } from "./session.js";
-import { sleep } from "./timeout.js";
 
 export interface ConnectionView {
   accountId: string;
@@ -17,6 +17,8 @@ export interface ConnectionView {
  */
 export class ConnectionWaiters {
   private readonly waiters = new Set<() => void>();
+
+  constructor(private readonly clock: Clock = realClock) {}
 
   wakeAll(): void {
     for (const wake of [...this.waiters]) wake();
@@ -35,7 +37,7 @@ export class ConnectionWaiters {
       }
       const session = view.session();
       if (session?.connected && isSocketOpen(session.sdk)) return session;
-      const left = deadline - Date.now();
+      const left = deadline - this.clock.now();
       if (left <= 0) {
         throw new MultiOpenimError(
           "NOT_CONNECTED",
@@ -48,7 +50,7 @@ export class ConnectionWaiters {
           resolve();
         };
         this.waiters.add(wake);
-        void sleep(Math.min(left, 1000)).then(wake);
+        void sleepOn(this.clock, Math.min(left, 1000)).then(wake);
       });
     }
   }

@@ -1,5 +1,6 @@
 export type { AccountClient, AccountClientEvents } from "./account-client.js";
 export { createAccountClient } from "./client.js";
+export { type Clock, type ClockTimer, ManualClock, realClock } from "./clock.js";
 export type { DirectoryGroup, DirectoryUser } from "./directory.js";
 export { AT_ALL_TAG, conversationIdOf, normalizeMessage } from "./normalize.js";
 export { friendGuardFor } from "./options.js";

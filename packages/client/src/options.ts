@@ -1,10 +1,15 @@
 import { MultiOpenimError } from "@multi-openim/core";
+import { type Clock, realClock } from "./clock.js";
 import { SDK_LOG_SILENT } from "./sdk-loader.js";
 import type { ClientAccount, ClientOptions } from "./types.js";
 
 export type ResolvedClientOptions = Required<
-  Omit<ClientOptions, "logger" | "friendGuard" | "backoff" | "reconnect" | "stateDir" | "watermarkStorage">
+  Omit<
+    ClientOptions,
+    "logger" | "friendGuard" | "backoff" | "reconnect" | "stateDir" | "watermarkStorage" | "clock"
+  >
 > & {
+  clock: Clock;
   watermarkStorage: ClientOptions["watermarkStorage"];
   backoff: { baseMs: number; capMs: number };
   reconnect: { baseMs: number; capMs: number; jitter: () => number };
@@ -72,7 +77,16 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
       "[client] options.stateDir must be a folder path or left out",
     );
   }
+  const clock = options.clock ?? realClock;
+  for (const field of ["now", "setTimeout", "clearTimeout"] as const) {
+    if (typeof clock?.[field] !== "function")
+      throw new MultiOpenimError(
+        "CONFIG_INVALID",
+        `[client] options.clock.${field} must be a function: pass a Clock (realClock, ManualClock) or leave it out`,
+      );
+  }
   return {
+    clock,
     stateDir,
     watermarkStorage: options.watermarkStorage,
     catchUpMaxAgeMinutes: age ?? 1440,

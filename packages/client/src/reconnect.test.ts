@@ -1,6 +1,8 @@
 import { expect, test } from "vitest";
+import { ManualClock } from "./clock.js";
 import { resolveClientOptions } from "./options.js";
-import { ReconnectGate, ReconnectPacer } from "./reconnect.js";
+import { paceReconnects, ReconnectGate, type ReconnectGateOptions, ReconnectPacer } from "./reconnect.js";
+import type { OpenImSdk } from "./sdk-loader.js";
 import { accountOn, devRefresher, harness, startDevServer, waitFor } from "./test-support.js";
 
 test("the first retry is spread over the base window, later ones back off to the cap, success resets", () => {
@@ -30,23 +32,130 @@ test("1,000 accounts dropped together do not retry in the same 100 ms", () => {
   expect(perWindow.size).toBeGreaterThanOrEqual(10);
 });
 
-test("the process-wide gate: a burst goes at once, then the rate; a lone later drop is not delayed", () => {
-  let now = 0;
-  const gate = new ReconnectGate({ ratePerSec: 100, burst: 20 }, () => now);
-  // 1,000 accounts dropped by one restart, each wanting its jittered retry within 1 s.
-  const waits = Array.from({ length: 1000 }, (_, i) =>
-    new ReconnectPacer({ baseMs: 1000, capMs: 30_000, jitter: () => i / 1000, gate }).next(),
-  );
-  expect(waits.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => i)); // the burst, as wanted
-  const sorted = [...waits].sort((a, b) => a - b);
-  // Never two within less than the rate's 10 ms after the burst: spread over ~10 s, not 1 s.
-  for (let i = 22; i < sorted.length; i++) expect(sorted[i]! - sorted[i - 1]!).toBeGreaterThanOrEqual(9);
-  expect(sorted.at(-1)!).toBeGreaterThan(9000);
-  expect(sorted.at(-1)!).toBeLessThan(11_000);
-  // A minute later the bucket is full again: a single drop retries as soon as its own pacing says.
-  now = 60_000;
-  expect(gate.delay(0)).toBe(0);
-  expect(gate.delay(300)).toBe(300);
+/** A gate on a manual clock whose loop utilisation the test sets. */
+function gateOn(load: { value: number }, options: Partial<ReconnectGateOptions> = {}) {
+  const clock = new ManualClock(0);
+  const gate = new ReconnectGate({
+    ratePerSec: 100,
+    burst: 20,
+    maxUtilization: 0.5,
+    minRatePerSec: 10,
+    sampleMs: 25,
+    clock,
+    utilization: () => load.value,
+    ...options,
+  });
+  const admittedAt: number[] = [];
+  const request = (n: number, wanted?: () => boolean) => {
+    for (let i = 0; i < n; i++) void gate.admit(wanted).then(() => admittedAt.push(clock.now()));
+  };
+  return { clock, gate, admittedAt, request };
+}
+
+const countPer = (times: number[], ms: number) => {
+  const windows = new Map<number, number>();
+  for (const t of times) windows.set(Math.floor(t / ms), (windows.get(Math.floor(t / ms)) ?? 0) + 1);
+  return windows;
+};
+
+test("the gate on an idle loop: a burst goes at once, then the ceiling's rate; a lone later drop is not delayed", async () => {
+  const { clock, gate, admittedAt, request } = gateOn({ value: 0 });
+  // 1,000 accounts dropped by one restart, all of their retries firing at once.
+  request(1000);
+  await clock.advance(0);
+  expect(admittedAt).toHaveLength(20); // the burst, at once
+  await clock.advance(1000);
+  expect(admittedAt.length).toBeGreaterThanOrEqual(110);
+  expect(admittedAt.length).toBeLessThanOrEqual(121);
+  await clock.advance(9000);
+  expect(admittedAt).toHaveLength(1000);
+  expect(gate.waiting).toBe(0);
+  // After the burst, never more than the ceiling: ~10 per 100 ms (sampled every 25 ms, so 2–3 at a time).
+  const later = admittedAt.filter((t) => t >= 100);
+  expect(Math.max(...countPer(later, 100).values())).toBeLessThanOrEqual(11);
+  expect(admittedAt.at(-1)!).toBeGreaterThan(9000);
+  expect(admittedAt.at(-1)!).toBeLessThan(10_500);
+  expect(clock.pending).toBe(0); // no sampling timer left once nobody waits
+  // A minute later the bucket is full again: a single drop connects at once, no timer involved.
+  await clock.advance(60_000);
+  request(1);
+  await clock.advance(0);
+  expect(admittedAt.at(-1)).toBe(clock.now());
+});
+
+test("the gate on a busy loop admits at the floor's rate only, and at the ceiling's once the loop has room", async () => {
+  const load = { value: 0.9 };
+  const { clock, admittedAt, request } = gateOn(load);
+  request(200);
+  await clock.advance(2000);
+  // Busy: one per 100 ms (the 10/s floor), not the burst.
+  expect(admittedAt.length).toBeGreaterThanOrEqual(19);
+  expect(admittedAt.length).toBeLessThanOrEqual(21);
+  for (let i = 1; i < admittedAt.length; i++)
+    expect(admittedAt[i]! - admittedAt[i - 1]!).toBeGreaterThanOrEqual(100);
+  load.value = 0.3;
+  const before = admittedAt.length;
+  await clock.advance(1000);
+  // The smoothed load falls under 0.5 within two samples; then up to 100/s (the bucket refilled meanwhile).
+  expect(admittedAt.length - before).toBeGreaterThan(90);
+  load.value = 0.8;
+  await clock.advance(100); // two samples to lift the smoothed load over 0.5 again
+  const atBusy = admittedAt.length;
+  await clock.advance(1000);
+  expect(admittedAt.length - atBusy).toBeLessThanOrEqual(11);
+});
+
+test("a retry no longer wanted (its instance retired) leaves the line without using a slot", async () => {
+  const { clock, gate, admittedAt, request } = gateOn({ value: 0 }, { burst: 1, ratePerSec: 10 });
+  request(1); // takes the only slot at once
+  let retired = false;
+  request(5, () => !retired);
+  request(1);
+  retired = true;
+  await clock.advance(150);
+  // The five retired ones were dropped: the next wanted retry gets the next slot, 100 ms after the first.
+  expect(admittedAt).toEqual([0, 100]);
+  expect(gate.waiting).toBe(0);
+});
+
+test("the SDK's retry waits in the gate's line when it fires, then connects, unless its instance was retired", async () => {
+  const load = { value: 0.9 }; // busy: one admission per 100 ms
+  const { clock, gate } = gateOn(load);
+  const connects: string[] = [];
+  const managers = ["a", "b", "c"].map((name) => ({
+    reconnectInterval: 5000,
+    connect: () => {
+      connects.push(name);
+      return Promise.resolve();
+    },
+  }));
+  const inLine = new Map<string, boolean>();
+  managers.forEach((manager, i) => {
+    const name = ["a", "b", "c"][i]!;
+    const pacer = new ReconnectPacer({ baseMs: 1000, capMs: 8000, jitter: () => 0.5, gate });
+    paceReconnects({ wsManager: manager } as unknown as OpenImSdk, pacer, (waiting) =>
+      inLine.set(name, waiting),
+    );
+    expect(manager.reconnectInterval).toBe(500); // the pacer's wait, not the SDK's fixed 5 s
+  });
+  // All three retries fire at once (as the SDK's timers would call connect()).
+  for (const manager of managers) void manager.connect();
+  await clock.advance(0);
+  expect(connects).toEqual([]);
+  expect([...inLine.values()]).toEqual([true, true, true]);
+  // b's instance is retired while it waits (retireSdk replaces connect): it never connects.
+  managers[1]!.connect = () => new Promise<void>(() => undefined);
+  await clock.advance(250);
+  expect(connects).toEqual(["a", "c"]);
+  expect(inLine.get("a")).toBe(false);
+  expect(gate.waiting).toBe(0);
+});
+
+test("a bad gate option is refused, naming the field", () => {
+  const base = { ratePerSec: 100, burst: 20, maxUtilization: 0.5, minRatePerSec: 10, sampleMs: 25 };
+  expect(() => new ReconnectGate({ ...base, maxUtilization: 0 })).toThrow(/maxUtilization must be in/);
+  expect(() => new ReconnectGate({ ...base, minRatePerSec: 200 })).toThrow(/minRatePerSec must be/);
+  expect(() => new ReconnectGate({ ...base, burst: 0 })).toThrow(/burst must be >= 1/);
 });
 
 test("a bad reconnect option is refused, naming the field", () => {

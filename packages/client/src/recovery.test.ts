@@ -1,14 +1,21 @@
 import { expect, test } from "vitest";
+import { type Clock, ManualClock, realClock, sleepOn } from "./clock.js";
 import { Recovery, type RecoveryDeps } from "./recovery.js";
 import type { LoginOutcome, SdkSession } from "./session.js";
 import { StatusTracker } from "./status.js";
 import type { RefreshOutcome } from "./types.js";
 
 // The state machine alone, with scripted logins; the devserver tests run it with the real SDK.
-function setup(outcomes: LoginOutcome[], refreshes: RefreshOutcome[] = []) {
+function setup(
+  outcomes: LoginOutcome[],
+  refreshes: RefreshOutcome[] = [],
+  clock: Clock = realClock,
+  extra: Partial<RecoveryDeps> = {},
+) {
   let inFlight = 0;
   let maxInFlight = 0;
   const log: string[] = [];
+  const refreshedAt: number[] = [];
   const abort = new AbortController();
   const status = new StatusTracker("r", true, () => undefined);
   const deps: RecoveryDeps = {
@@ -16,6 +23,7 @@ function setup(outcomes: LoginOutcome[], refreshes: RefreshOutcome[] = []) {
     refresher: {
       refresh: async (_id, reason) => {
         log.push(`refresh ${reason}`);
+        refreshedAt.push(clock.now());
         return refreshes.shift() ?? { ok: true, token: `t${log.length}` };
       },
     },
@@ -25,12 +33,13 @@ function setup(outcomes: LoginOutcome[], refreshes: RefreshOutcome[] = []) {
     backoff: { baseMs: 1, capMs: 5 },
     kick: { baseMs: 50, capMs: 100 },
     loginTimeoutMs: 1000,
+    clock,
     newSession: () =>
       ({
         login: async () => {
           inFlight++;
           maxInFlight = Math.max(maxInFlight, inFlight);
-          await new Promise((r) => setTimeout(r, 20));
+          await sleepOn(clock, 20);
           inFlight--;
           const outcome = outcomes.shift() ?? { kind: "connected" };
           log.push(`login ${outcome.kind}`);
@@ -40,8 +49,9 @@ function setup(outcomes: LoginOutcome[], refreshes: RefreshOutcome[] = []) {
     retireSession: () => undefined,
     tokenRefreshed: (token) => log.push(`token ${token}`),
     attemptSettled: () => undefined,
+    ...extra,
   };
-  return { recovery: new Recovery(deps), log, status, maxInFlight: () => maxInFlight, abort };
+  return { recovery: new Recovery(deps), log, refreshedAt, status, maxInFlight: () => maxInFlight, abort };
 }
 
 test("requests during a recovery merge into it: one login at a time, and a connected login answers them all", async () => {
@@ -76,9 +86,17 @@ test("a refresh requested while a failed login backs off is merged into the next
 
 test("a token error at login refreshes and retries; three fresh tokens refused → needs-login", async () => {
   const refused: LoginOutcome = { kind: "token", event: "OnUserTokenInvalid", errCode: 1502, errMsg: "bad" };
-  const { recovery, log, status } = setup([refused, refused, refused, refused]);
-  await recovery.request({ refresh: false, reason: "start" });
+  // On a manual clock: the 1 s gaps between refreshes pass without sleeping through them.
+  const clock = new ManualClock();
+  const { recovery, log, refreshedAt, status } = setup([refused, refused, refused, refused], [], clock);
+  let done = false;
+  void recovery.request({ refresh: false, reason: "start" }).then(() => (done = true));
+  for (let i = 0; i < 1000 && !done; i++) await clock.advance(10);
+  expect(done).toBe(true);
   expect(log.filter((l) => l.startsWith("refresh"))).toHaveLength(3);
+  // Never two refreshes within MIN_REFRESH_GAP_MS (1 s), whatever the logins' pace.
+  expect(refreshedAt[1]! - refreshedAt[0]!).toBeGreaterThanOrEqual(1000);
+  expect(refreshedAt[2]! - refreshedAt[1]!).toBeGreaterThanOrEqual(1000);
   expect(recovery.needsLogin).toBe(true);
   expect(status.snapshot()).toMatchObject({ auth: "needs-login", connected: false });
   expect(status.snapshot().lastError).toContain("refused 3 freshly refreshed tokens");
@@ -145,4 +163,37 @@ test("stop ends a recovery waiting out its backoff", async () => {
   abort.abort();
   await running;
   expect(log.length).toBeLessThanOrEqual(2);
+});
+
+test("every login but the first waits for the process-wide reconnect gate; a stop ends that wait", async () => {
+  const admissions: string[] = [];
+  let open: () => void = () => undefined;
+  const { recovery, log, abort } = setup(
+    [{ kind: "failed", errCode: 10000, errMsg: "refused" }],
+    [],
+    realClock,
+    {
+      admitLogin: () => {
+        admissions.push(`asked after ${log.length} logins`);
+        return new Promise<void>((resolve) => {
+          open = resolve;
+        });
+      },
+    },
+  );
+  const running = recovery.request({ refresh: false, reason: "start" });
+  await until(() => admissions.length === 1);
+  // The first login went at once; the retry after its failure waits for the gate.
+  expect(admissions).toEqual(["asked after 1 logins"]);
+  expect(log).toEqual(["login failed"]);
+  open();
+  await running;
+  expect(log).toEqual(["login failed", "login connected"]);
+
+  // A stop while waiting for the gate ends the recovery without a login.
+  const stopped = recovery.request({ refresh: false, reason: "stalled" });
+  await until(() => admissions.length === 2);
+  abort.abort();
+  await stopped;
+  expect(log).toEqual(["login failed", "login connected"]);
 });

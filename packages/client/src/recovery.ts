@@ -1,7 +1,7 @@
 import { backoffDelay, KickWindow } from "./backoff.js";
+import { type Clock, realClock, sleepOn } from "./clock.js";
 import type { LoginOutcome, SdkSession } from "./session.js";
 import type { StatusTracker } from "./status.js";
-import { sleep } from "./timeout.js";
 import type { RefreshOutcome, TokenRefresher } from "./types.js";
 
 export interface RecoveryRequest {
@@ -19,12 +19,19 @@ export interface RecoveryDeps {
   backoff: { baseMs: number; capMs: number };
   kick: { baseMs: number; capMs: number };
   loginTimeoutMs: number;
+  /** Backoffs and the refresh gap run on it (default: the real clock). */
+  clock?: Clock;
   /** Retires the current session (if any) and returns a new one logged in with nothing yet. */
   newSession(): SdkSession;
   retireSession(): void;
   tokenRefreshed(token: string, userID?: string): void;
   /** Called after each login attempt and on giving up (start() resolves on the first). */
   attemptSettled(): void;
+  /**
+   * Waits for the process-wide reconnect gate (reconnect.ts) before every login but the first: a thousand
+   * accounts restarting stalled sessions at once must not log in all at once. `wanted` turns false on stop.
+   */
+  admitLogin?(wanted: () => boolean): Promise<void>;
 }
 
 /** A brand-new token refused this many times in a row means refreshing cannot help. */
@@ -40,6 +47,8 @@ export class Recovery {
   private running: Promise<void> | undefined;
   private pending: RecoveryRequest | undefined;
   private lastRefreshAt = 0;
+  private logins = 0;
+  private readonly clock: Clock;
   private readonly kicks: KickWindow;
   needsLogin = false;
   /** A retryable refresh failed: the refresher retries by itself, and its token ends the wait. */
@@ -47,6 +56,7 @@ export class Recovery {
 
   constructor(private readonly deps: RecoveryDeps) {
     this.kicks = new KickWindow(deps.kick.baseMs, deps.kick.capMs);
+    this.clock = deps.clock ?? realClock;
   }
 
   get active(): boolean {
@@ -83,7 +93,7 @@ export class Recovery {
       let refreshed = false;
       if (request.refresh) {
         if (request.kicked) {
-          const wait = this.kicks.waitFor();
+          const wait = this.kicks.waitFor(this.clock.now());
           if (wait > 0) {
             log(
               "warn",
@@ -92,15 +102,15 @@ export class Recovery {
             status.update({
               lastError: `kicked offline (another login with this account?); retrying in ${Math.ceil(wait / 1000)} s`,
             });
-            await sleep(wait, signal);
+            await sleepOn(this.clock, wait, signal);
             if (signal.aborted) return;
           }
-          this.kicks.refreshed();
+          this.kicks.refreshed(this.clock.now());
         }
-        await sleep(this.lastRefreshAt + MIN_REFRESH_GAP_MS - Date.now(), signal);
+        await sleepOn(this.clock, this.lastRefreshAt + MIN_REFRESH_GAP_MS - this.clock.now(), signal);
         if (signal.aborted) return;
         status.update({ auth: "refreshing" });
-        this.lastRefreshAt = Date.now();
+        this.lastRefreshAt = this.clock.now();
         const result = await this.refresh(request.reason);
         if (signal.aborted) return;
         if (!result.ok) {
@@ -116,6 +126,13 @@ export class Recovery {
         this.deps.tokenRefreshed(result.token, result.userID);
         status.update({ auth: "ok" });
         log("info", `token refreshed (${request.reason})`);
+      }
+      if (this.logins++ > 0 && this.deps.admitLogin) {
+        await untilAborted(
+          this.deps.admitLogin(() => !signal.aborted),
+          signal,
+        );
+        if (signal.aborted) return;
       }
       const session = this.deps.newSession();
       const outcome: LoginOutcome = await session.login(this.deps.loginTimeoutMs);
@@ -150,7 +167,8 @@ export class Recovery {
         `login attempt ${attempt} did not connect (${outcome.kind}: ${outcome.errMsg}); backing off`,
       );
       this.deps.attemptSettled();
-      await sleep(backoffDelay(attempt, this.deps.backoff.baseMs, this.deps.backoff.capMs), signal);
+      const backoff = backoffDelay(attempt, this.deps.backoff.baseMs, this.deps.backoff.capMs);
+      await sleepOn(this.clock, backoff, signal);
     }
   }
 
@@ -218,4 +236,17 @@ export class Recovery {
     this.deps.log("error", text);
     this.deps.attemptSettled();
   }
+}
+
+/** `promise`, or nothing once `signal` aborts (a gate drops a waiter that is no longer wanted). */
+function untilAborted(promise: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    signal.addEventListener("abort", done, { once: true });
+    promise.then(done);
+  });
 }

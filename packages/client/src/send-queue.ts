@@ -1,4 +1,5 @@
 import { isMultiOpenimError, MultiOpenimError } from "@multi-openim/core";
+import { type Clock, realClock } from "./clock.js";
 
 /** How sends made while the account is not connected wait for it (createAccountClient's options). */
 export interface SendQueueOptions {
@@ -21,6 +22,8 @@ export interface SendQueueDeps {
   /** Resolves once connected, or throws NOT_CONNECTED at the deadline / STOPPED / NEEDS_LOGIN. */
   waitConnected(deadline: number): Promise<unknown>;
   log(level: "info" | "warn", message: string): void;
+  /** Deadlines and ages are read from it (default: the real clock). */
+  clock?: Clock;
 }
 
 /** Defaults applied; a bad value is refused with the field and the fix. */
@@ -86,7 +89,8 @@ export class SendQueue {
         { cause: first },
       );
     }
-    const queuedAt = Date.now();
+    const clock = this.deps.clock ?? realClock;
+    const queuedAt = clock.now();
     const deadline = queuedAt + maxAgeMs;
     this.waiting += 1;
     log("info", `${what} queued until the account is connected again`);
@@ -114,10 +118,10 @@ export class SendQueue {
           } catch (error) {
             if (!notSent(error)) throw error;
             last = error;
-            if (Date.now() >= deadline) break;
+            if (clock.now() >= deadline) break;
           }
         }
-        const age = Math.round((Date.now() - queuedAt) / 1000);
+        const age = Math.round((clock.now() - queuedAt) / 1000);
         log("warn", `${what} dropped after ${age}s waiting for a connection (nothing was sent)`);
         throw new MultiOpenimError(
           "NOT_CONNECTED",

@@ -1,4 +1,5 @@
 import { guardFriendApi } from "@multi-openim/friend-guard";
+import { type Clock, realClock } from "./clock.js";
 import { withNetworkReason } from "./network-reason.js";
 import { observeOwnEchoes } from "./own-echo.js";
 import { paceReconnects, ReconnectPacer, type ReconnectPacing } from "./reconnect.js";
@@ -44,6 +45,8 @@ export interface SessionParams {
   restTimeoutMs: number;
   /** The SDK's own reconnects after a drop (default: its fixed 5 s wait). */
   reconnect?: ReconnectPacing;
+  /** The login timeout runs on it (default: the real clock). */
+  clock?: Clock;
 }
 
 const TOKEN_EVENTS: readonly string[] = ["OnUserTokenExpired", "OnUserTokenInvalid", "OnKickedOffline"];
@@ -57,6 +60,8 @@ const isTokenCode = (code: number) => code >= 1501 && code <= 1507;
 export class SdkSession {
   readonly sdk: OpenImSdk = createSdkInstance();
   connected = false;
+  /** Its retry waits in the process-wide reconnect gate's line: not a stall, only a queue. */
+  waitingForGate = false;
   private everConnected = false;
   private retired = false;
   private settle: ((outcome: LoginOutcome) => void) | undefined;
@@ -105,22 +110,23 @@ export class SdkSession {
 
   private attempt(timeoutMs: number): Promise<LoginOutcome> {
     const { userID, token, wsAddr, apiAddr, platformID, sdkLogLevel } = this.params;
+    const clock = this.params.clock ?? realClock;
     return new Promise<LoginOutcome>((resolve) => {
-      const timer = setTimeout(
+      const timer = clock.setTimeout(
         () => finish({ kind: "failed", errCode: -1, errMsg: `login timed out after ${timeoutMs} ms` }),
         timeoutMs,
       );
       const finish = (outcome: LoginOutcome) => {
         if (!this.settle) return;
         this.settle = undefined;
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         resolve(outcome);
       };
       this.settle = finish;
       const pending = this.sdk.login({ userID, token, wsAddr, apiAddr, platformID, logLevel: sdkLogLevel });
       // login() creates its socket manager synchronously; hook it before the first frame arrives.
       observeFrames(this.sdk, () => this.handlers.onFrame());
-      if (this.pacer) paceReconnects(this.sdk, this.pacer);
+      if (this.pacer) paceReconnects(this.sdk, this.pacer, (inLine) => (this.waitingForGate = inLine));
       pending.catch((error: { errCode?: number; errMsg?: string; message?: string }) =>
         finish({
           kind: "failed",

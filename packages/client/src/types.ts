@@ -1,5 +1,6 @@
 import type { ResolvedAccount, Target } from "@multi-openim/core";
 import type { TokenRefresher as RefreshEngine, RefreshResult } from "@multi-openim/token-refresh";
+import type { Clock } from "./clock.js";
 import type { WatermarkStorage } from "./watermarks.js";
 
 /** Result of one refresh: the engine's own type (`retryable`, `retryAfterMs` decide what happens next). */
@@ -148,6 +149,11 @@ export interface ClientOptions {
    * values in [0, 1)) lets a test pin the waits.
    */
   reconnect?: { baseMs?: number; capMs?: number; jitter?: () => number };
+  /**
+   * Where the client's own timers and "now" come from (backoffs, stall and queue checks, send-queue
+   * deadlines, the watermark flush, the login timeout). Default: the real clock. Tests pass a ManualClock.
+   */
+  clock?: Clock;
   /**
    * After a kick, the next kick-triggered refresh waits at least this long (doubling per kick up to
    * `kickWindowCapMs`), so two gateways with one account stop kicking each other. Default 30000 / 600000.

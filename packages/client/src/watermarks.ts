@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "@multi-openim/core";
+import { type Clock, type ClockTimer, realClock } from "./clock.js";
 import type { Ledger } from "./ledger.js";
 
 /** What one account handed on before it stopped, as saved under the state dir. */
@@ -58,6 +59,8 @@ export interface WatermarkStoreOptions {
   /** How long changes wait to share one write. */
   flushDelayMs: number;
   warn: (message: string) => void;
+  /** The flush delay runs on it, and `since` is read from it (default: the real clock). */
+  clock?: Clock;
 }
 
 /** `<stateDir>/watermarks-<accountId>.json` (account ids are validated by core: safe file names). */
@@ -73,13 +76,16 @@ export function watermarkFile(stateDir: string, accountId: string): string {
  */
 export class WatermarkStore {
   readonly where: string;
-  private since = Date.now();
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly clock: Clock;
+  private since: number;
+  private timer: ClockTimer | undefined;
   private writing: Promise<void> = Promise.resolve();
   private ledger: Ledger | undefined;
 
   constructor(private readonly options: WatermarkStoreOptions) {
     this.where = options.storage.where;
+    this.clock = options.clock ?? realClock;
+    this.since = this.clock.now();
   }
 
   /** The saved positions, or undefined on an account's very first start (or for another identity). */
@@ -121,16 +127,19 @@ export class WatermarkStore {
 
   schedule(): void {
     if (this.timer || !this.ledger) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.flush().catch((error) => this.options.warn(String((error as Error)?.message ?? error)));
-    }, this.options.flushDelayMs);
-    this.timer.unref?.();
+    this.timer = this.clock.setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.flush().catch((error) => this.options.warn(String((error as Error)?.message ?? error)));
+      },
+      this.options.flushDelayMs,
+      { unref: true },
+    );
   }
 
   /** Writes the current positions now (after any write in progress). */
   flush(): Promise<void> {
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     const ledger = this.ledger;
     if (!ledger) return this.writing;

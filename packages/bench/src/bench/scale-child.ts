@@ -1,7 +1,8 @@
 // A fresh process (forked, with IPC) that hosts N accounts with the client's AccountPool: reports how
 // long until all were connected, what they cost in RSS, the event-loop lag while they connected; then,
 // when the parent restarts the servers, how the reconnect storm went (spread, lag, time until all back).
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { writeFileSync } from "node:fs";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { AccountPool } from "@multi-openim/client";
 import type { ResolvedAccount } from "@multi-openim/core";
 
@@ -58,7 +59,20 @@ await starting;
 await until(allConnected, 120_000);
 const connectedMs = performance.now() - started;
 const connectLagP99 = lagP99();
-await new Promise((r) => setTimeout(r, 1000)); // catch-up settles
+// The logins' syncs and catch-ups go on after OnConnectSuccess (at 1,000 accounts, seconds of REST calls):
+// the restart waits until the loop is quiet, or the storm's figures would carry the tail of the connect.
+const quiet = async (maxMs: number) => {
+  const end = Date.now() + maxMs;
+  let last = performance.eventLoopUtilization();
+  do {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = performance.eventLoopUtilization();
+    if (performance.eventLoopUtilization(now, last).utilization < 0.2) return;
+    last = now;
+  } while (Date.now() < end);
+};
+await new Promise((r) => setTimeout(r, 1000));
+await quiet(30_000);
 await settle();
 const rssAfter = process.memoryUsage().rss;
 send({
@@ -70,10 +84,51 @@ send({
   connectLagP99,
 });
 
+/** BENCH_SCALE_TRACE=<file>: the storm every 250 ms (loop utilisation, accounts back, worst lag), for tuning. */
+function traceStorm(file: string | undefined): () => void {
+  if (!file) return () => undefined;
+  const counts = { fetch: 0, ws: 0 };
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = ((...args: Parameters<typeof fetch>) => {
+    counts.fetch++;
+    return realFetch(...args);
+  }) as typeof fetch;
+  const RealWebSocket = globalThis.WebSocket;
+  globalThis.WebSocket = class extends RealWebSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      counts.ws++;
+    }
+  };
+  const rows: string[] = ["ms\tutilization\tback\tmaxLagMs\tfetches\tsockets\tcpuMs"];
+  const window = monitorEventLoopDelay({ resolution: 10 });
+  window.enable();
+  let last = performance.eventLoopUtilization();
+  let cpu = process.cpuUsage();
+  const timer = setInterval(() => {
+    const cpuMs = (process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1000;
+    cpu = process.cpuUsage();
+    const now = performance.eventLoopUtilization();
+    const u = performance.eventLoopUtilization(now, last).utilization;
+    last = now;
+    rows.push(
+      `${Date.now() - stormStartedAt}\t${u.toFixed(2)}\t${reconnectedAt.length}\t${(window.max / 1e6).toFixed(0)}\t${counts.fetch}\t${counts.ws}\t${cpuMs.toFixed(0)}`,
+    );
+    counts.fetch = 0;
+    counts.ws = 0;
+    window.reset();
+  }, 250);
+  return () => {
+    clearInterval(timer);
+    writeFileSync(file, `${rows.join("\n")}\n`);
+  };
+}
+
 process.on("message", async (message: { type: string }) => {
   if (message.type !== "restarting") return;
   lag.reset();
   stormStartedAt = Date.now();
+  const endTrace = traceStorm(process.env.BENCH_SCALE_TRACE);
   // The restart closes every socket: each account drops and comes back once.
   await until(() => reconnectedAt.length >= accounts.length, 60_000);
   const windows = new Map<number, number>();
@@ -86,6 +141,7 @@ process.on("message", async (message: { type: string }) => {
     maxPer100ms: Math.max(0, ...windows.values()),
     stormLagP99: lagP99(),
   });
+  endTrace();
   await pool.stopAll();
   process.exit(0);
 });
