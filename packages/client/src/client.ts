@@ -102,6 +102,7 @@ class Client implements AccountClient {
     this.tracker.addSecret(this.token);
     this.tracker.update({ tokenExpiresAt: tokenExpiresAt(this.token) });
     this.inbound = new InboundPipeline({
+      clock: this.opts.clock,
       selfUserID: () => this.userID,
       queueTimeoutMs: this.opts.queueTimeoutMs,
       bounds: {
@@ -405,7 +406,7 @@ class Client implements AccountClient {
       this.disconnectedSince = this.opts.clock.now();
       void this.recovery.request({ refresh: false, reason: "stalled" });
     }
-    this.inbound.checkQueueTimeout();
+    this.inbound.checkQueueTimeout(this.opts.clock.now());
   }
 
   /** The refresher's own refreshes (before exp, retries) arrive here; the client only uses the token. */

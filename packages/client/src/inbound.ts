@@ -5,6 +5,7 @@ import {
   catchUpConversation,
   isChatConversation,
 } from "./catch-up.js";
+import { type Clock, type ClockTimer, realClock } from "./clock.js";
 import type { HistoryApi } from "./history.js";
 import { Ledger } from "./ledger.js";
 import { conversationIdOf, isChatMessage } from "./normalize.js";
@@ -29,6 +30,8 @@ export interface InboundOptions {
    * Default 1,000 ms. A hole no echo of ours can fill is fetched before the message goes on, as always.
    */
   holeGraceMs?: number;
+  /** Where "now" and the verify timer come from (default the real clock). */
+  clock?: Clock;
 }
 
 /** catchUpMaxAgeMinutes 1440, catchUpMaxMessages 200. */
@@ -59,12 +62,14 @@ export class InboundPipeline {
     string,
     { seqs: Map<number, () => void>; probe: MessageItem; since: number }
   >();
-  private verifyTimer: ReturnType<typeof setTimeout> | undefined;
+  private verifyTimer: ClockTimer | undefined;
+  private readonly clock: Clock;
   /** Echoes that came before their send's answer (bounded): that answer must not wait for them again. */
   private readonly echoedEarly = new Set<string>();
   private readonly context: CatchUpContext;
 
   constructor(private readonly options: InboundOptions) {
+    this.clock = options.clock ?? realClock;
     this.context = {
       ledger: this.ledger,
       accept: (item, fromCatchUp) => this.accept(item, fromCatchUp),
@@ -159,7 +164,7 @@ export class InboundPipeline {
   }
 
   /** Releases the queue if it has waited longer than allowed (the SDK may never finish its sync). */
-  checkQueueTimeout(now = Date.now()): void {
+  checkQueueTimeout(now = this.clock.now()): void {
     if (this.heldSince !== undefined && now - this.heldSince > this.options.queueTimeoutMs) {
       this.holds.clear();
       this.heldSince = undefined;
@@ -173,7 +178,7 @@ export class InboundPipeline {
 
   private holdToken(): symbol {
     const token = Symbol("hold");
-    if (this.holds.size === 0) this.heldSince = Date.now();
+    if (this.holds.size === 0) this.heldSince = this.clock.now();
     this.holds.add(token);
     return token;
   }
@@ -226,7 +231,7 @@ export class InboundPipeline {
   ownSent(item: MessageItem): void {
     if (item.seq > 0) this.live([item]);
     else if (item.clientMsgID && !this.echoedEarly.delete(item.clientMsgID)) {
-      this.echoesDue.set(item.clientMsgID, { at: Date.now(), conversationID: conversationIdOf(item) });
+      this.echoesDue.set(item.clientMsgID, { at: this.clock.now(), conversationID: conversationIdOf(item) });
       // Bounded: a sender whose echoes never come (and no hole to prune them) keeps the newest 1,000.
       for (const id of this.echoesDue.keys()) {
         if (this.echoesDue.size <= 1000) break;
@@ -239,7 +244,7 @@ export class InboundPipeline {
   private echoesExplain(item: MessageItem): boolean {
     const conversationID = conversationIdOf(item);
     const skipped = item.seq - (this.ledger.lastSeq(conversationID) ?? item.seq) - 1;
-    const now = Date.now();
+    const now = this.clock.now();
     let due = 0;
     for (const [id, echo] of this.echoesDue) {
       // An echo a minute late is not coming (a dropped push): it explains nothing any more.
@@ -259,7 +264,7 @@ export class InboundPipeline {
     const entry = this.unverified.get(conversationID) ?? {
       seqs: new Map<number, () => void>(),
       probe: item,
-      since: Date.now(),
+      since: this.clock.now(),
     };
     for (let seq = last + 1; seq < item.seq; seq++)
       if (!entry.seqs.has(seq)) entry.seqs.set(seq, this.ledger.hold(conversationID, seq));
@@ -281,17 +286,20 @@ export class InboundPipeline {
 
   private scheduleVerify(delay: number): void {
     if (this.verifyTimer !== undefined) return;
-    this.verifyTimer = setTimeout(() => {
-      this.verifyTimer = undefined;
-      this.verifyDue();
-    }, delay);
-    this.verifyTimer.unref?.();
+    this.verifyTimer = this.clock.setTimeout(
+      () => {
+        this.verifyTimer = undefined;
+        this.verifyDue();
+      },
+      delay,
+      { unref: true },
+    );
   }
 
   /** Skipped seqs whose echoes did not come in time: history says what they were; others' are delivered. */
   private verifyDue(): void {
     const grace = this.options.holeGraceMs ?? 1000;
-    const now = Date.now();
+    const now = this.clock.now();
     let next = Number.POSITIVE_INFINITY;
     for (const [conversationID, entry] of this.unverified) {
       const left = entry.since + grace - now;
@@ -305,7 +313,7 @@ export class InboundPipeline {
       void this.serial(() => this.checkSkipped(api, conversationID, entry)).then((ok) => {
         if (this.unverified.get(conversationID) !== entry) return;
         // Seqs skipped meanwhile (or all of them, after a failed check) get their own wait.
-        entry.since = ok ? Date.now() : Date.now() - grace / 2;
+        entry.since = ok ? this.clock.now() : this.clock.now() - grace / 2;
         this.scheduleVerify(grace);
       });
     }
