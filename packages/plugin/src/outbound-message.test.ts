@@ -7,20 +7,7 @@ import { createOutboundAdapters } from "./outbound.js";
 import { deliveryKey, type UnknownSendContext } from "./outbound-message.js";
 import { AccountRegistry } from "./registry.js";
 import { Sends } from "./sends.js";
-import { FakeClient, memoryLogger } from "./test-doubles.js";
-
-const account = (id: string) => ({
-  accountId: id,
-  enabled: true as const,
-  token: "t",
-  wsAddr: "ws://127.0.0.1:1",
-  apiAddr: "http://127.0.0.1:1",
-  userID: `bot_${id}`,
-  platformID: 5,
-  requireMention: true,
-  inboundWhitelist: [],
-  disableFriendSdk: true,
-});
+import { fakeAccount as account, FakeClient, memoryLogger } from "./test-doubles.js";
 
 function setup() {
   const registry = new AccountRegistry();

@@ -6,20 +6,7 @@ import { describe, expect, test } from "vitest";
 import { createOutbound } from "./outbound.js";
 import { AccountRegistry } from "./registry.js";
 import { Sends } from "./sends.js";
-import { FakeClient, memoryLogger, until } from "./test-doubles.js";
-
-const account = (id: string) => ({
-  accountId: id,
-  enabled: true as const,
-  token: "t",
-  wsAddr: "ws://127.0.0.1:1",
-  apiAddr: "http://127.0.0.1:1",
-  userID: `bot_${id}`,
-  platformID: 5,
-  requireMention: true,
-  inboundWhitelist: [],
-  disableFriendSdk: true,
-});
+import { fakeAccount as account, FakeClient, memoryLogger, until } from "./test-doubles.js";
 
 function setup(limits: { maxItems?: number; maxWaitMs?: number } = {}) {
   const registry = new AccountRegistry();

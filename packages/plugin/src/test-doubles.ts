@@ -341,6 +341,20 @@ export const disabledRefresher = () => ({
   }),
 });
 
+/** A resolved account for a FakeClient (nothing listens on its addresses). */
+export const fakeAccount = (id: string) => ({
+  accountId: id,
+  enabled: true as const,
+  token: "t",
+  wsAddr: "ws://127.0.0.1:1",
+  apiAddr: "http://127.0.0.1:1",
+  userID: `bot_${id}`,
+  platformID: 5,
+  requireMention: true,
+  inboundWhitelist: [],
+  disableFriendSdk: true,
+});
+
 export function pluginWithDoubles(
   setup: { stateDir?: string; reply?: string; options?: Partial<PluginOptions> } = {},
 ) {
