@@ -118,7 +118,8 @@ export async function catchUpAll(
   context: CatchUpContext,
   mode: { baseline: boolean },
 ): Promise<void> {
-  const watermark = context.ledger.lastServerTime;
+  // Not lastServerTime: an earlier catch-up cut short may have raised it past conversations it never reached.
+  const watermark = context.ledger.caughtUpTime ?? context.ledger.lastServerTime;
   const ids = (await api.conversationIDs()).filter(isChatConversation);
   for (const id of ids) await catchUpConversation(api, id, context, { baseline: mode.baseline, watermark });
 }

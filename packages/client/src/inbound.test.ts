@@ -286,3 +286,43 @@ test("a delivery that returns a promise holds the saved position (and server tim
   expect(p.ledger.positions()).toEqual({ si_bob_bot: 2 });
   expect(p.ledger.lastSeq("si_bob_bot")).toBe(4); // live bookkeeping is not held back
 });
+
+test("a catch-up cut short after the newest conversations does not skip older ones new since the last one", async () => {
+  const { add, api } = store();
+  const { p, delivered } = pipeline();
+  add("si_bob_bot", "bob");
+  await p.catchUpAll(api);
+  p.setApi(api);
+  p.live([add("si_bob_bot", "bob")]);
+  const caughtUp = p.ledger.lastServerTime;
+  expect(caughtUp).toBeGreaterThan(0);
+  // Restarted from saved positions; while away three new people wrote, oldest first.
+  const q = new InboundPipeline({
+    holeGraceMs: 0,
+    selfUserID: () => "bot",
+    queueTimeoutMs: 60_000,
+    onError: () => undefined,
+    deliver: (item) => delivered.push(item.clientMsgID),
+  });
+  q.restore({ seqs: p.ledger.positions(), lastServerTime: caughtUp, since: 0 });
+  const older = [add("si_ann_bot", "ann"), add("si_cid_bot", "cid")];
+  const newest = add("si_dan_bot", "dan");
+  // The first catch-up lists the newest conversation first and is cut short (a kick) after it.
+  const listed = ["si_dan_bot", "si_ann_bot", "si_cid_bot", "si_bob_bot"];
+  const cut = { ...api, conversationIDs: async () => listed };
+  let pages = 0;
+  const kicked = {
+    ...cut,
+    async page(conv: string, start: string | undefined, count: number) {
+      if (++pages > 1) throw new Error("kicked");
+      return api.page(conv, start, count);
+    },
+  };
+  expect(await q.catchUpAll(kicked)).toBe(false);
+  expect(delivered.slice(-1)).toEqual([newest.clientMsgID]);
+  expect(q.ledger.savedServerTime()).toBe(caughtUp); // a crash now would go on from before the older two
+  // After the new login the catch-up completes: the older two are delivered, once.
+  expect(await q.catchUpAll(cut)).toBe(true);
+  expect(delivered.slice(-3)).toEqual([newest.clientMsgID, ...older.map((m) => m.clientMsgID)]);
+  expect(q.ledger.savedServerTime()).toBe(newest.sendTime);
+});

@@ -145,6 +145,7 @@ export class InboundPipeline {
     return this.serial(async () => {
       await catchUpAll(api, this.context, { baseline: !this.baselineDone });
       this.baselineDone = true;
+      this.ledger.caughtUp();
       // A full catch-up covers every earlier hold.
       this.holds.clear();
       this.heldSince = undefined;
@@ -161,6 +162,7 @@ export class InboundPipeline {
     if (this.baselineDone) return;
     this.baselineDone = true;
     this.ledger.lastServerTime ??= since;
+    this.ledger.caughtUpTime ??= since;
   }
 
   /** Releases the queue if it has waited longer than allowed (the SDK may never finish its sync). */

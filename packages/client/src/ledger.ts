@@ -16,6 +16,13 @@ export class Ledger {
   private readonly heldTimes = new Map<number, number>();
   /** Newest server sendTime handled so far (server clock, never compared with ours). */
   lastServerTime: number | undefined;
+  /**
+   * Server time up to which every conversation was caught up: restored from the saved positions, raised
+   * when a full catch-up completes. A conversation with no handled seq is new since this time: a catch-up
+   * cut short (a kick, a drop, a crash) may have handled newer conversations first and raised
+   * lastServerTime past older ones it never reached, so those are judged by this, not by lastServerTime.
+   */
+  caughtUpTime: number | undefined;
   /** Called when a handled seq or lastServerTime rises (the watermark store batches a write). */
   onChange: (() => void) | undefined;
 
@@ -66,7 +73,10 @@ export class Ledger {
   /** Positions saved by an earlier process (watermarks.ts). */
   restore(seqs: Record<string, number>, lastServerTime: number | undefined): void {
     for (const [conversationID, seq] of Object.entries(seqs)) this.markSeq(conversationID, seq);
-    if (lastServerTime !== undefined) this.lastServerTime = lastServerTime;
+    if (lastServerTime !== undefined) {
+      this.lastServerTime = lastServerTime;
+      this.caughtUpTime = lastServerTime;
+    }
   }
 
   /** What a restart goes on from: the handled seqs, each kept below its lowest held seq. */
@@ -80,10 +90,23 @@ export class Ledger {
     return positions;
   }
 
-  /** The newest server time a restart may treat as handled: below every held message's. */
+  /**
+   * The server time a restart may treat as caught up to: the last full catch-up's (lastServerTime before
+   * the first one completed), and below every held message's.
+   */
   savedServerTime(): number | undefined {
-    if (this.heldTimes.size === 0 || this.lastServerTime === undefined) return this.lastServerTime;
-    return Math.min(this.lastServerTime, Math.min(...this.heldTimes.keys()) - 1);
+    const time = this.caughtUpTime ?? this.lastServerTime;
+    if (this.heldTimes.size === 0 || time === undefined) return time;
+    return Math.min(time, Math.min(...this.heldTimes.keys()) - 1);
+  }
+
+  /** A full catch-up completed: everything the server had up to lastServerTime is handled. */
+  caughtUp(): void {
+    const time = this.lastServerTime;
+    if (time !== undefined && (this.caughtUpTime === undefined || time > this.caughtUpTime)) {
+      this.caughtUpTime = time;
+      this.onChange?.();
+    }
   }
 
   /**
