@@ -15,7 +15,7 @@ test("the built dist imports only node builtins, openclaw and declared dependenc
   const imported = new Set<string>();
   for (const file of readdirSync(dist).filter((f) => f.endsWith(".mjs"))) {
     const code = readFileSync(new URL(file, dist), "utf8");
-    for (const match of code.matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)) {
+    for (const match of code.matchAll(/(?<![\w$.])(?:from|import)\s*\(?\s*"([^"]+)"/g)) {
       const spec = match[1] as string;
       if (!spec.startsWith(".")) imported.add(packageOf(spec));
     }
