@@ -43,3 +43,47 @@ test("the only declared runtime dependency is the OpenIM SDK; the inlined packag
   for (const name of ["zod@", "@sinclair/typebox@", "commander@", "@clack/prompts@", "jose@", "ioredis@"])
     expect(notices).toContain(name);
 });
+
+/** The files `entry` loads before it runs: its static `./` imports, transitively (dynamic ones left out). */
+function staticGraph(entry: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    const code = readFileSync(new URL(file, dist), "utf8");
+    files.set(file, code);
+    for (const match of code.matchAll(
+      /^(?:import|export)\s[^;]*?from\s*"\.\/([^"]+)"|^import\s*"\.\/([^"]+)"/gm,
+    ))
+      visit((match[1] ?? match[2]) as string);
+  };
+  visit(entry);
+  return files;
+}
+
+// A gateway imports the entry several times per start (OpenClaw loads the plugin once per purpose): what
+// an account needs to run is imported by the first startAccount, the login flow by the first login.
+test("index.mjs loads neither the account runtime nor Node's HTTP client before an account starts", () => {
+  const graph = staticGraph("index.mjs");
+  const code = [...graph.values()].join("\n");
+  const regions = new Set([...code.matchAll(/^\/\/#region (\S+)/gm)].map((m) => m[1] as string));
+  const lazy = [
+    "../client/dist/",
+    "../token-refresh/dist/",
+    "@openim/",
+    "/ioredis/",
+    "src/gateway.ts",
+    "src/inbound.ts",
+  ];
+  expect([...regions].filter((r) => lazy.some((l) => r.includes(l)))).toEqual([]);
+  for (const builtin of ["node:http", "node:https", "node:tls"])
+    expect(code).not.toContain(`from "${builtin}"`);
+  // …and the lazy chunks are there for the first start to import.
+  const dynamic = [...code.matchAll(/import\("\.\/([^"]+)"\)/g)].map((m) => m[1] as string);
+  const gatewayChunk = dynamic.find((f) =>
+    readFileSync(new URL(f, dist), "utf8").includes("//#region src/gateway.ts"),
+  );
+  expect(gatewayChunk).toBeDefined();
+  expect(
+    dynamic.some((f) => readFileSync(new URL(f, dist), "utf8").includes("//#region ../client/dist/")),
+  ).toBe(true);
+});
