@@ -30,4 +30,12 @@ if (r.compare)
   console.log(
     `               with ${r.compare.pluginDir} ${r.compare.withPlugin.toFixed(0)} ms, difference ${signed(r.compare.deltaMs)}`,
   );
+if (r.cpu)
+  console.log(
+    `CPU until ready (medians, the figure load inflates least): alone ${r.cpu.alone} ms, with the plugin ` +
+      `${r.cpu.withPlugin} ms (${signed(r.cpu.withPlugin - r.cpu.alone)})` +
+      (r.cpu.compare !== undefined
+        ? `, with ${r.compare?.pluginDir} ${r.cpu.compare} ms (${signed(r.cpu.compare - r.cpu.alone)})`
+        : ""),
+  );
 process.exit(0);

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,8 +24,55 @@ export interface GatewayStart {
   withPlugin: number;
   /** with the plugin − alone (medians). */
   deltaMs: number;
+  /**
+   * CPU time (user + system) the gateway's processes used until ready, medians: much less inflated than
+   * the wall time when other work shares the machine. Absent where /proc is not readable.
+   */
+  cpu?: { alone: number; withPlugin: number; compare?: number };
   /** The same row for another build of the plugin (`options.comparePluginDir`), started in the same turns. */
   compare?: { pluginDir: string; withPluginMs: number[]; withPlugin: number; deltaMs: number };
+}
+
+export interface StartResult {
+  /** Spawn to `[gateway] ready`, wall time. */
+  ms: number;
+  /** CPU used by the gateway's process group until then (Linux only). */
+  cpuMs?: number;
+}
+
+/** User + system CPU of every process in group `pgid` (with the reaped children of each), from /proc. */
+function groupCpuMs(pgid: number): number | undefined {
+  let ticks = 0;
+  let found = false;
+  for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    // Fields after "(comm)": state ppid pgrp … utime(14) stime(15) cutime(16) cstime(17), 1-based overall.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) !== pgid) continue;
+    found = true;
+    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  }
+  // Linux reports clock ticks of 1/100 s (USER_HZ).
+  return found ? ticks * 10 : undefined;
+}
+
+/** The gateway's process group: the detached child of this process that leads its own group. */
+function gatewayGroup(): number | undefined {
+  for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[1]) === process.pid && Number(fields[2]) === Number(name)) return Number(name);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return undefined;
 }
 
 export interface StartOptions {
@@ -63,7 +111,7 @@ export async function startOnce(
   withPlugin: boolean,
   server: DevServer,
   options: StartOptions = {},
-): Promise<number> {
+): Promise<StartResult> {
   const root = await mkdtemp(join(tmpdir(), "mo-gw-start-"));
   const model = await startFakeModel(() => ({ text: "ok" }));
   let gateway: GatewayProcess | undefined;
@@ -92,13 +140,15 @@ export async function startOnce(
     gateway = new GatewayProcess(cmd, args, env);
     await gateway.waitFor(READY, 180_000);
     const ms = performance.now() - began;
+    const group = process.platform === "linux" ? gatewayGroup() : undefined;
+    const cpuMs = group === undefined ? undefined : groupCpuMs(group);
     // Both configs must load the same plugins but ours, or the difference measures something else.
     const loaded = LISTENING.exec(gateway.output)?.[2]?.split(", ") ?? [];
     const expected = withPlugin ? [...ALWAYS_LOADED, "multi-openim-channel"] : ALWAYS_LOADED;
     if (loaded.sort().join() !== [...expected].sort().join())
       throw new Error(`[bench] the gateway loaded [${loaded.join(", ")}], expected [${expected.join(", ")}]`);
     if (withPlugin) await gateway.waitFor(/\[multi-openim\] b: running/, 60_000);
-    return ms;
+    return { ms, ...(cpuMs !== undefined ? { cpuMs } : {}) };
   } catch (error) {
     if (gateway) (error as Error).message += `\n${gateway.output.slice(-3000)}`;
     throw error;
@@ -122,19 +172,19 @@ export async function gatewayStart(
   const server = await startDevServer();
   server.registerUser("gs-a");
   server.registerUser("gs-b");
-  const aloneMs: number[] = [];
-  const withPluginMs: number[] = [];
-  const compareMs: number[] = [];
+  const alone: StartResult[] = [];
+  const withPlugin: StartResult[] = [];
+  const compared: StartResult[] = [];
   const compareDir = options.comparePluginDir;
   try {
     // One warm-up start (not counted: the first start reads OpenClaw from a cold disk cache), then each
     // config in turn, the order rotating so none always runs first.
     await startOnce(false, server);
     const steps: (() => Promise<void>)[] = [
-      async () => void aloneMs.push(await startOnce(false, server)),
-      async () => void withPluginMs.push(await startOnce(true, server)),
+      async () => void alone.push(await startOnce(false, server)),
+      async () => void withPlugin.push(await startOnce(true, server)),
       ...(compareDir
-        ? [async () => void compareMs.push(await startOnce(true, server, { pluginDir: compareDir }))]
+        ? [async () => void compared.push(await startOnce(true, server, { pluginDir: compareDir }))]
         : []),
     ];
     for (let i = 0; i < runs; i++)
@@ -142,23 +192,38 @@ export async function gatewayStart(
   } finally {
     await server.close();
   }
-  const alone = percentile(aloneMs, 50);
-  const withPlugin = percentile(withPluginMs, 50);
+  const wall = (results: StartResult[]) => results.map((r) => r.ms);
+  const median = (values: number[]) => percentile(values, 50);
+  const cpuOf = (results: StartResult[]) =>
+    results.every((r) => r.cpuMs !== undefined) ? median(results.map((r) => r.cpuMs as number)) : undefined;
+  const aloneMs = wall(alone);
+  const withPluginMs = wall(withPlugin);
+  const compareMs = wall(compared);
+  const cpu = { alone: cpuOf(alone), withPlugin: cpuOf(withPlugin), compare: cpuOf(compared) };
   const compare = compareDir
     ? {
         pluginDir: compareDir,
         withPluginMs: compareMs,
-        withPlugin: percentile(compareMs, 50),
-        deltaMs: percentile(compareMs, 50) - alone,
+        withPlugin: median(compareMs),
+        deltaMs: median(compareMs) - median(aloneMs),
       }
     : undefined;
   return {
     runs,
     aloneMs,
     withPluginMs,
-    alone,
-    withPlugin,
-    deltaMs: withPlugin - alone,
+    alone: median(aloneMs),
+    withPlugin: median(withPluginMs),
+    deltaMs: median(withPluginMs) - median(aloneMs),
+    ...(cpu.alone !== undefined && cpu.withPlugin !== undefined
+      ? {
+          cpu: {
+            alone: cpu.alone,
+            withPlugin: cpu.withPlugin,
+            ...(compareDir && cpu.compare !== undefined ? { compare: cpu.compare } : {}),
+          },
+        }
+      : {}),
     ...(compare ? { compare } : {}),
   };
 }
