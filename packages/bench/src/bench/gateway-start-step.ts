@@ -1,22 +1,27 @@
 // The gateway-start row alone, for an idle machine (its figures mean nothing under load):
 //   npx -y pnpm@10 exec node packages/bench/src/bench/gateway-start-step.ts [runs=3] [--compare <plugin dir>]
+//     [--plugin <plugin dir>]
 // The same headless OpenClaw gateway alone and with the plugin + two accounts, started in turn; prints
 // each start, both medians and the difference. `--compare` adds another build of the plugin (a folder
 // with dist/, package.json and openclaw.plugin.json, e.g. main's before a change) to every turn, so a
-// before / after comparison comes from one run. Loopback only.
+// before / after comparison comes from one run; `--plugin` replaces this workspace's build. Loopback only.
 import { loadavg } from "node:os";
 import { describeMachine } from "../machine.ts";
 import { gatewayStart } from "./gateway-start.ts";
 
 const args = process.argv.slice(2);
-const compareAt = args.indexOf("--compare");
-const comparePluginDir = compareAt >= 0 ? args[compareAt + 1] : undefined;
-const runs = Number(args.find((a, i) => /^\d+$/.test(a) && i !== compareAt + 1) ?? 3);
+const valueOf = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+const comparePluginDir = valueOf("--compare");
+const pluginDir = valueOf("--plugin");
+const runs = Number(args.find((a, i) => /^\d+$/.test(a) && !/^--/.test(args[i - 1] ?? "")) ?? 3);
 const machine = describeMachine();
 const [load] = loadavg();
 console.log(`${machine.nproc} × ${machine.model}, Node ${machine.node}; load average ${load!.toFixed(2)}`);
 if (load! > machine.nproc * 0.25) console.log("warning: the machine is busy; the figures below are inflated");
-const r = await gatewayStart(runs, comparePluginDir ? { comparePluginDir } : {});
+const r = await gatewayStart(runs, {
+  ...(comparePluginDir ? { comparePluginDir } : {}),
+  ...(pluginDir ? { pluginDir } : {}),
+});
 const list = (ms: number[]) => ms.map((m) => m.toFixed(0)).join(", ");
 const signed = (ms: number) => `${ms >= 0 ? "+" : ""}${ms.toFixed(0)} ms`;
 console.log(`alone:       ${list(r.aloneMs)} ms`);

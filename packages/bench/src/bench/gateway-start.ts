@@ -164,10 +164,11 @@ export async function startOnce(
 /**
  * The same headless gateway alone and with the plugin + two accounts, started in turn, `runs` times each;
  * with `comparePluginDir`, also with that build of the plugin in every turn (before / after a change).
+ * `pluginDir` replaces this workspace's build (a snapshot, so a rebuild during the run changes nothing).
  */
 export async function gatewayStart(
   runs = 3,
-  options: { comparePluginDir?: string } = {},
+  options: { comparePluginDir?: string; pluginDir?: string } = {},
 ): Promise<GatewayStart> {
   const server = await startDevServer();
   server.registerUser("gs-a");
@@ -182,7 +183,10 @@ export async function gatewayStart(
     await startOnce(false, server);
     const steps: (() => Promise<void>)[] = [
       async () => void alone.push(await startOnce(false, server)),
-      async () => void withPlugin.push(await startOnce(true, server)),
+      async () =>
+        void withPlugin.push(
+          await startOnce(true, server, options.pluginDir ? { pluginDir: options.pluginDir } : {}),
+        ),
       ...(compareDir
         ? [async () => void compared.push(await startOnce(true, server, { pluginDir: compareDir }))]
         : []),
