@@ -1,6 +1,6 @@
 // The gateway-start row alone, for an idle machine (its figures mean nothing under load):
 //   npx -y pnpm@10 exec node packages/bench/src/bench/gateway-start-step.ts [runs=3] [--compare <plugin dir>]
-//     [--plugin <plugin dir>]
+//     [--plugin <plugin dir>] [--cpu-prof <dir>]
 // The same headless OpenClaw gateway alone and with the plugin + two accounts, started in turn; prints
 // each start, both medians and the difference. `--compare` adds another build of the plugin (a folder
 // with dist/, package.json and openclaw.plugin.json, e.g. main's before a change) to every turn, so a
@@ -13,6 +13,8 @@ const args = process.argv.slice(2);
 const valueOf = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
 const comparePluginDir = valueOf("--compare");
 const pluginDir = valueOf("--plugin");
+// Profiles of each counted start (read them with plugin-load-profile.ts); the timings then include the profiler.
+const profileDir = valueOf("--cpu-prof");
 const runs = Number(args.find((a, i) => /^\d+$/.test(a) && !/^--/.test(args[i - 1] ?? "")) ?? 3);
 const machine = describeMachine();
 const [load] = loadavg();
@@ -21,6 +23,7 @@ if (load! > machine.nproc * 0.25) console.log("warning: the machine is busy; the
 const r = await gatewayStart(runs, {
   ...(comparePluginDir ? { comparePluginDir } : {}),
   ...(pluginDir ? { pluginDir } : {}),
+  ...(profileDir ? { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } } : {}),
 });
 const list = (ms: number[]) => ms.map((m) => m.toFixed(0)).join(", ");
 const signed = (ms: number) => `${ms >= 0 ? "+" : ""}${ms.toFixed(0)} ms`;

@@ -164,11 +164,12 @@ export async function startOnce(
 /**
  * The same headless gateway alone and with the plugin + two accounts, started in turn, `runs` times each;
  * with `comparePluginDir`, also with that build of the plugin in every turn (before / after a change).
- * `pluginDir` replaces this workspace's build (a snapshot, so a rebuild during the run changes nothing).
+ * `pluginDir` replaces this workspace's build (a snapshot, so a rebuild during the run changes nothing);
+ * `env` goes to every counted start (e.g. NODE_OPTIONS for CPU profiles).
  */
 export async function gatewayStart(
   runs = 3,
-  options: { comparePluginDir?: string; pluginDir?: string } = {},
+  options: { comparePluginDir?: string; pluginDir?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<GatewayStart> {
   const server = await startDevServer();
   server.registerUser("gs-a");
@@ -181,14 +182,18 @@ export async function gatewayStart(
     // One warm-up start (not counted: the first start reads OpenClaw from a cold disk cache), then each
     // config in turn, the order rotating so none always runs first.
     await startOnce(false, server);
+    const env = options.env ?? {};
     const steps: (() => Promise<void>)[] = [
-      async () => void alone.push(await startOnce(false, server)),
+      async () => void alone.push(await startOnce(false, server, { env })),
       async () =>
         void withPlugin.push(
-          await startOnce(true, server, options.pluginDir ? { pluginDir: options.pluginDir } : {}),
+          await startOnce(true, server, {
+            env,
+            ...(options.pluginDir ? { pluginDir: options.pluginDir } : {}),
+          }),
         ),
       ...(compareDir
-        ? [async () => void compared.push(await startOnce(true, server, { pluginDir: compareDir }))]
+        ? [async () => void compared.push(await startOnce(true, server, { env, pluginDir: compareDir }))]
         : []),
     ];
     for (let i = 0; i < runs; i++)
