@@ -10,11 +10,11 @@ import { describeMachine } from "../machine.ts";
 import { gatewayStart } from "./gateway-start.ts";
 
 const args = process.argv.slice(2);
-const valueOf = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
-const comparePluginDir = valueOf("--compare");
-const pluginDir = valueOf("--plugin");
+const flagValue = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+const comparePluginDir = flagValue("--compare");
+const pluginDir = flagValue("--plugin");
 // Profiles of each counted start (read them with plugin-load-profile.ts); the timings then include the profiler.
-const profileDir = valueOf("--cpu-prof");
+const profileDir = flagValue("--cpu-prof");
 const runs = Number(args.find((a, i) => /^\d+$/.test(a) && !/^--/.test(args[i - 1] ?? "")) ?? 3);
 const machine = describeMachine();
 const [load] = loadavg();
