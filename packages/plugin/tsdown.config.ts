@@ -3,8 +3,10 @@ import { writeBundledLicenses } from "./tsdown.licenses.ts";
 
 /**
  * Third-party packages inlined into dist instead of declared as dependencies. OpenClaw copies (and
- * hashes, file by file) the whole package of every declared dependency, with its own dependencies,
- * into a per-process capture directory each time it loads the plugin — twice per gateway start. A CPU
+ * hashes, file by file) the plugin's folder and the whole package of every declared dependency, with its
+ * own dependencies, into a capture directory each time it loads the plugin — three times per gateway
+ * start in 2026.9.6 (the doctor's state-migration check loads the setup entry, the gateway and the agent
+ * runtime each load the runtime entry). A CPU
  * profile of a start put ~80 % of the plugin's cost there (5,076 files in 112 packages, 3,662 of them
  * @modelcontextprotocol/sdk's, which the gateway never uses). Inlined and tree-shaken, only the OpenIM
  * SDK (GPL-3.0, kept a real dependency) is left to copy.
@@ -29,6 +31,15 @@ const INLINED = [
   "proper-lockfile",
   "graceful-fs",
   "retry",
+  // The fleet store's Redis client (a chunk of its own, imported only when store.kind is "redis"): as a
+  // declared dependency it and its dependencies were 190 of the ~300 files every plugin load copied.
+  "ioredis",
+  "@ioredis/commands",
+  "debug",
+  "ms",
+  "denque",
+  "redis-errors",
+  "standard-as-callback",
 ];
 
 // Node 24: OpenClaw's own minimum (the plugin's engines say >=24.16).
@@ -39,8 +50,7 @@ export default packageBuild(["src/index.ts", "src/setup-entry.ts", "src/doctor-c
   shims: true,
   deps: {
     // openclaw is the host: the loader resolves openclaw/plugin-sdk/* for installed plugins.
-    // ioredis (the fleet store, imported only when configured) stays a real dependency.
-    neverBundle: [/^openclaw(\/|$)/, /^@openim\/client-sdk(\/|$)/, /^ioredis(\/|$)/],
+    neverBundle: [/^openclaw(\/|$)/, /^@openim\/client-sdk(\/|$)/],
     // Workspace packages are bundled (an installed plugin gets no workspace links, and they are not
     // published), and so are the small pure-JS packages above; anything else must stay a real
     // dependency — the build fails if one slips in.

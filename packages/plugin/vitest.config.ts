@@ -8,5 +8,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     env: { OPENCLAW_STATE_DIR: mkdtempSync(join(tmpdir(), "mo-plugin-unit-state-")) },
+    // The channel imports the account runtime on the first startAccount (channel.ts). Loaded up front here
+    // so a test's bounded waits time the start itself, not vitest transforming the gateway's sources on a
+    // busy machine; the dynamic import still runs (and dist.test.ts / the e2e tests load the real chunks).
+    setupFiles: ["./src/gateway.ts"],
   },
 });

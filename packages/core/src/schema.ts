@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { accessFields } from "./access-schema.js";
+import cachedJsonSchema from "./channel-config.schema.json" with { type: "json" };
 
 const dotPaths = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
@@ -280,7 +281,14 @@ export type AccountConfig = z.output<typeof accountConfigSchema>;
 export type ChannelConfig = z.output<typeof channelConfigSchema>;
 export type ChannelConfigInput = z.input<typeof channelConfigSchema>;
 
-/** JSON Schema of the channel block (what users may write), for openclaw.plugin.json and editors. */
-export const channelConfigJsonSchema: Record<string, unknown> = z.toJSONSchema(channelConfigSchema, {
-  io: "input",
-}) as Record<string, unknown>;
+/**
+ * JSON Schema of the channel block (what users may write), for openclaw.plugin.json and editors, as zod
+ * generates it. Not run at import (zod's generator costs a gateway tens of ms per plugin load): the result
+ * is kept in channel-config.schema.json, which schema.test.ts checks against this.
+ */
+export function generateChannelConfigJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(channelConfigSchema, { io: "input" }) as Record<string, unknown>;
+}
+
+/** The cached JSON Schema of the channel block (see generateChannelConfigJsonSchema). */
+export const channelConfigJsonSchema: Record<string, unknown> = cachedJsonSchema;

@@ -15,7 +15,7 @@ test("the built dist imports only node builtins, openclaw and declared dependenc
   const imported = new Set<string>();
   for (const file of readdirSync(dist).filter((f) => f.endsWith(".mjs"))) {
     const code = readFileSync(new URL(file, dist), "utf8");
-    for (const match of code.matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)) {
+    for (const match of code.matchAll(/(?<![\w$.])(?:from|import)\s*\(?\s*"([^"]+)"/g)) {
       const spec = match[1] as string;
       if (!spec.startsWith(".")) imported.add(packageOf(spec));
     }
@@ -35,11 +35,55 @@ test("the built dist imports only node builtins, openclaw and declared dependenc
 });
 
 // OpenClaw copies every declared dependency's whole package (and its dependencies) each time it loads
-// the plugin: pure-JS packages are inlined by the build (tsdown.config.ts); the GPL SDK stays, and so
-// does ioredis (the fleet store's client, imported only when `store.kind` is "redis").
-test("the only declared runtime dependencies are the OpenIM SDK and ioredis; the inlined packages' licences ship in dist", () => {
-  expect(Object.keys(pkg.dependencies).sort()).toEqual(["@openim/client-sdk", "ioredis"]);
+// the plugin: pure-JS packages are inlined by the build (tsdown.config.ts), ioredis too (in a chunk of
+// its own, imported only when `store.kind` is "redis"); only the GPL SDK stays a dependency.
+test("the only declared runtime dependency is the OpenIM SDK; the inlined packages' licences ship in dist", () => {
+  expect(Object.keys(pkg.dependencies).sort()).toEqual(["@openim/client-sdk"]);
   const notices = readFileSync(new URL("THIRD-PARTY-LICENSES.txt", dist), "utf8");
-  for (const name of ["zod@", "@sinclair/typebox@", "commander@", "@clack/prompts@", "jose@"])
+  for (const name of ["zod@", "@sinclair/typebox@", "commander@", "@clack/prompts@", "jose@", "ioredis@"])
     expect(notices).toContain(name);
+});
+
+/** The files `entry` loads before it runs: its static `./` imports, transitively (dynamic ones left out). */
+function staticGraph(entry: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    const code = readFileSync(new URL(file, dist), "utf8");
+    files.set(file, code);
+    for (const match of code.matchAll(
+      /^(?:import|export)\s[^;]*?from\s*"\.\/([^"]+)"|^import\s*"\.\/([^"]+)"/gm,
+    ))
+      visit((match[1] ?? match[2]) as string);
+  };
+  visit(entry);
+  return files;
+}
+
+// A gateway imports the entry several times per start (OpenClaw loads the plugin once per purpose): what
+// an account needs to run is imported by the first startAccount, the login flow by the first login.
+test("index.mjs loads neither the account runtime nor Node's HTTP client before an account starts", () => {
+  const graph = staticGraph("index.mjs");
+  const code = [...graph.values()].join("\n");
+  const regions = new Set([...code.matchAll(/^\/\/#region (\S+)/gm)].map((m) => m[1] as string));
+  const lazy = [
+    "../client/dist/",
+    "../token-refresh/dist/",
+    "@openim/",
+    "/ioredis/",
+    "src/gateway.ts",
+    "src/inbound.ts",
+  ];
+  expect([...regions].filter((r) => lazy.some((l) => r.includes(l)))).toEqual([]);
+  for (const builtin of ["node:http", "node:https", "node:tls"])
+    expect(code).not.toContain(`from "${builtin}"`);
+  // …and the lazy chunks are there for the first start to import.
+  const dynamic = [...code.matchAll(/import\("\.\/([^"]+)"\)/g)].map((m) => m[1] as string);
+  const gatewayChunk = dynamic.find((f) =>
+    readFileSync(new URL(f, dist), "utf8").includes("//#region src/gateway.ts"),
+  );
+  expect(gatewayChunk).toBeDefined();
+  expect(
+    dynamic.some((f) => readFileSync(new URL(f, dist), "utf8").includes("//#region ../client/dist/")),
+  ).toBe(true);
 });

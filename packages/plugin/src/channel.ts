@@ -2,11 +2,11 @@ import { CHANNEL_ALIASES, CHANNEL_ID, CHANNEL_LABEL, channelConfigJsonSchema } f
 import { createConfigAdapter } from "./accounts.js";
 import { createActions } from "./actions.js";
 import { agentPrompt } from "./agent-prompt.js";
-import { createAuthAdapters } from "./auth-adapter.js";
+import type { createAuthAdapters } from "./auth-adapter.js";
 import type { ChannelConfigReader } from "./config.js";
 import { answerDirectory, createDirectory, type DirectoryTransport } from "./directory.js";
 import { createDoctorAdapter } from "./doctor-adapter.js";
-import { createGateway, type GatewayDeps } from "./gateway.js";
+import type { createGateway, GatewayContext, GatewayDeps } from "./gateway.js";
 import { createGroupsAdapter } from "./groups.js";
 import { defaultMediaRoots } from "./media.js";
 import { createOutboundAdapters } from "./outbound.js";
@@ -35,7 +35,22 @@ export interface ChannelDeps extends GatewayDeps {
   reader: ChannelConfigReader;
   /** Directory requests for an account not running in this process (the CLI): the gateway's method. */
   remoteDirectory?: DirectoryTransport;
+  /** Awaited once before the first account starts: loads what `createClient` / `createRefresher` need. */
+  prepare?: () => Promise<void>;
 }
+
+/** A module loaded on first use, once (a failed load is tried again on the next use). */
+function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () =>
+    (pending ??= load().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    }));
+}
+
+type AuthAdapters = ReturnType<typeof createAuthAdapters>;
+type AccountGateway = ReturnType<typeof createGateway>;
 
 /**
  * The channel as OpenClaw sees it, minus the SDK helpers (entry.ts wraps it with
@@ -47,7 +62,16 @@ export function createChannel(input: ChannelDeps) {
     new Sends({ registry: input.registry, configured: () => input.registry.ids(), log: input.logger });
   const mediaRoots = input.mediaRoots ?? (() => defaultMediaRoots(input.stateDir?.()));
   const deps: ChannelDeps = { ...input, sends, mediaRoots };
-  const auth = createAuthAdapters({ reader: deps.reader });
+  // The account runtime (client, OpenIM SDK, leases, inbound with its HTTP media fetch) and the login
+  // flow load when first used: a gateway pays for them when an account starts, a CLI command that only
+  // reads the config never does.
+  const gateway = onFirstUse<AccountGateway>(async () => {
+    const [{ createGateway }] = await Promise.all([import("./gateway.js"), deps.prepare?.()]);
+    return createGateway(deps);
+  });
+  const auth = onFirstUse<AuthAdapters>(async () =>
+    (await import("./auth-adapter.js")).createAuthAdapters({ reader: deps.reader }),
+  );
   const pendingSetups = new PendingSetups();
   // Names are looked up where the account is connected: here in the gateway, through it from the CLI.
   const directory: DirectoryTransport = (req) =>
@@ -71,8 +95,16 @@ export function createChannel(input: ChannelDeps) {
     config: { ...createConfigAdapter(deps.reader), ...removeAdapters },
     setupContract: createSetupContract(pendingSetups),
     setupWizard: createSetupWizard({ reader: deps.reader, pending: pendingSetups }),
-    gateway: { ...createGateway(deps), logoutAccount: auth.logoutAccount },
-    auth: auth.auth,
+    gateway: {
+      startAccount: async (ctx: GatewayContext) => (await gateway()).startAccount(ctx),
+      stopAccount: async (ctx: Pick<GatewayContext, "accountId">) => (await gateway()).stopAccount(ctx),
+      logoutAccount: async (params: Parameters<AuthAdapters["logoutAccount"]>[0]) =>
+        (await auth()).logoutAccount(params),
+    },
+    auth: {
+      login: async (params: Parameters<AuthAdapters["auth"]["login"]>[0]) =>
+        (await auth()).auth.login(params),
+    },
     doctor: createDoctorAdapter(),
     status: createStatusAdapter({ registry: deps.registry, reader: deps.reader }),
     ...createOutboundAdapters({

@@ -1,8 +1,8 @@
-import { createAccountClient } from "@multi-openim/client";
+import type { createAccountClient } from "@multi-openim/client";
 import { CHANNEL_LABEL, PLUGIN_ID } from "@multi-openim/core";
 // The OpenClaw tools only: the package root would bring the MCP server and its SDK into every gateway.
 import { createBoundOpenClawTools, MULTI_OPENIM_TOOL_NAMES } from "@multi-openim/mcp-tools/openclaw";
-import { createTokenRefresher } from "@multi-openim/token-refresh";
+import type { createTokenRefresher } from "@multi-openim/token-refresh";
 import { createChatChannelPlugin, defineChannelPluginEntry } from "openclaw/plugin-sdk/channel-core";
 import { DIRECTORY_METHOD } from "./directory.js";
 import { withNodeCheck } from "./node-version.js";
@@ -19,12 +19,37 @@ const globals = globalThis as { [REGISTRY_KEY]?: AccountRegistry };
 globals[REGISTRY_KEY] ??= new AccountRegistry();
 const registry = globals[REGISTRY_KEY];
 
+/**
+ * The account runtime: the client (with the OpenIM SDK) and token refresh. Loaded when the first account
+ * starts (`prepare`), not when OpenClaw imports the plugin: a gateway loads this module several times
+ * and a CLI command that only reads the config never starts an account.
+ */
+interface AccountRuntime {
+  createAccountClient: typeof createAccountClient;
+  createTokenRefresher: typeof createTokenRefresher;
+}
+let runtime: AccountRuntime | undefined;
+const accountRuntime = (): AccountRuntime => {
+  if (!runtime) throw new Error("[multi-openim] the account runtime was not prepared");
+  return runtime;
+};
+
 /** The real wiring: the client package for connections, token-refresh for tokens, mcp-tools for tools, the CLI for setup. */
 export const multiOpenim = createMultiOpenimPlugin({
   registry,
-  createClient: (account, options) => createAccountClient(account, options),
+  prepare: async () => {
+    const [client, tokenRefresh] = await Promise.all([
+      import("@multi-openim/client"),
+      import("@multi-openim/token-refresh"),
+    ]);
+    runtime ??= {
+      createAccountClient: client.createAccountClient,
+      createTokenRefresher: tokenRefresh.createTokenRefresher,
+    };
+  },
+  createClient: (account, options) => accountRuntime().createAccountClient(account, options),
   createRefresher: ({ account, persistToken, logger }) =>
-    createTokenRefresher({
+    accountRuntime().createTokenRefresher({
       tokenRefresh: account.channel?.tokenRefresh,
       // Refresh locks and state in Redis when the fleet shares one; webhook alerts when configured.
       ...(account.channel?.store ? { store: account.channel.store } : {}),

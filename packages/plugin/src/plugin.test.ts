@@ -110,6 +110,47 @@ describe("gateway lifecycle", () => {
     await b.running;
   });
 
+  test("the account runtime is prepared once, before the first client; a failed prepare is retried", async () => {
+    const order: string[] = [];
+    let failNext = true;
+    const env = pluginWithDoubles({
+      options: {
+        prepare: async () => {
+          order.push("prepare");
+          await new Promise((r) => setTimeout(r, 10));
+          if (failNext) {
+            failNext = false;
+            throw new Error("runtime chunk missing");
+          }
+        },
+        createClient: (account) => {
+          order.push(`client ${account.accountId}`);
+          const client = new FakeClient(account);
+          env.clients.push(client);
+          return client;
+        },
+      },
+    });
+    const cfg = twoAccountConfig();
+    const ctx = (accountId: string) => ({
+      cfg,
+      accountId,
+      account: env.plugin.channel.config.resolveAccount(cfg, accountId),
+      abortSignal: new AbortController().signal,
+      setStatus: () => {},
+    });
+    // Nothing is loaded by building the channel or reading the config.
+    expect(order).toEqual([]);
+    await expect(env.plugin.channel.gateway.startAccount(ctx("a"))).rejects.toThrow("runtime chunk missing");
+    expect(order).toEqual(["prepare"]);
+    const a = await start(env, cfg, "a");
+    const b = await start(env, cfg, "b");
+    expect(order).toEqual(["prepare", "prepare", "client a", "client b"]);
+    a.abort.abort();
+    b.abort.abort();
+    await Promise.all([a.running, b.running]);
+  });
+
   test("an account that cannot start is refused with its reason; a failing start rethrows", async () => {
     const env = setup();
     const cfg = twoAccountConfig({}, { c: { wsAddr: "ws://h:1", apiAddr: "http://h:2" } });

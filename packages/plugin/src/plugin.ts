@@ -1,5 +1,5 @@
 import { CHANNEL_ID } from "@multi-openim/core";
-import { sharedRedisText } from "@multi-openim/token-refresh";
+import type { sharedRedisText } from "@multi-openim/token-refresh";
 import { accessFor } from "./access-lookup.js";
 import type { PluginAccount } from "./accounts.js";
 import { createChannel } from "./channel.js";
@@ -65,6 +65,11 @@ export interface CommanderLike {
 export type RegistrySender = ReturnType<typeof createRegistrySender>;
 
 export interface PluginOptions {
+  /**
+   * Awaited once before the first account starts, so that `createClient` and `createRefresher` can stay
+   * synchronous over modules loaded only then (entry.ts loads the client and token refresh here).
+   */
+  prepare?: () => Promise<void>;
   createClient: CreateAccountClient;
   createRefresher: (options: {
     account: PluginAccount;
@@ -126,20 +131,26 @@ export function createMultiOpenimPlugin(options: PluginOptions) {
     ...(reader.read(currentConfig()).config?.mediaLocalRoots ?? []),
     ...defaultMediaRoots(options.stateDir?.()),
   ];
+  // Token refresh's Redis text store, loaded with the account runtime (prepare) before any client exists.
+  let redisText: typeof sharedRedisText | undefined;
   const channel = createChannel({
     sends,
     mediaRoots,
     reader,
     registry,
+    prepare: async () => {
+      const [tokenRefresh] = await Promise.all([import("@multi-openim/token-refresh"), options.prepare?.()]);
+      redisText = tokenRefresh.sharedRedisText;
+    },
     // With the Redis store the saved positions live there too: whoever takes the account over catches up.
     createClient: (account, clientOptions) => {
       const store = reader.read(currentConfig()).config?.store;
-      return options.createClient(
-        account,
-        store?.kind === "redis"
-          ? { ...clientOptions, watermarkStorage: sharedRedisText(store, `watermarks:${account.accountId}`) }
-          : clientOptions,
-      );
+      if (store?.kind !== "redis") return options.createClient(account, clientOptions);
+      if (!redisText) throw new Error("[multi-openim] the account runtime was not prepared");
+      return options.createClient(account, {
+        ...clientOptions,
+        watermarkStorage: redisText(store, `watermarks:${account.accountId}`),
+      });
     },
     createRefresher: (account) => options.createRefresher({ account, persistToken, logger: logger() }),
     fallbackRuntime: () => api?.runtime?.channel as InboundChannelRuntime | undefined,
