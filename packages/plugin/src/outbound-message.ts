@@ -1,4 +1,3 @@
-import { findSentMessages, sendKeyClientMsgID } from "@multi-openim/client";
 import { CHANNEL_ID, isMultiOpenimError } from "@multi-openim/core";
 import { accountRequiredError } from "./account-required.js";
 import { chunkText, TEXT_CHUNK_LIMIT } from "./chunk.js";
@@ -65,6 +64,13 @@ const EXTRA_KEYS = { parts: 16, pieces: 4 };
 export const deliveryKey = (queueId: string, part: number, piece: number) =>
   `openclaw-outbound/${queueId}/${part}/${piece}`;
 
+/** The client's lookup helpers, loaded with the account runtime (never at the plugin's import). */
+const sentLookup = () =>
+  import("@multi-openim/client").then(({ findSentMessages, sendKeyClientMsgID }) => ({
+    findSentMessages,
+    sendKeyClientMsgID,
+  }));
+
 const platformId = (sent: Pick<SendResult, "serverMsgID" | "clientMsgID">) =>
   sent.serverMsgID || sent.clientMsgID;
 
@@ -127,6 +133,7 @@ export function createMessageAdapter(deps: OutboundDeps) {
     const target = requireTarget(ctx.to);
     const accountId = accountOf(ctx.accountId);
     const ids: string[] = [];
+    const { sendKeyClientMsgID } = await sentLookup();
     for (const [piece, content] of chunkText(ctx.text, TEXT_CHUNK_LIMIT).entries()) {
       const key = ctx.deliveryQueueId
         ? deliveryKey(ctx.deliveryQueueId, ctx.deliveryPartIndex ?? 0, piece)
@@ -162,6 +169,7 @@ export function createMessageAdapter(deps: OutboundDeps) {
     for (let part = 0; part < expected + EXTRA_KEYS.parts; part++)
       for (let piece = 0; piece < EXTRA_KEYS.pieces; piece++)
         keys.push(deliveryKey(ctx.queueId, part, piece));
+    const { findSentMessages, sendKeyClientMsgID } = await sentLookup();
     const wanted = keys.map(sendKeyClientMsgID);
     const lookup = await sends
       .run(
