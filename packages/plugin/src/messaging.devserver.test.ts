@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { createMultiOpenimPlugin } from "./plugin.js";
 import type { ReplyPayloadLike } from "./runtime-types.js";
 import type { ChannelSnapshot } from "./status.js";
-import { disabledRefresher, fakeRuntime, memoryLogger, until } from "./test-doubles.js";
+import { disabledRefresher, fakeRuntime, memoryLogger, unknownSendContext, until } from "./test-doubles.js";
 
 /**
  * The plugin with the real client and the real SDK against a devserver on 127.0.0.2 (the account's
@@ -297,17 +297,8 @@ test("OpenClaw's recovery asks about queued sends: one that reached the server i
   dev.registerUser("carol", { nickname: "Carol" });
   const copies = (text: string) =>
     dev.messagesFor("carol").filter((m) => m.sendID === "bot_a" && m.text === text);
-  const unknownSend = (queueId: string, text: string) => ({
-    cfg: {},
-    channel: "multi-openim",
-    queueId,
-    to: "user:carol",
-    accountId: "a",
-    enqueuedAt: Date.now() - 1000,
-    retryCount: 0,
-    platformSendStartedAt: Date.now() - 900,
-    payloads: [{ text }],
-  });
+  const unknownSend = (queueId: string, text: string) =>
+    unknownSendContext(queueId, text, { to: "user:carol" });
 
   await plugin.channel.outbound.sendText({ to: "user:carol", text: "hello Carol", accountId: "a" });
   // Reached the server; the gateway died before OpenClaw recorded the result.

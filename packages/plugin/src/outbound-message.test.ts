@@ -7,7 +7,7 @@ import { createOutboundAdapters } from "./outbound.js";
 import { deliveryKey, type UnknownSendContext } from "./outbound-message.js";
 import { AccountRegistry } from "./registry.js";
 import { Sends } from "./sends.js";
-import { fakeAccount as account, FakeClient, memoryLogger } from "./test-doubles.js";
+import { fakeAccount as account, FakeClient, memoryLogger, unknownSendContext } from "./test-doubles.js";
 
 function setup() {
   const registry = new AccountRegistry();
@@ -38,19 +38,8 @@ async function running(env: ReturnType<typeof setup>) {
   return client;
 }
 
-/** What OpenClaw's recovery passes for a queued `message send` it had started (buildUnknownSendContext). */
-const unknownSend = (queueId: string, text: string, extra: Partial<UnknownSendContext> = {}) => ({
-  cfg: {},
-  channel: "multi-openim",
-  queueId,
-  to: "user:alice",
-  accountId: "a",
-  enqueuedAt: Date.now() - 1000,
-  retryCount: 0,
-  platformSendStartedAt: Date.now() - 900,
-  payloads: [{ text }],
-  ...extra,
-});
+const unknownSend = (queueId: string, text: string, extra: Partial<UnknownSendContext> = {}) =>
+  unknownSendContext(queueId, text, { to: "user:alice", ...extra });
 
 const idOf = (queueId: string, part = 0) => sendKeyClientMsgID(deliveryKey(queueId, part, 0));
 const earlier = (client: FakeClient, minutesAgo: number) =>

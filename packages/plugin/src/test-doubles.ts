@@ -4,6 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MultiOpenimError, parseTarget, type ResolvedAccount, type Target } from "@multi-openim/core";
+import type { UnknownSendContext } from "./outbound-message.js";
 import { createMultiOpenimPlugin, type PluginOptions } from "./plugin.js";
 import type { DispatchParams, InboundChannelRuntime } from "./runtime-types.js";
 import type { ChannelSnapshot } from "./status.js";
@@ -339,6 +340,24 @@ export const disabledRefresher = () => ({
     markerPath: "",
     retryable: false,
   }),
+});
+
+/** What OpenClaw's recovery passes for a queued `message send` it had started (buildUnknownSendContext). */
+export const unknownSendContext = (
+  queueId: string,
+  text: string,
+  extra: Partial<UnknownSendContext> = {},
+): UnknownSendContext & { cfg: object; channel: string; retryCount: number } => ({
+  cfg: {},
+  channel: "multi-openim",
+  queueId,
+  to: "user:alice",
+  accountId: "a",
+  enqueuedAt: Date.now() - 1000,
+  retryCount: 0,
+  platformSendStartedAt: Date.now() - 900,
+  payloads: [{ text }],
+  ...extra,
 });
 
 /** A resolved account for a FakeClient (nothing listens on its addresses). */
