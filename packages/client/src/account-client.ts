@@ -33,10 +33,11 @@ export interface AccountClient {
    */
   sendText(target: string | Target, text: string, options?: TextOptions): Promise<SendResult>;
   /**
-   * Marks a conversation (`si_…` / `sg_…`, as in InboundMessage.conversationID) read up to its newest
-   * message. Coalesced: one mark in flight per conversation, calls made meanwhile share the next one.
+   * Marks a conversation (`si_…` / `sg_…`, as in InboundMessage.conversationID) read up to `seq` (a
+   * handled message's InboundMessage.seq), or without it up to the newest message the client has handed
+   * on in it. Coalesced: one mark in flight per conversation, calls made meanwhile share the next one.
    */
-  markRead(conversationID: string): Promise<void>;
+  markRead(conversationID: string, seq?: number): Promise<void>;
   sendImage(target: string | Target, source: MediaSource): Promise<SendResult>;
   sendVideo(target: string | Target, source: MediaSource): Promise<SendResult>;
   sendFile(target: string | Target, source: MediaSource): Promise<SendResult>;

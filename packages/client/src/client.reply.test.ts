@@ -50,11 +50,28 @@ test("replies quote the message and @-mention the asker; read marks land on the 
 
     const route = "/msg/mark_conversation_as_read";
     const before = server.counters.requests[route] ?? 0;
+    // Without a seq: read up to the newest message handed on (in the group, the bot's own reply after
+    // the question: a sender has read its own messages anyway).
     await h.client.markRead("sg_g1");
-    await h.client.markRead("si_alice_bot1");
+    // With the handled message's seq (what the plugin passes): that message is marked read by seq, so
+    // the sender sees it read even though the bot's reply already moved its hasReadSeq past it.
+    await h.client.markRead("si_alice_bot1", dm!.seq);
     expect((server.counters.requests[route] ?? 0) - before).toBe(2);
+    expect(server.readState("bot1", "sg_g1").hasReadSeq).toBeGreaterThanOrEqual(question!.seq);
+    expect(server.readState("bot1", "si_alice_bot1").readSeqs).toEqual([dm!.seq]);
     // Nothing new since: a second mark is a no-op, not an error.
     await h.client.markRead("sg_g1");
+    // With a seq: read up to that message, not past it (a later one is not handled yet); the seqs asked
+    // for are sent too (servers before 3.8 mark only those in a group).
+    server.sendAs("alice", "group:g1", "second");
+    server.sendAs("alice", "group:g1", "third");
+    await waitFor(() => h.messages.length === 4, 10_000, "two more inbound");
+    const second = h.messages.find((m) => m.text === "second")!;
+    await h.client.markRead("sg_g1", second.seq);
+    expect(server.readState("bot1", "sg_g1")).toMatchObject({
+      hasReadSeq: second.seq,
+      readSeqs: [second.seq],
+    });
     // A conversation the bot is not in is refused by the SDK (so the ids above were the real ones).
     await expect(h.client.markRead("si_bot1_nobody")).rejects.toMatchObject({ code: "SEND_FAILED" });
   } finally {

@@ -68,7 +68,9 @@ class Client implements AccountClient {
   private readonly waiters: ConnectionWaiters;
   private readonly recent = new RecentItems();
   /** One mark in flight per conversation; requests made meanwhile share the next one (read-marks.ts). */
-  private readonly reads = new ReadMarks((conversationID) => markRead(this.sendContext(), conversationID));
+  private readonly reads = new ReadMarks((conversationID, mark) =>
+    markRead(this.sendContext(), conversationID, mark, (id) => this.inbound.ledger.lastSeq(id)),
+  );
   /** Sends made while not connected wait here, in order (send-queue.ts). */
   private readonly queue: SendQueue;
 
@@ -228,8 +230,8 @@ class Client implements AccountClient {
   sendText(target: string | Target, text: string, options?: TextOptions) {
     return this.queue.run("sendText", () => sendText(this.sendContext(), target, text, options));
   }
-  markRead(conversationID: string) {
-    return this.reads.mark(conversationID);
+  markRead(conversationID: string, seq?: number) {
+    return this.reads.mark(conversationID, seq);
   }
   sendImage(target: string | Target, source: MediaSource) {
     return this.queue.run("sendImage", () => sendMedia(this.sendContext(), "image", target, source));

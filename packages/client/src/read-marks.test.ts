@@ -1,12 +1,12 @@
 import { expect, test } from "vitest";
-import { ReadMarks } from "./read-marks.js";
+import { type ReadMark, ReadMarks } from "./read-marks.js";
 
 /** A markRead whose calls stay pending until the test ends them, in order. */
 function heldMarks() {
-  const calls: { id: string; end: (error?: Error) => void }[] = [];
-  const markRead = (id: string) =>
+  const calls: { id: string; mark: ReadMark; end: (error?: Error) => void }[] = [];
+  const markRead = (id: string, mark: ReadMark) =>
     new Promise<void>((resolve, reject) => {
-      calls.push({ id, end: (error) => (error ? reject(error) : resolve()) });
+      calls.push({ id, mark, end: (error) => (error ? reject(error) : resolve()) });
     });
   return { calls, markRead };
 }
@@ -62,5 +62,40 @@ test("a failed mark rejects the requests sharing it, only those, and the next re
   calls[2]!.end(new Error("refused"));
   await expect(d).rejects.toThrow("refused");
   await tick();
+  expect(marks.busy).toBe(0);
+});
+
+test("a mark carries the seqs asked for since the last one started, and the newest as upTo", async () => {
+  const { calls, markRead } = heldMarks();
+  const marks = new ReadMarks(markRead);
+  const first = marks.mark("si_a_bot", 3);
+  await tick();
+  expect(calls[0]!.mark).toEqual({ upTo: 3, seqs: [3] });
+  // Asked while the first is in flight, out of order and twice: one mark, sorted, once each.
+  const later = [marks.mark("si_a_bot", 6), marks.mark("si_a_bot", 4), marks.mark("si_a_bot", 6)];
+  // No seq (a caller marking "as far as handed on"): shares the mark, adds nothing.
+  later.push(marks.mark("si_a_bot"));
+  calls[0]!.end();
+  await first;
+  await tick();
+  expect(calls[1]!.mark).toEqual({ upTo: 6, seqs: [4, 6] });
+  calls[1]!.end();
+  await Promise.all(later);
+  // Nothing carried over: a mark without a seq asks for "as far as handed on" (upTo 0).
+  const bare = marks.mark("si_a_bot");
+  await tick();
+  expect(calls[2]!.mark).toEqual({ upTo: 0, seqs: [] });
+  calls[2]!.end();
+  await bare;
+  // Bounded: a huge burst (asked before its mark started: one mark) sends its newest 1,000 seqs; upTo
+  // covers the rest.
+  const burst = Array.from({ length: 1500 }, (_, i) => marks.mark("sg_g1", i + 1));
+  await tick();
+  expect(calls).toHaveLength(4);
+  expect(calls[3]!.mark.upTo).toBe(1500);
+  expect(calls[3]!.mark.seqs).toHaveLength(1000);
+  expect(calls[3]!.mark.seqs[0]).toBe(501);
+  calls[3]!.end();
+  await Promise.all(burst);
   expect(marks.busy).toBe(0);
 });

@@ -54,7 +54,11 @@ interface SdkInternals {
   requestMap?: Map<string, { resolve(v: unknown): void; reject(e: unknown): void }>;
   messageTrigger?: {
     typingManager?: { send?: TtlCache; state?: TtlCache };
-    cache?: { getCachedMaxReadSeq?: (conversationID: string) => { maxSeq?: number } | undefined };
+    cache?: {
+      getCachedMaxReadSeq?: (conversationID: string) => { maxSeq?: number } | undefined;
+      cachedMessages?: Map<string, unknown[]>;
+      addMessagesToCache?: (conversationID: string, messages: unknown[]) => void;
+    };
   };
 }
 
@@ -75,7 +79,47 @@ export function createSdkInstance(): OpenImSdk {
   const typing = internals(sdk).messageTrigger?.typingManager;
   typing?.send?.dispose?.();
   typing?.state?.dispose?.();
+  boundMessageCache(sdk);
   return sdk;
+}
+
+/** Messages the SDK keeps per conversation (trimmed to this when twice as many), and conversations. */
+export const MESSAGE_CACHE_PER_CONVERSATION = 64;
+export const MESSAGE_CACHE_CONVERSATIONS = 256;
+
+/**
+ * The SDK caches every message it sees, per conversation, for as long as the instance lives, and adds
+ * each one by copying the whole list (`[...cached, ...added]`): a bot's memory grew without bound, and
+ * each inbound message cost a copy of its conversation's history (a CPU profile of 3,000 inbound messages
+ * in one conversation: 271 MB allocated by that copy, the process's garbage collection tripled). Its
+ * lookups (by seq, by clientMsgID) scan that list linearly too. Nothing of ours reads the cache, and the
+ * SDK fetches what it misses from the server (getMessageWithCacheBySeqs), so it is kept small: appended
+ * in place, the newest MESSAGE_CACHE_PER_CONVERSATION per conversation, the most recently added-to
+ * MESSAGE_CACHE_CONVERSATIONS conversations. Internal to @openim/client-sdk 0.0.14; absent → no-op.
+ */
+export function boundMessageCache(
+  sdk: OpenImSdk,
+  perConversation = MESSAGE_CACHE_PER_CONVERSATION,
+  conversations = MESSAGE_CACHE_CONVERSATIONS,
+): void {
+  const cache = internals(sdk).messageTrigger?.cache;
+  const lists = cache?.cachedMessages;
+  if (!cache || !(lists instanceof Map) || typeof cache.addMessagesToCache !== "function") return;
+  cache.addMessagesToCache = (conversationID, messages) => {
+    let list = lists.get(conversationID);
+    // Re-inserted: the Map's order is then the order conversations were last added to.
+    if (list) lists.delete(conversationID);
+    else list = [];
+    lists.set(conversationID, list);
+    for (const message of messages) list.push(message);
+    if (list.length > 2 * perConversation) list.splice(0, list.length - perConversation);
+    if (lists.size > conversations) {
+      for (const oldest of lists.keys()) {
+        if (lists.size <= conversations) break;
+        lists.delete(oldest);
+      }
+    }
+  };
 }
 
 const OPEN = 1;

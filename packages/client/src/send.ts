@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { formatTarget, MultiOpenimError, parseTarget, type Target } from "@multi-openim/core";
+import type { ReadMark } from "./read-marks.js";
 import { createTextMessageFor } from "./reply.js";
 import { failPendingRequests, isSocketOpen, type MessageItem, type OpenImSdk } from "./sdk-loader.js";
 import type { SdkSession } from "./session.js";
@@ -61,20 +62,34 @@ export async function sendText(
 }
 
 /**
- * Marks the conversation read up to its newest message (`/msg/mark_conversation_as_read`). The SDK
- * refuses when nothing is unread ("hasReadSeq equal max"): that is success here.
+ * Marks the conversation read up to `mark.upTo` (or, when 0, up to the newest message the client
+ * has handed on in it: `handledSeq`), with one request to `/msg/mark_conversation_as_read` through the
+ * SDK's own REST call (its token, address and headers). Not the SDK's markConversationMessageAsRead: that
+ * one scans its message cache once per unread seq (read-marks.ts). Servers from 3.8 mark every seq up to
+ * `hasReadSeq` read themselves; older ones mark the `seqs` sent and move `hasReadSeq`.
  */
-export async function markRead(ctx: SendContext, conversationID: string): Promise<void> {
+export async function markRead(
+  ctx: SendContext,
+  conversationID: string,
+  mark: ReadMark,
+  handledSeq: (conversationID: string) => number | undefined,
+): Promise<void> {
   const deadline = Date.now() + ctx.timeoutMs;
   const session = await ctx.connectedSession(deadline);
+  const hasReadSeq = mark.upTo > 0 ? mark.upTo : (handledSeq(conversationID) ?? 0);
+  const request = (session.sdk as unknown as { sendHttpRequest?: SdkHttpRequest }).sendHttpRequest;
   try {
+    if (typeof request !== "function") throw new Error("this SDK has no sendHttpRequest");
     await withTimeout(
-      session.sdk.markConversationMessageAsRead(conversationID),
+      request.call(session.sdk, {
+        reqFuncName: "MarkConversationMessageAsRead",
+        operationID: randomUUID(),
+        data: { conversationID, userID: session.credentials.userID, hasReadSeq, seqs: mark.seqs },
+      }),
       Math.max(1, deadline - Date.now()),
       "markRead",
     );
   } catch (error) {
-    if (/hasReadSeq equal max/i.test(describeSdkError(error))) return;
     if (error instanceof TimeoutError) {
       throw new MultiOpenimError(
         "SEND_TIMEOUT",
@@ -93,6 +108,9 @@ export async function markRead(ctx: SendContext, conversationID: string): Promis
     );
   }
 }
+
+/** The SDK instance's REST call (sdk-rest.ts wraps it with a timeout and the bounded agent). */
+type SdkHttpRequest = (req: { reqFuncName: string; operationID: string; data: unknown }) => Promise<unknown>;
 
 export async function sendMedia(
   ctx: SendContext,

@@ -33,6 +33,14 @@ export interface DevServerControls {
   messagesFor(userID: string): DevMessage[];
   /** Typing states clients sent (the SDK's `changeInputStates`), oldest first; those in `conversationID` only if given. */
   inputStates(conversationID?: string): InputStateRecord[];
+  /**
+   * A user's read state in a conversation: its hasReadSeq, the conversation's maxSeq, and the seqs of
+   * messages from others marked read (`/msg/mark_conversation_as_read`). Throws for an unknown one.
+   */
+  readState(
+    userID: string,
+    conversationID: string,
+  ): { hasReadSeq: number; maxSeq: number; readSeqs: number[] };
   /** Resolves with the first stored message matching, already stored ones included. */
   waitForMessage(predicate: (message: DevMessage) => boolean, timeoutMs?: number): Promise<DevMessage>;
   /**
@@ -107,6 +115,15 @@ export function createControls(ctx: ServerContext, gw: Gateway): DevServerContro
     messagesFor: waits.messagesFor,
     inputStates: (conversationID) =>
       ctx.state.inputStates.filter((s) => !conversationID || s.conversationID === conversationID),
+    readState: (userID, conversationID) => {
+      const conv = ctx.state.conversations.get(conversationID);
+      if (!conv) throw bad(`conversationID: no conversation ${JSON.stringify(conversationID)}`);
+      return {
+        hasReadSeq: conv.hasReadSeq.get(userID) ?? 0,
+        maxSeq: conv.msgs.length,
+        readSeqs: conv.msgs.filter((m) => m.isRead && m.sendID !== userID).map((m) => Number(m.seq)),
+      };
+    },
     waitForMessage: waits.waitForMessage,
     pollMessagesFor: waits.pollMessagesFor,
     expireToken: tokenControl("expired"),

@@ -40,8 +40,12 @@ export const conversationRoutes: Record<string, Route> = {
       if (!conv || !ctx.state.isMember(conv, userID))
         throw new ApiError(1004, `conversation ${String(body.conversationID)} not found`);
       const hasReadSeq = Math.min(Number(body.hasReadSeq ?? 0), conv.msgs.length);
-      if (hasReadSeq > (conv.hasReadSeq.get(userID) ?? 0)) conv.hasReadSeq.set(userID, hasReadSeq);
-      for (const seq of Array.isArray(body.seqs) ? (body.seqs as number[]) : []) {
+      const before = conv.hasReadSeq.get(userID) ?? 0;
+      // As OpenIM 3.8+: in a single chat every seq up to hasReadSeq is read, and the seqs sent too.
+      const seqs = Array.isArray(body.seqs) ? (body.seqs as number[]) : [];
+      if (conv.userIDs.length > 0) for (let seq = before + 1; seq <= hasReadSeq; seq++) seqs.push(seq);
+      if (hasReadSeq > before) conv.hasReadSeq.set(userID, hasReadSeq);
+      for (const seq of seqs) {
         const msg = conv.msgs[seq - 1];
         if (msg && msg.sendID !== userID) msg.isRead = true;
       }

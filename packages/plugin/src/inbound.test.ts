@@ -216,9 +216,11 @@ describe("replies and read marks", () => {
     });
     expect(a.client.sent[1]).toEqual({ kind: "text", target: { kind: "group", id: "g1" }, text: "part two" });
     // Read marks go to the conversation the message came from.
-    a.client.push({ kind: "direct", text: "dm", conversationID: "si_alice_bot_a" }, "alice");
+    const dm = a.client.push({ kind: "direct", text: "dm", conversationID: "si_alice_bot_a" }, "alice");
     await until(() => a.client.reads.length === 2);
     expect(a.client.reads).toEqual(["c1", "si_alice_bot_a"]);
+    // Up to the handled message, by its seq (not "everything the client has seen").
+    expect(a.client.readSeqs.at(-1)).toBe(dm.seq);
     await a.stop();
   });
 

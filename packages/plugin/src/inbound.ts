@@ -105,7 +105,7 @@ export async function handleInbound(
   // Handled messages show as read to the sender (in their own conversation, si_… or sg_…); the client
   // coalesces marks per conversation.
   ctx.client
-    .markRead(message.conversationID)
+    .markRead(message.conversationID, message.seq)
     .catch((error: unknown) =>
       ctx.log.debug?.(
         `[multi-openim] ${message.accountId}: mark read failed (${message.conversationID}): ${errorText(error)}`,

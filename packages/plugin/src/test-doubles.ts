@@ -44,6 +44,9 @@ export class FakeClient implements AccountClient {
   /** What the server holds of this account's sends, as history answers it (`recentMessages`). */
   readonly stored: InboundMessage[] = [];
   readonly reads: string[] = [];
+  /** The seq each read mark asked for (the handled message's), in order. */
+  readonly readSeqs: (number | undefined)[] = [];
+  private nextSeq = 0;
   readonly typing: { conversationID: string; focus: boolean }[] = [];
   readonly revoked: string[] = [];
   groups: DirectoryGroup[] = [];
@@ -145,7 +148,7 @@ export class FakeClient implements AccountClient {
       serverTime: 1,
       clientMsgID: `m${Math.random()}`,
       serverMsgID: "",
-      seq: 0,
+      seq: ++this.nextSeq,
       fromCatchUp: false,
       ...message,
     };
@@ -220,8 +223,9 @@ export class FakeClient implements AccountClient {
   async sendText(target: string | Target, text: string, options?: TextOptions) {
     return this.record("text", target, { text, ...(options ? { options } : {}) });
   }
-  async markRead(conversationID: string) {
+  async markRead(conversationID: string, seq?: number) {
     this.reads.push(conversationID);
+    this.readSeqs.push(seq);
   }
   async sendImage(target: string | Target, source: MediaSource) {
     return this.record("image", target, { source });

@@ -37,12 +37,18 @@ interface Phase {
   cpuUsPerMsg: number;
 }
 
-async function measure(count: number, run: () => Promise<void>): Promise<Phase> {
+// BENCH_PHASES=1 prints each one-way phase's window on the monotonic clock (µs, the clock of a
+// --cpu-prof profile's sample timestamps), to read a profile's self-times per phase.
+const PHASES = process.env.BENCH_PHASES === "1";
+
+async function measure(name: string, count: number, run: () => Promise<void>): Promise<Phase> {
   const cpu = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
   const started = performance.now();
   await run();
   const secs = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
+  if (PHASES) process.stderr.write(`phase ${name} ${t0 / 1000n} ${process.hrtime.bigint() / 1000n}\n`);
   return { perSec: count / secs, cpuUsPerMsg: (used.user + used.system) / count };
 }
 
@@ -128,24 +134,26 @@ export async function benchPaths(options: {
     plugin: { in: [] as Phase[], out: [] as Phase[] },
     bare: { in: [] as Phase[], out: [] as Phase[] },
   };
-  const inbound = (bot: string, count: () => number) =>
-    measure(options.inbound, async () => {
+  const inbound = (name: string, bot: string, count: () => number) =>
+    measure(name, options.inbound, async () => {
       const before = count();
       for (let i = 0; i < options.inbound; i++) server.sendAs("human", `user:${bot}`, `in ${i}`);
       await waitUntil(() => count() - before >= options.inbound, 120_000, 5);
     });
-  const outbound = (send: (i: number) => Promise<unknown>) =>
-    measure(options.outbound, async () => {
+  const outbound = (name: string, send: (i: number) => Promise<unknown>) =>
+    measure(name, options.outbound, async () => {
       await Promise.all(Array.from({ length: options.outbound }, (_, i) => send(i)));
     });
   const steps = {
     plugin: async () => {
-      oneWay.plugin.in.push(await inbound("plugin-bot", () => host.echo.state.dispatched));
-      oneWay.plugin.out.push(await outbound((i) => host.sendText("p", "user:human", `out ${i}`)));
+      oneWay.plugin.in.push(await inbound("plugin-in", "plugin-bot", () => host.echo.state.dispatched));
+      oneWay.plugin.out.push(
+        await outbound("plugin-out", (i) => host.sendText("p", "user:human", `out ${i}`)),
+      );
     },
     bare: async () => {
-      oneWay.bare.in.push(await inbound("bare-bot", () => bare.state.received));
-      oneWay.bare.out.push(await outbound((i) => bare.sendText("human", `out ${i}`)));
+      oneWay.bare.in.push(await inbound("bare-in", "bare-bot", () => bare.state.received));
+      oneWay.bare.out.push(await outbound("bare-out", (i) => bare.sendText("human", `out ${i}`)));
     },
   };
   const passes = options.passes ?? 3;
