@@ -34,6 +34,16 @@ export function buildManifest() {
     },
     contracts: { tools: [...MULTI_OPENIM_TOOL_NAMES] },
     cliCommands: [CLI_COMMAND],
+    // What dist/doctor-contract-api.mjs provides: the 0.1.0 config rules and their fix, no state
+    // migrations. Declared, OpenClaw's doctor and gateway start load only that small module; undeclared,
+    // each start also loaded the setup entry to look for a legacy state-migration detector (~370 ms
+    // CPU, most of it OpenClaw copying the plugin into a capture folder).
+    doctorContract: {
+      configRepair: true,
+      resolveSessionStoreAgentIds: false,
+      sessionRouteStateOwners: false,
+      stateMigrations: [],
+    },
     configSchema: { type: "object", additionalProperties: false, properties: {} },
   };
 }
