@@ -30,6 +30,7 @@ export {
   CHANNEL_LABEL,
   DEFAULT_MARKER_PATH,
   DEFAULT_PLATFORM_ID,
+  LEGACY_CHANNEL_FIELDS,
   PLUGIN_ID,
 } from "./constants.js";
 export { isMultiOpenimError, MultiOpenimError, type MultiOpenimErrorCode } from "./errors.js";
@@ -65,7 +66,6 @@ export {
   channelConfigSchema,
   type HttpRefreshConfig,
   httpRefreshSchema,
-  LEGACY_CHANNEL_FIELDS,
   type RedisStoreConfig,
   redisStoreSchema,
   type StoreConfig,

@@ -184,7 +184,6 @@ export const accountConfigSchema = z.strictObject({
 });
 
 /** Fields of the removed single-account fallback: accepted at channel level only to be warned about and ignored. */
-export const LEGACY_CHANNEL_FIELDS = ["token", "wsAddr", "apiAddr", "userID", "platformID"] as const;
 
 const channelBase = {
   enabled: z.boolean().default(true).describe("false: no account of this channel is started."),

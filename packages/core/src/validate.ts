@@ -2,14 +2,8 @@ import type { z } from "zod";
 import { CONFIG_DOC } from "./access-schema.js";
 import { accessWarnings } from "./access-warnings.js";
 import { accountIdProblem } from "./account-id.js";
-import { CHANNEL_ID } from "./constants.js";
-import {
-  type AccountConfig,
-  accountConfigSchema,
-  type ChannelConfig,
-  channelShellSchema,
-  LEGACY_CHANNEL_FIELDS,
-} from "./schema.js";
+import { CHANNEL_ID, LEGACY_CHANNEL_FIELDS } from "./constants.js";
+import { type AccountConfig, accountConfigSchema, type ChannelConfig, channelShellSchema } from "./schema.js";
 
 export interface ConfigIssue {
   /** Full path in openclaw.json, e.g. "channels.multi-openim.accounts.primary.wsAddr". */

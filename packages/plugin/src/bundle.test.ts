@@ -87,3 +87,16 @@ test("index.mjs loads neither the account runtime nor Node's HTTP client before 
     dynamic.some((f) => readFileSync(new URL(f, dist), "utf8").includes("//#region ../client/dist/")),
   ).toBe(true);
 });
+
+// OpenClaw loads the doctor contract at every gateway start (legacy config rules) and in `openclaw doctor`,
+// apart from the plugin: it reads core's schema-free entry (@multi-openim/core/base), not the config
+// schema and zod (importing it took 65–88 ms with them, 30–36 ms without, measured alone).
+test("doctor-contract-api.mjs loads neither zod, nor the config schema, nor the plugin", () => {
+  const graph = staticGraph("doctor-contract-api.mjs");
+  const code = [...graph.values()].join("\n");
+  const regions = [...code.matchAll(/^\/\/#region (\S+)/gm)].map((m) => m[1] as string);
+  expect(regions.filter((r) => /\/zod@|src\/(entry|channel|plugin|config)\.ts/.test(r))).toEqual([]);
+  // core's schema-free entry only: its index (with the schema) is a region of its own when bundled.
+  expect(regions.filter((r) => r.startsWith("../core/dist/") && !/targets-|base\.mjs/.test(r))).toEqual([]);
+  expect(regions.some((r) => r.includes("src/doctor-legacy.ts"))).toBe(true);
+});

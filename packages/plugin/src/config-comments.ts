@@ -1,6 +1,6 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
-import { editJson5Text, resolveOpenClawConfigPath } from "@multi-openim/core";
+import { editJson5Text, resolveOpenClawConfigPath } from "@multi-openim/core/base";
 import JSON5 from "json5";
 
 type Json = Record<string, unknown>;

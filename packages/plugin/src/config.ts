@@ -8,7 +8,10 @@ import {
   type SkippedAccount,
   validateChannelConfig,
 } from "@multi-openim/core";
+import { channelBlockOf } from "./config-block.js";
 import type { Logger } from "./types.js";
+
+export { channelBlockOf };
 
 const CHANNEL_ID_ROOT = `channels.${CHANNEL_ID}`;
 
@@ -18,12 +21,6 @@ export interface ChannelState {
   skipped: SkippedAccount[];
   /** Account ids written in the config (enabled or not, valid or not): what OpenClaw lists. */
   listed: string[];
-}
-
-/** The `channels.multi-openim` block of an OpenClaw config object, if any. */
-export function channelBlockOf(cfg: unknown): unknown {
-  const channels = (cfg as { channels?: Record<string, unknown> } | undefined)?.channels;
-  return channels?.[CHANNEL_ID];
 }
 
 /**

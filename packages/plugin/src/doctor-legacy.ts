@@ -1,5 +1,5 @@
-import { CHANNEL_ID, LEGACY_CHANNEL_FIELDS } from "@multi-openim/core";
-import { channelBlockOf } from "./config.js";
+import { CHANNEL_ID, LEGACY_CHANNEL_FIELDS } from "@multi-openim/core/base";
+import { channelBlockOf } from "./config-block.js";
 import { restoreCommentsAtExit } from "./config-comments.js";
 
 type Json = Record<string, unknown>;
