@@ -1,17 +1,24 @@
 // The gateway-start row alone, for an idle machine (its figures mean nothing under load):
 //   npx -y pnpm@10 exec node packages/bench/src/bench/gateway-start-step.ts [runs=3] [--compare <plugin dir>]
-//     [--plugin <plugin dir>] [--cpu-prof <dir>]
+//     [--floor] [--plugin <plugin dir>] [--cpu-prof <dir>]
 // The same headless OpenClaw gateway alone and with the plugin + two accounts, started in turn; prints
 // each start, both medians and the difference. `--compare` adds another build of the plugin (a folder
 // with dist/, package.json and openclaw.plugin.json, e.g. main's before a change) to every turn, so a
-// before / after comparison comes from one run; `--plugin` replaces this workspace's build. Loopback only.
-import { loadavg } from "node:os";
+// before / after comparison comes from one run; `--floor` compares with a do-nothing channel plugin instead
+// (floor-plugin.ts: OpenClaw's own cost of a channel plugin); `--plugin` replaces this workspace's build.
+// Loopback only.
+import { mkdtemp, rm } from "node:fs/promises";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { PLUGIN_DIR } from "@multi-openim/testkit";
 import { describeMachine } from "../machine.ts";
 import { gatewayStart } from "./gateway-start.ts";
 
 const args = process.argv.slice(2);
 const flagValue = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
-const comparePluginDir = flagValue("--compare");
+const { writeFloorPlugin } = await import("./floor-plugin.ts");
+const floorDir = args.includes("--floor") ? await mkdtemp(join(tmpdir(), "mo-floor-plugin-")) : undefined;
+const comparePluginDir = floorDir ? await writeFloorPlugin(floorDir, PLUGIN_DIR) : flagValue("--compare");
 const pluginDir = flagValue("--plugin");
 // Profiles of each counted start (read them with plugin-load-profile.ts); the timings then include the profiler.
 const profileDir = flagValue("--cpu-prof");
@@ -46,4 +53,5 @@ if (r.cpu)
         ? `, with ${r.compare?.pluginDir} ${r.cpu.compare} ms (${signed(r.cpu.compare - r.cpu.alone)})`
         : ""),
   );
+if (floorDir) await rm(floorDir, { recursive: true, force: true });
 process.exit(0);

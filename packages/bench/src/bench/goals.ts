@@ -44,7 +44,12 @@ export function ratios(g: GoalInputs) {
       pluginVsBareCpu: pluginCpu ? r2(pluginCpu.outbound.bare / pluginCpu.outbound.plugin) : null,
     },
     gatewayStart: g.gatewayStart
-      ? { withPluginVsAlone: r2(g.gatewayStart.withPlugin / g.gatewayStart.alone) }
+      ? {
+          withPluginVsAlone: r2(g.gatewayStart.withPlugin / g.gatewayStart.alone),
+          ...(g.gatewayStart.compare
+            ? { doNothingPluginVsAlone: r2(g.gatewayStart.compare.withPlugin / g.gatewayStart.alone) }
+            : {}),
+        }
       : null,
   };
 }
@@ -59,7 +64,10 @@ export function goalRows(g: GoalInputs): string[][] {
     const s = g.gatewayStart;
     rows.push([
       `gateway start to ready, alone vs plugin + 2 accounts (median of ${s.runs})`,
-      `${fmt(s.alone)} vs ${fmt(s.withPlugin)} ms (×${q.gatewayStart?.withPluginVsAlone}, ${s.deltaMs >= 0 ? "+" : ""}${fmt(s.deltaMs)} ms)`,
+      `${fmt(s.alone)} vs ${fmt(s.withPlugin)} ms (×${q.gatewayStart?.withPluginVsAlone}, ${s.deltaMs >= 0 ? "+" : ""}${fmt(s.deltaMs)} ms` +
+        (s.compare
+          ? `; a do-nothing channel plugin ${s.compare.deltaMs >= 0 ? "+" : ""}${fmt(s.compare.deltaMs)} ms)`
+          : ")"),
       "plugin ≤ alone + 1000 ms",
       yes(s.deltaMs <= 1000),
     ]);

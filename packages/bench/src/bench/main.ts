@@ -1,5 +1,7 @@
 // `pnpm bench`: loopback only, bounded; prints tables and writes bench/results.json at the repo root.
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { guardSdkRejections } from "@multi-openim/client";
 import { describeMachine } from "../machine.ts";
@@ -86,14 +88,24 @@ let gatewayStart: GatewayStart | undefined;
 let gatewayStartError: string | undefined;
 if (settings.gatewayStartRuns > 0) {
   step(
-    `gateway start alone vs with the plugin and two accounts (${settings.gatewayStartRuns} each, in turn)`,
+    `gateway start alone, with the plugin and two accounts, and with a do-nothing channel plugin (${settings.gatewayStartRuns} each, in turn)`,
   );
   await import("../ts-resolve.ts");
   const { gatewayStart: measureStart } = await import("./gateway-start.ts");
-  gatewayStart = await measureStart(settings.gatewayStartRuns).catch((error: Error) => {
-    gatewayStartError = error.message.split("\n")[0];
-    return undefined;
-  });
+  const { PLUGIN_DIR } = await import("@multi-openim/testkit");
+  const { writeFloorPlugin } = await import("./floor-plugin.ts");
+  const floorRoot = await mkdtemp(join(tmpdir(), "mo-floor-plugin-"));
+  try {
+    const comparePluginDir = await writeFloorPlugin(floorRoot, PLUGIN_DIR);
+    gatewayStart = await measureStart(settings.gatewayStartRuns, { comparePluginDir }).catch(
+      (error: Error) => {
+        gatewayStartError = error.message.split("\n")[0];
+        return undefined;
+      },
+    );
+  } finally {
+    await rm(floorRoot, { recursive: true, force: true });
+  }
 }
 releaseGuard();
 quiet.restore();
@@ -241,7 +253,16 @@ say(
 if (gatewayStart)
   say(
     `Gateway start to "[gateway] ready" (median of ${gatewayStart.runs}, started in turn): alone ${fmt(gatewayStart.alone)} ms, ` +
-      `with the plugin and two accounts ${fmt(gatewayStart.withPlugin)} ms (${ratio(gatewayStart.withPlugin, gatewayStart.alone)}, ${gatewayStart.deltaMs >= 0 ? "+" : ""}${fmt(gatewayStart.deltaMs)} ms)`,
+      `with the plugin and two accounts ${fmt(gatewayStart.withPlugin)} ms (${ratio(gatewayStart.withPlugin, gatewayStart.alone)}, ${gatewayStart.deltaMs >= 0 ? "+" : ""}${fmt(gatewayStart.deltaMs)} ms)` +
+      (gatewayStart.compare
+        ? `, with a do-nothing channel plugin ${fmt(gatewayStart.compare.withPlugin)} ms (${gatewayStart.compare.deltaMs >= 0 ? "+" : ""}${fmt(gatewayStart.compare.deltaMs)} ms: OpenClaw's own cost of a channel plugin)`
+        : "") +
+      (gatewayStart.cpu
+        ? `; CPU until ready alone ${fmt(gatewayStart.cpu.alone)} ms, with the plugin +${fmt(gatewayStart.cpu.withPlugin - gatewayStart.cpu.alone)} ms` +
+          (gatewayStart.cpu.compare !== undefined
+            ? `, with the do-nothing plugin +${fmt(gatewayStart.cpu.compare - gatewayStart.cpu.alone)} ms`
+            : "")
+        : ""),
   );
 say(
   `Dropped connection → connected again (${reconnect.dropToConnected.n} drops): p50 ${fmt(reconnect.dropToConnected.p50)} ms, p95 ${fmt(reconnect.dropToConnected.p95)} ms (the SDK alone waits a fixed 5 s)`,
