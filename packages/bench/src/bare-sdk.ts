@@ -46,6 +46,8 @@ export async function startBareEchoBot(account: ResolvedAccount) {
       const { data: message } = await sdk.createTextMessage(text);
       return sdk.sendMessage({ recvID: to, groupID: "", message });
     },
+    /** What an app does to show its conversation list; afterwards pushes into them need no lookup. */
+    listConversations: () => sdk.getConversationListSplit({ offset: 0, count: 50 }),
     // Nothing public stops the SDK's retry loop: close its socket manager directly.
     stop: () => sdk.wsManager?.close?.(),
   };

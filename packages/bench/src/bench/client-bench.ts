@@ -28,6 +28,7 @@ export function runClientBench(env: {
   inbound: number;
   outbound: number;
   rounds: number;
+  passes?: number;
 }): Promise<ClientBenchResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD], {
@@ -36,12 +37,13 @@ export function runClientBench(env: {
         BENCH_INBOUND: String(env.inbound),
         BENCH_OUTBOUND: String(env.outbound),
         BENCH_ROUNDS: String(env.rounds),
+        ...(env.passes ? { BENCH_PASSES: String(env.passes) } : {}),
       },
       stdio: ["ignore", "pipe", "ignore"],
     });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 480_000); // a warm pass and 3 measured ones
+    const timer = setTimeout(() => child.kill("SIGKILL"), 480_000); // a warm pass and the measured ones
     child.on("exit", (code) => {
       clearTimeout(timer);
       const inb = /inbound\s+\(msg\/s\)\s+bare SDK (\d+)\s+client (\d+)/.exec(out);

@@ -24,8 +24,10 @@ const env = (name: string, fallback: number) => Number(process.env[name] ?? fall
 const settings = {
   rounds: env("BENCH_LATENCY_ROUNDS", 100),
   burst: env("BENCH_BURST", 300),
-  inbound: env("BENCH_INBOUND", 1000),
+  // One-way counts: at ~10,000 msg/s a phase of 1,000 messages lasted 0.1 s, too short to tell 5 % apart.
+  inbound: env("BENCH_INBOUND", 3000),
   outbound: env("BENCH_OUTBOUND", 300),
+  passes: env("BENCH_PASSES", 5),
   recoveryRounds: env("BENCH_ROUNDS", 10),
   massAccounts: env("BENCH_MASS_ACCOUNTS", 50),
   fleetAccounts: env("BENCH_FLEET_ACCOUNTS", 50),
@@ -71,6 +73,7 @@ const clientBench = await runClientBench({
   inbound: settings.inbound,
   outbound: settings.outbound,
   rounds: settings.recoveryRounds,
+  passes: settings.passes,
 });
 let gateway: GatewayLatency | undefined;
 let gatewayError: string | undefined;
@@ -151,7 +154,7 @@ say(
     `echo p50: client ${ratio(client!.echo.p50, bare!.echo.p50)}, plugin ${ratio(plugin!.echo.p50, bare!.echo.p50)}`,
 );
 say(
-  `(inbound ${settings.inbound} / outbound ${settings.outbound} messages; bare and client one-way figures from packages/client/bench/client-bench.ts run in this bench; ${settings.rounds} echo round trips per path, bursts of ${settings.burst})`,
+  `(inbound ${settings.inbound} / outbound ${settings.outbound} messages; bare and client one-way figures from client-vs-bare.ts run in this bench, plugin beside a bare SDK in this process, medians of ${settings.passes} passes, a new conversation each; ${settings.rounds} echo round trips per path, bursts of ${settings.burst})`,
 );
 say("\nAccounts on 5 devservers (a fresh process per row, client AccountPool)");
 say(

@@ -2,7 +2,7 @@
 // (./paths.ts) and its default counts:
 //   npx -y pnpm@10 exec node packages/bench/src/bench/paths-step.ts [path/to/plugin/dist/index.mjs]
 // A dist path runs the step against that build instead of the workspace plugin's (before/after comparisons).
-// Loopback only, bounded. Counts: BENCH_LATENCY_ROUNDS, BENCH_BURST, BENCH_INBOUND, BENCH_OUTBOUND.
+// Loopback only, bounded. Counts: BENCH_LATENCY_ROUNDS, BENCH_BURST, BENCH_INBOUND, BENCH_OUTBOUND, BENCH_PASSES.
 import { register } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -25,8 +25,9 @@ const release = guardSdkRejections(() => undefined);
 const result = await benchPaths({
   rounds: env("BENCH_LATENCY_ROUNDS", 100),
   burst: env("BENCH_BURST", 300),
-  inbound: env("BENCH_INBOUND", 1000),
+  inbound: env("BENCH_INBOUND", 3000),
   outbound: env("BENCH_OUTBOUND", 300),
+  passes: env("BENCH_PASSES", 5),
 });
 release();
 quiet.restore();

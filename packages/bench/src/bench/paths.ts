@@ -134,30 +134,47 @@ export async function benchPaths(options: {
     plugin: { in: [] as Phase[], out: [] as Phase[] },
     bare: { in: [] as Phase[], out: [] as Phase[] },
   };
-  const inbound = (name: string, bot: string, count: () => number) =>
+  const inbound = (name: string, from: string, bot: string, count: () => number) =>
     measure(name, options.inbound, async () => {
       const before = count();
-      for (let i = 0; i < options.inbound; i++) server.sendAs("human", `user:${bot}`, `in ${i}`);
-      await waitUntil(() => count() - before >= options.inbound, 120_000, 5);
+      for (let i = 0; i < options.inbound; i++) server.sendAs(from, `user:${bot}`, `in ${i}`);
+      await waitUntil(() => count() - before >= options.inbound, 120_000, 1);
     });
+  // Each pass's inbound comes from a new human into a new conversation, warmed alike on both sides: the
+  // bare SDK copies a conversation's whole cached history on every message (the client bounds that
+  // cache), so one conversation growing pass after pass priced the bare SDK's cache, not our path.
+  const pluginCount = () => host.echo.state.dispatched;
+  const bareCount = () => bare.state.received;
+  const newHuman = async (pass: number) => {
+    const human = `human-in-${pass}`;
+    server.registerUser(human);
+    const [p, b] = [pluginCount(), bareCount()];
+    server.sendAs(human, "user:plugin-bot", "warm");
+    server.sendAs(human, "user:bare-bot", "warm");
+    await waitUntil(() => pluginCount() > p && bareCount() > b, 30_000, 1);
+    await bare.listConversations();
+    return human;
+  };
   const outbound = (name: string, send: (i: number) => Promise<unknown>) =>
     measure(name, options.outbound, async () => {
       await Promise.all(Array.from({ length: options.outbound }, (_, i) => send(i)));
     });
+  let human = "human";
   const steps = {
     plugin: async () => {
-      oneWay.plugin.in.push(await inbound("plugin-in", "plugin-bot", () => host.echo.state.dispatched));
+      oneWay.plugin.in.push(await inbound("plugin-in", human, "plugin-bot", pluginCount));
       oneWay.plugin.out.push(
         await outbound("plugin-out", (i) => host.sendText("p", "user:human", `out ${i}`)),
       );
     },
     bare: async () => {
-      oneWay.bare.in.push(await inbound("bare-in", "bare-bot", () => bare.state.received));
+      oneWay.bare.in.push(await inbound("bare-in", human, "bare-bot", bareCount));
       oneWay.bare.out.push(await outbound("bare-out", (i) => bare.sendText("human", `out ${i}`)));
     },
   };
   const passes = options.passes ?? 3;
   for (let pass = 0; pass < passes; pass++) {
+    human = await newHuman(pass);
     for (const step of pass % 2 ? [steps.plugin, steps.bare] : [steps.bare, steps.plugin]) await step();
   }
   const rate = (phases: Phase[]) => median(phases.map((p) => p.perSec));
