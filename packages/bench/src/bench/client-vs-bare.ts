@@ -6,6 +6,7 @@ import { createAccountClient, guardSdkRejections, sdkRejectionsSwallowed } from 
 import { startDevServer } from "@multi-openim/devserver";
 import { accountOn } from "@multi-openim/testkit";
 import { getSDK } from "@openim/client-sdk/lib/index.modern.mjs";
+import { measurePhase, median, type Phase, percentile } from "../stats.ts";
 
 const INBOUND = Number(process.env.BENCH_INBOUND ?? 2000);
 const OUTBOUND = Number(process.env.BENCH_OUTBOUND ?? 500);
@@ -60,30 +61,9 @@ function until(predicate: () => boolean): Promise<void> {
   });
 }
 
-/** One measured phase: wall-clock rate and the process's CPU time per message (user + system). */
-interface Phase {
-  perSec: number;
-  cpuUsPerMsg: number;
-}
-
-// BENCH_PHASES=1 prints each phase's window on the monotonic clock (µs, the clock of a --cpu-prof
-// profile's sample timestamps), to read a profile's self-times per phase.
-const PHASES = process.env.BENCH_PHASES === "1";
-
-async function measure(name: string, count: number, run: () => Promise<void>): Promise<Phase> {
-  const cpu = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  const started = performance.now();
-  await run();
-  const secs = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  if (PHASES) console.log(`phase ${name} ${t0 / 1000n} ${process.hrtime.bigint() / 1000n}`);
-  return { perSec: count / secs, cpuUsPerMsg: (used.user + used.system) / count };
-}
-
 function inbound(name: string, from: string, to: string, received: () => number): Promise<Phase> {
   const before = received();
-  return measure(name, INBOUND, async () => {
+  return measurePhase(name, INBOUND, async () => {
     for (let i = 0; i < INBOUND; i++) server.sendAs(from, `user:${to}`, `bench ${i}`);
     await until(() => received() - before >= INBOUND);
   });
@@ -108,21 +88,10 @@ async function newPeer(pass: number): Promise<string> {
 
 async function outbound(name: string, send: (i: number) => Promise<unknown>): Promise<Phase> {
   await send(-1); // warm: the first send to a peer creates the conversation
-  return measure(name, OUTBOUND, async () => {
+  return measurePhase(name, OUTBOUND, async () => {
     await Promise.all(Array.from({ length: OUTBOUND }, (_, i) => send(i)));
   });
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-};
 
 // --- throughput: bare SDK and client alternate; a warm pass, then medians of PASSES passes ---
 const bare = await bareSdk("bare-bot");

@@ -7,18 +7,14 @@
 // before / after comparison comes from one run; `--floor` compares with a do-nothing channel plugin instead
 // (floor-plugin.ts: OpenClaw's own cost of a channel plugin); `--plugin` replaces this workspace's build.
 // Loopback only.
-import { mkdtemp, rm } from "node:fs/promises";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
-import { PLUGIN_DIR } from "@multi-openim/testkit";
+import { loadavg } from "node:os";
 import { describeMachine } from "../machine.ts";
+import { withFloorPlugin } from "./floor-plugin.ts";
 import { gatewayStart } from "./gateway-start.ts";
 
 const args = process.argv.slice(2);
 const flagValue = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
-const { writeFloorPlugin } = await import("./floor-plugin.ts");
-const floorDir = args.includes("--floor") ? await mkdtemp(join(tmpdir(), "mo-floor-plugin-")) : undefined;
-const comparePluginDir = floorDir ? await writeFloorPlugin(floorDir, PLUGIN_DIR) : flagValue("--compare");
+const floor = args.includes("--floor");
 const pluginDir = flagValue("--plugin");
 // Profiles of each counted start (read them with plugin-load-profile.ts); the timings then include the profiler.
 const profileDir = flagValue("--cpu-prof");
@@ -27,11 +23,13 @@ const machine = describeMachine();
 const [load] = loadavg();
 console.log(`${machine.nproc} × ${machine.model}, Node ${machine.node}; load average ${load!.toFixed(2)}`);
 if (load! > machine.nproc * 0.25) console.log("warning: the machine is busy; the figures below are inflated");
-const r = await gatewayStart(runs, {
-  ...(comparePluginDir ? { comparePluginDir } : {}),
-  ...(pluginDir ? { pluginDir } : {}),
-  ...(profileDir ? { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } } : {}),
-});
+const measure = (comparePluginDir: string | undefined) =>
+  gatewayStart(runs, {
+    ...(comparePluginDir ? { comparePluginDir } : {}),
+    ...(pluginDir ? { pluginDir } : {}),
+    ...(profileDir ? { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } } : {}),
+  });
+const r = floor ? await withFloorPlugin(measure) : await measure(flagValue("--compare"));
 const list = (ms: number[]) => ms.map((m) => m.toFixed(0)).join(", ");
 const signed = (ms: number) => `${ms >= 0 ? "+" : ""}${ms.toFixed(0)} ms`;
 console.log(`alone:       ${list(r.aloneMs)} ms`);
@@ -53,5 +51,4 @@ if (r.cpu)
         ? `, with ${r.compare?.pluginDir} ${r.cpu.compare} ms (${signed(r.cpu.compare - r.cpu.alone)})`
         : ""),
   );
-if (floorDir) await rm(floorDir, { recursive: true, force: true });
 process.exit(0);

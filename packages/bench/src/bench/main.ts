@@ -1,7 +1,5 @@
 // `pnpm bench`: loopback only, bounded; prints tables and writes bench/results.json at the repo root.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { guardSdkRejections } from "@multi-openim/client";
 import { describeMachine } from "../machine.ts";
@@ -95,20 +93,13 @@ if (settings.gatewayStartRuns > 0) {
   );
   await import("../ts-resolve.ts");
   const { gatewayStart: measureStart } = await import("./gateway-start.ts");
-  const { PLUGIN_DIR } = await import("@multi-openim/testkit");
-  const { writeFloorPlugin } = await import("./floor-plugin.ts");
-  const floorRoot = await mkdtemp(join(tmpdir(), "mo-floor-plugin-"));
-  try {
-    const comparePluginDir = await writeFloorPlugin(floorRoot, PLUGIN_DIR);
-    gatewayStart = await measureStart(settings.gatewayStartRuns, { comparePluginDir }).catch(
-      (error: Error) => {
-        gatewayStartError = error.message.split("\n")[0];
-        return undefined;
-      },
-    );
-  } finally {
-    await rm(floorRoot, { recursive: true, force: true });
-  }
+  const { withFloorPlugin } = await import("./floor-plugin.ts");
+  gatewayStart = await withFloorPlugin((comparePluginDir) =>
+    measureStart(settings.gatewayStartRuns, { comparePluginDir }),
+  ).catch((error: Error) => {
+    gatewayStartError = error.message.split("\n")[0];
+    return undefined;
+  });
 }
 releaseGuard();
 quiet.restore();

@@ -3,7 +3,7 @@ import { type DevServer, startDevServer } from "@multi-openim/devserver";
 import { accountOn, channelConfig, freshToken } from "@multi-openim/testkit";
 import { startBareEchoBot } from "../bare-sdk.ts";
 import { createPluginHost } from "../plugin-host.ts";
-import { type Spread, spread, waitUntil } from "../stats.ts";
+import { measurePhase, median, type Phase, type Spread, spread, waitUntil } from "../stats.ts";
 
 export interface PathResult {
   path: "bare SDK" | "client" | "plugin (runtime double)";
@@ -30,33 +30,6 @@ export interface PathsResult {
     passes: number;
   };
 }
-
-/** One measured phase: wall-clock rate and the process's CPU time per message (user + system). */
-interface Phase {
-  perSec: number;
-  cpuUsPerMsg: number;
-}
-
-// BENCH_PHASES=1 prints each one-way phase's window on the monotonic clock (µs, the clock of a
-// --cpu-prof profile's sample timestamps), to read a profile's self-times per phase.
-const PHASES = process.env.BENCH_PHASES === "1";
-
-async function measure(name: string, count: number, run: () => Promise<void>): Promise<Phase> {
-  const cpu = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  const started = performance.now();
-  await run();
-  const secs = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  if (PHASES) process.stderr.write(`phase ${name} ${t0 / 1000n} ${process.hrtime.bigint() / 1000n}\n`);
-  return { perSec: count / secs, cpuUsPerMsg: (used.user + used.system) / count };
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 const echoed = (server: DevServer, bot: string) => () =>
   server.messagesFor(bot).filter((m) => m.sendID === bot && m.text.startsWith("echo: burst")).length;
@@ -135,7 +108,7 @@ export async function benchPaths(options: {
     bare: { in: [] as Phase[], out: [] as Phase[] },
   };
   const inbound = (name: string, from: string, bot: string, count: () => number) =>
-    measure(name, options.inbound, async () => {
+    measurePhase(name, options.inbound, async () => {
       const before = count();
       for (let i = 0; i < options.inbound; i++) server.sendAs(from, `user:${bot}`, `in ${i}`);
       await waitUntil(() => count() - before >= options.inbound, 120_000, 1);
@@ -156,7 +129,7 @@ export async function benchPaths(options: {
     return human;
   };
   const outbound = (name: string, send: (i: number) => Promise<unknown>) =>
-    measure(name, options.outbound, async () => {
+    measurePhase(name, options.outbound, async () => {
       await Promise.all(Array.from({ length: options.outbound }, (_, i) => send(i)));
     });
   let human = "human";
