@@ -42,7 +42,7 @@ export const conversationRoutes: Record<string, Route> = {
       const hasReadSeq = Math.min(Number(body.hasReadSeq ?? 0), conv.msgs.length);
       const before = conv.hasReadSeq.get(userID) ?? 0;
       // As OpenIM 3.8+: in a single chat every seq up to hasReadSeq is read, and the seqs sent too.
-      const seqs = Array.isArray(body.seqs) ? (body.seqs as number[]) : [];
+      const seqs = Array.isArray(body.seqs) ? [...(body.seqs as number[])] : [];
       if (conv.userIDs.length > 0) for (let seq = before + 1; seq <= hasReadSeq; seq++) seqs.push(seq);
       if (hasReadSeq > before) conv.hasReadSeq.set(userID, hasReadSeq);
       for (const seq of seqs) {
