@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DevServer, startDevServer } from "@multi-openim/devserver";
@@ -9,6 +9,7 @@ import {
   gatewayConfig,
   gatewayRunArgs,
   openclawEnv,
+  readJournalFile,
   snapshotPlugin,
   startFakeModel,
   textOf,
@@ -95,11 +96,9 @@ test("kill -9 between receiving a message and finishing the reply: answered exac
   const first = gateways[0] as GatewayProcess;
   await first.kill9();
   const killedAt = Date.now();
-  const journal = JSON.parse(await readFile(journalPath(env.OPENCLAW_STATE_DIR as string, "a"), "utf8")) as {
-    entries: { state: string }[];
-  };
+  const journal = await readJournalFile(journalPath(env.OPENCLAW_STATE_DIR as string, "a"));
   // The turn was handed to OpenClaw before the kill: recovery is OpenClaw's, not ours.
-  expect(journal.entries.some((e) => e.state === "dispatched")).toBe(true);
+  expect([...journal.values()].some((e) => e.state === "dispatched")).toBe(true);
   expect(replies("ACK CRASH-1")).toEqual([]);
 
   const second = startGateway();

@@ -4,6 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readJournalFile } from "@multi-openim/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { twoAccountConfig } from "./fixtures.js";
 import { journalPath } from "./gateway.js";
@@ -182,9 +183,9 @@ describe("crash journal", () => {
     expect(bodyOf(env.contexts[0])).toBe("lost before dispatch");
     expect(env.lines.some((l) => l.includes("replaying r1"))).toBe(true);
     await a.stop();
-    const saved = JSON.parse(await readFile(file, "utf8")) as { entries: { id: string; state: string }[] };
-    expect(saved.entries.find((e) => e.id === "r1")?.state).toBe("done");
-    expect(saved.entries.find((e) => e.id === "d1")?.state).toBe("dispatched");
+    const saved = await readJournalFile(file);
+    expect(saved.get("r1")?.state).toBe("done");
+    expect(saved.get("d1")?.state).toBe("dispatched");
   });
 });
 

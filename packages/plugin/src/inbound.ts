@@ -11,7 +11,7 @@ import type { TurnRecorder } from "./delivery.js";
 import { DEFAULT_HISTORY_LIMIT, groupHistoryOf } from "./group-history.js";
 import { groupNameOf } from "./group-names.js";
 import { admitMessage } from "./inbound-admission.js";
-import { resolveInboundMedia } from "./inbound-media.js";
+import { type InboundMediaResult, resolveInboundMedia } from "./inbound-media.js";
 import type { LookupAll } from "./net-guard.js";
 import { inboundBody, stripSelfMentions } from "./policy.js";
 import { createReplier } from "./reply.js";
@@ -44,6 +44,9 @@ export interface InboundContext {
   /** Folders a reply's local media may come from. */
   mediaRoots: () => string[];
 }
+
+/** A message without attachments: nothing to fetch (read only). */
+const NO_MEDIA: InboundMediaResult = { facts: [], lines: [] };
 
 /** For a turn nobody records (a replay of it is nobody's job). */
 const UNRECORDED: TurnRecorder = {
@@ -126,17 +129,20 @@ export async function handleInbound(
   const keys = sessionKeysFor(message, baseRoute.agentId);
   const route = { agentId: baseRoute.agentId, dmScope: baseRoute.dmScope, sessionKey: keys.session };
   const replyTo = `${CHANNEL_ID}:${formatTarget(message.target)}`;
-  const media = await resolveInboundMedia(message, {
-    account,
-    channel: ctx.channel,
-    save: runtime.media?.saveMediaBuffer,
-    log: ctx.log,
-    ...(ctx.lookup ? { lookup: ctx.lookup } : {}),
-  });
+  const media =
+    message.media.length === 0
+      ? NO_MEDIA
+      : await resolveInboundMedia(message, {
+          account,
+          channel: ctx.channel,
+          save: runtime.media?.saveMediaBuffer,
+          log: ctx.log,
+          ...(ctx.lookup ? { lookup: ctx.lookup } : {}),
+        });
   // "@<userID>" and "@<the name the sender's client showed for the bot>" (OpenIM clients write the nickname).
   const selfNames = [account.userID, message.mentionNames?.[account.userID] ?? ""];
-  const body = inboundBody(message, { selfNames, mediaLines: media.lines });
   const command = stripSelfMentions(message.text, selfNames);
+  const body = inboundBody(message, { selfNames, mediaLines: media.lines, strippedText: command });
   const history = groupHistoryOf(ctx.client).take(message);
   const groupName =
     message.kind === "group"

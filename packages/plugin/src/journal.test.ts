@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readJournalFile } from "@multi-openim/testkit";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import { InboundJournal } from "./journal.js";
 import type { InboundMessage } from "./types.js";
@@ -20,8 +21,8 @@ test("every change in a burst is on disk when its promise resolves, and survives
   const file = join(dir, "journal.primary.json");
   const journal = await InboundJournal.open({ file, log });
   await Promise.all(Array.from({ length: 100 }, (_, i) => journal.received(message(`m${i}`))));
-  const onDisk = JSON.parse(await readFile(file, "utf8")) as { entries: { id: string }[] };
-  expect(onDisk.entries.map((e) => e.id)).toEqual(Array.from({ length: 100 }, (_, i) => `m${i}`));
+  const onDisk = await readJournalFile(file);
+  expect([...onDisk.keys()]).toEqual(Array.from({ length: 100 }, (_, i) => `m${i}`));
   expect((await stat(file)).mode & 0o777).toBe(0o600);
 
   await Promise.all([journal.dispatched("m0"), journal.done("m1")]);
@@ -71,8 +72,13 @@ test("a burst larger than maxEntries keeps every message in flight, so all of th
   expect(reopened.seen("old4")).toBe(false);
   // Once they finish, the journal shrinks back to its bound.
   for (let i = 0; i < 30; i++) await reopened.done(`m${i}`);
-  const final = JSON.parse(await readFile(file, "utf8")) as { entries: { id: string }[] };
-  expect(final.entries.map((e) => e.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i + 20}`));
+  const final = await InboundJournal.open({ file, log, maxEntries: 10 });
+  expect(Array.from({ length: 30 }, (_, i) => final.seen(`m${i}`))).toEqual(
+    Array.from({ length: 30 }, (_, i) => i >= 20),
+  );
+  // On disk too: rewritten as one snapshot line whenever the appended lines would pass the bound.
+  const lines = (await readFile(file, "utf8")).split("\n").filter(Boolean);
+  expect(lines.length).toBeLessThanOrEqual(1 + 10);
 });
 
 test("done rides on the next write, or its own after doneDelayMs, or the flush at stop", async () => {
@@ -114,4 +120,90 @@ test("a write that fails rejects with the file named, and the next one still wor
   const reopened = await InboundJournal.open({ file, log });
   expect(reopened.replayable().map((m) => m.clientMsgID)).toEqual(["a", "b", "c"]);
   expect((await readdir(join(dir, "sub"))).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+});
+
+test("a write appends only what changed; the first write after open and the bound rewrite it as one snapshot", async () => {
+  const file = join(dir, "journal.g.json");
+  const journal = await InboundJournal.open({ file, log, maxEntries: 100, doneDelayMs: 1 });
+  await journal.received(message("a"));
+  const first = await readFile(file, "utf8");
+  expect(first.split("\n").filter(Boolean)).toHaveLength(1);
+  expect(JSON.parse(first)).toMatchObject({ version: 2, entries: [{ id: "a", state: "received" }] });
+
+  await journal.done("a");
+  await journal.received(message("b"));
+  const grown = await readFile(file, "utf8");
+  // The snapshot stays as it was; each later write added its changes only.
+  expect(grown.startsWith(first)).toBe(true);
+  expect(
+    grown
+      .slice(first.length)
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l)),
+  ).toEqual([
+    expect.objectContaining({ id: "a", state: "done" }),
+    expect.objectContaining({
+      id: "b",
+      state: "received",
+      message: expect.objectContaining({ text: "hi b" }),
+    }),
+  ]);
+  expect((await stat(file)).mode & 0o777).toBe(0o600);
+
+  // 100 more lines pass the bound: the next write is one snapshot again, holding what is kept.
+  for (let i = 0; i < 100; i++) await journal.done(`d${i}`);
+  const lines = (await readFile(file, "utf8")).split("\n").filter(Boolean);
+  expect(lines.length).toBeLessThan(100);
+  expect(JSON.parse(lines[0]!).entries.length).toBe(100);
+  const reopened = await InboundJournal.open({ file, log, maxEntries: 100 });
+  expect(reopened.replayable().map((m) => m.clientMsgID)).toEqual(["b"]);
+  expect(reopened.stateOf("d99")).toBe("done");
+});
+
+test("a torn last line (a crash mid-append) is skipped quietly, a bad line before it with a warning", async () => {
+  const file = join(dir, "journal.h.json");
+  const journal = await InboundJournal.open({ file, log });
+  await journal.received(message("a"));
+  await journal.received(message("b"));
+  await writeFile(file, `${await readFile(file, "utf8")}{"id":"c","state":"rec`);
+  const warnings: string[] = [];
+  const watching = { ...log, warn: (line: string) => warnings.push(line) };
+  const reopened = await InboundJournal.open({ file, log: watching, doneDelayMs: 1 });
+  expect(reopened.replayable().map((m) => m.clientMsgID)).toEqual(["a", "b"]);
+  expect(warnings).toEqual([]);
+  // The next write rewrites the file: no torn line left for the appends after it.
+  await reopened.received(message("d"));
+  await reopened.done("a");
+  const lines = (await readFile(file, "utf8")).split("\n").filter(Boolean);
+  expect(lines.map((l) => JSON.parse(l))).toHaveLength(2);
+  expect((await InboundJournal.open({ file, log })).replayable().map((m) => m.clientMsgID)).toEqual([
+    "b",
+    "d",
+  ]);
+
+  await writeFile(
+    file,
+    `{"version":2,"entries":[]}\nnot json\n${JSON.stringify({ id: "e", state: "received", at: 1, message: message("e") })}\n`,
+  );
+  const afterBadLine = await InboundJournal.open({ file, log: watching });
+  expect(afterBadLine.replayable().map((m) => m.clientMsgID)).toEqual(["e"]);
+  expect(warnings).toEqual([expect.stringMatching(/journal\.h\.json: line 2 unreadable, skipped/)]);
+});
+
+test("a journal written by an earlier version (one JSON object) is read as it was", async () => {
+  const file = join(dir, "journal.i.json");
+  const entries = [
+    { id: "x", state: "done", at: 1 },
+    { id: "y", state: "received", at: 2, message: message("y") },
+    { id: "z", state: "dispatched", at: 3 },
+  ];
+  await writeFile(file, JSON.stringify({ version: 1, entries }), { mode: 0o600 });
+  const journal = await InboundJournal.open({ file, log });
+  expect([journal.stateOf("x"), journal.stateOf("y"), journal.stateOf("z")]).toEqual([
+    "done",
+    "received",
+    "dispatched",
+  ]);
+  expect(journal.replayable().map((m) => m.clientMsgID)).toEqual(["y"]);
 });

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { replaceFile } from "./journal-file.js";
+import { appendToFile, replaceFile } from "./journal-file.js";
 import type { InboundMessage, Logger } from "./types.js";
 
 type State = "received" | "dispatched" | "done" | "dead";
@@ -28,9 +28,17 @@ export interface JournalOptions {
   log: Logger;
 }
 
+/** The snapshot line's `version`: 2 is a snapshot followed by appended entry lines (1: the snapshot alone). */
+const VERSION = 2;
+
 /**
- * The per-account inbound crash journal, one small JSON file under OpenClaw's state dir, written
- * atomically (journal-file.ts). A message is recorded when admitted, marked dispatched when OpenClaw
+ * The per-account inbound crash journal, one small file of JSON lines under OpenClaw's state dir: a
+ * snapshot line (`{"version":2,"entries":[…]}`) then one line per change, appended and synced
+ * (journal-file.ts); the newest line of an id wins. A write appends only what changed since the last
+ * one (before, each write rewrote the whole journal — up to `maxEntries` messages — through a temp file
+ * and a rename, twice per message); once the appended lines outnumber `maxEntries` (and at the first write
+ * after a start, which drops a torn last line a crash may have left) the journal is rewritten atomically
+ * as one snapshot line. A 0.1.0 journal (one JSON object) reads as a snapshot. A message is recorded when admitted, marked dispatched when OpenClaw
  * adopted the turn (its user message durable in the session: turn-adoption.ts), and done after. After
  * a crash:
  * - received (never adopted): OpenClaw never saw it, or held it only in memory, so the plugin replays it;
@@ -61,18 +69,19 @@ export class InboundJournal {
     promise: Promise<void>;
   } | null = null;
   private dirReady = false;
+  /** Changed since the last write took its lines (the next append carries them). */
+  private dirty = new Map<string, Entry>();
+  /** Lines appended since the last snapshot; the first write after open (or a failed one) rewrites. */
+  private appended = 0;
+  private compactNext = true;
 
   private constructor(private readonly options: JournalOptions) {}
 
   static async open(options: JournalOptions): Promise<InboundJournal> {
     const journal = new InboundJournal(options);
+    let text = "";
     try {
-      const raw = JSON.parse(await readFile(options.file, "utf8")) as { entries?: Entry[] };
-      for (const entry of raw.entries ?? []) {
-        if (!entry?.id) continue;
-        const keep = entry.state === "received" || entry.state === "dead";
-        (keep ? journal.open : journal.finished).set(entry.id, entry);
-      }
+      text = await readFile(options.file, "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
         options.log.warn(
@@ -80,6 +89,30 @@ export class InboundJournal {
         );
       }
     }
+    const lines = text.split("\n");
+    let last = lines.length - 1;
+    while (last > 0 && !lines[last]?.trim()) last--;
+    lines.forEach((line, n) => {
+      if (!line.trim()) return;
+      let parsed: { entries?: Entry[] } & Partial<Entry>;
+      try {
+        parsed = JSON.parse(line);
+      } catch (error) {
+        // The last line may be torn by a crash mid-append: its change was never reported as written.
+        if (n < last) {
+          options.log.warn(
+            `[multi-openim] inbound journal ${options.file}: line ${n + 1} unreadable, skipped: ${String(error)}`,
+          );
+        }
+        return;
+      }
+      for (const entry of Array.isArray(parsed.entries) ? parsed.entries : [parsed as Entry]) {
+        // Read back, only received and dead entries are in flight: a dispatched one is OpenClaw's now.
+        if (entry?.id) journal.place(entry, entry.state === "received" || entry.state === "dead");
+      }
+    });
+    // Not trimmed here: lines may hold entries the last process had dropped, and keeping them only
+    // drops more re-deliveries; the next change trims to the bound, newest lines kept.
     return journal;
   }
 
@@ -165,16 +198,23 @@ export class InboundJournal {
   }
 
   private set(entry: Entry): void {
-    this.open.delete(entry.id);
-    this.finished.delete(entry.id);
-    (entry.state === "done" ? this.finished : this.open).set(entry.id, entry);
+    this.place(entry, entry.state !== "done");
+    this.dirty.set(entry.id, entry);
     this.trim();
   }
 
+  private place(entry: Entry, keep: boolean): void {
+    this.open.delete(entry.id);
+    this.finished.delete(entry.id);
+    (keep ? this.open : this.finished).set(entry.id, entry);
+  }
+
   /**
-   * Group commit: writes are serialized and each carries the whole (bounded) journal, taken when it
-   * starts, so changes made while one write is on disk share the next one. Every caller still waits
-   * for a write that includes its change; a burst costs two writes, not one per change.
+   * Group commit: writes are serialized and each carries every change made before it starts, so
+   * changes made while one write is on disk share the next one. Every caller still waits for a write
+   * that includes its change; a burst costs two writes, not one per change. A write appends the changed
+   * entries; a failed one leaves the file to be rewritten whole by the next (its lines may be missing
+   * or torn), as is the first after open and one that would pass the bound.
    */
   private persist(): Promise<void> {
     if (this.queued) return this.queued;
@@ -182,11 +222,25 @@ export class InboundJournal {
       .catch(() => {})
       .then(() => {
         this.queued = null;
-        const entries = [...this.finished.values(), ...this.open.values()];
-        const snapshot = JSON.stringify({ version: 1, entries });
-        const createDir = !this.dirReady;
-        return replaceFile(this.options.file, snapshot, { createDir }).then(() => {
-          this.dirReady = true;
+        const changes = [...this.dirty.values()];
+        this.dirty.clear();
+        const max = this.options.maxEntries ?? 500;
+        if (this.compactNext || this.appended + changes.length > max) {
+          const entries = [...this.finished.values(), ...this.open.values()];
+          const snapshot = `${JSON.stringify({ version: VERSION, entries })}\n`;
+          this.compactNext = true;
+          return replaceFile(this.options.file, snapshot, { createDir: !this.dirReady }).then(() => {
+            this.dirReady = true;
+            this.compactNext = false;
+            this.appended = 0;
+          });
+        }
+        let lines = "";
+        for (const entry of changes) lines += `${JSON.stringify(entry)}\n`;
+        this.appended += changes.length;
+        return appendToFile(this.options.file, lines).catch((error: unknown) => {
+          this.compactNext = true;
+          throw error;
         });
       });
     this.queued = next;

@@ -5,20 +5,33 @@ export interface BodyOptions {
   selfNames?: readonly string[];
   /** Lines describing attachments (downloaded or why not); default: kind and name of each. */
   mediaLines?: readonly string[];
+  /** The text with the self-mentions already stripped (`stripSelfMentions`), when the caller has it. */
+  strippedText?: string;
 }
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/** One mention pattern per name, built once (a name is an account's user id or its nickname). */
+const mentionPatterns = new Map<string, RegExp>();
+
+function mentionPattern(name: string): RegExp {
+  let pattern = mentionPatterns.get(name);
+  if (!pattern) {
+    pattern = new RegExp(`(^|\\s)@${escapeRegExp(name)}(?=$|[\\s,.:;!?，。：])[,:，：]?`, "gu");
+    // Bounded: names come from accounts and the nicknames senders' clients show for them.
+    if (mentionPatterns.size >= 256) mentionPatterns.clear();
+    mentionPatterns.set(name, pattern);
+  }
+  return pattern;
+}
+
 /** Removes `@<self>` mentions (the bot addressing itself is noise to the agent); others stay. */
 export function stripSelfMentions(text: string, selfNames: readonly string[]): string {
   let out = text;
-  for (const name of selfNames.filter(Boolean)) {
-    out = out.replace(
-      new RegExp(`(^|\\s)@${escapeRegExp(name)}(?=$|[\\s,.:;!?，。：])[,:，：]?`, "gu"),
-      "$1",
-    );
+  if (out.includes("@")) {
+    for (const name of selfNames) if (name) out = out.replace(mentionPattern(name), "$1");
   }
   return out.replace(/[ \t]{2,}/g, " ").trim();
 }
@@ -29,7 +42,7 @@ export function stripSelfMentions(text: string, selfNames: readonly string[]): s
  * ("I didn't receive any text") without asking the agent.
  */
 export function inboundBody(message: InboundMessage, options: BodyOptions = {}): string {
-  const text = stripSelfMentions(message.text, options.selfNames ?? []);
+  const text = options.strippedText ?? stripSelfMentions(message.text, options.selfNames ?? []);
   const quote = message.quote
     ? `[Quoting ${message.quote.senderID ?? "someone"}: "${message.quote.text.trim()}"]`
     : "";

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readJournalFile } from "@multi-openim/testkit";
 import { describe, expect, test } from "vitest";
 import { twoAccountConfig } from "./fixtures.js";
 import { journalPath } from "./gateway.js";
@@ -77,9 +77,7 @@ const cfg = twoAccountConfig();
 
 describe("the crash journal follows OpenClaw's adoption", () => {
   const stateOnDisk = async (stateDir: string, id: string) => {
-    const raw = await readFile(journalPath(stateDir, "a"), "utf8").catch(() => "{}");
-    const saved = JSON.parse(raw) as { entries?: { id: string; state: string }[] };
-    return saved.entries?.find((e) => e.id === id)?.state;
+    return (await readJournalFile(journalPath(stateDir, "a"))).get(id)?.state;
   };
 
   test("a turn OpenClaw holds only in memory stays received on disk and is replayed after a crash", async () => {

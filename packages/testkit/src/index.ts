@@ -9,6 +9,7 @@ export {
   writeGatewayConfig,
 } from "./gateway-config.js";
 export { freePort, GatewayProcess } from "./gateway-process.js";
+export { type JournalEntryOnDisk, readJournalFile } from "./journal-file.js";
 export { OPENCLAW_BIN, openclawArgs, openclawEnv, PLUGIN_DIR } from "./openclaw-env.js";
 export { hasRedisServer, type RedisServer, startRedisServer } from "./redis-server.js";
 export { startRefreshServer } from "./refresh-server.js";

@@ -1,5 +1,5 @@
 // Import after ../ts-resolve.ts under plain Node: the plugin's e2e harness sources import each other by ".js".
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startDevServer } from "@multi-openim/devserver";
@@ -11,6 +11,7 @@ import {
   gatewayConfig,
   gatewayRunArgs,
   openclawEnv,
+  readJournalFile,
   snapshotPlugin,
   startFakeModel,
   textOf,
@@ -94,10 +95,7 @@ async function setup(root: string, closers: (() => Promise<unknown>)[]) {
     /** The plugin's inbound journal, as packages/plugin's journalPath() places it under the state dir. */
     async journalStates(): Promise<Map<string, string>> {
       const file = join(env.OPENCLAW_STATE_DIR as string, "multi-openim", `inbound-${ACCOUNT}.json`);
-      const raw = JSON.parse(await readFile(file, "utf8").catch(() => "{}")) as {
-        entries?: { id: string; state: string }[];
-      };
-      return new Map((raw.entries ?? []).map((e) => [e.id, e.state]));
+      return new Map([...(await readJournalFile(file))].map(([id, e]) => [id, e.state]));
     },
     output: () => gateways.map((g) => g.output).join("\n"),
     /** Every gateway's process group is ended (SIGTERM, SIGKILL after 10 s), then the servers and files. */
