@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isFriendApiDisabledError } from "@multi-openim/friend-guard";
 import { afterAll, describe, expect, test } from "vitest";
+import { ManualClock } from "./clock.js";
 import { friendGuardFor } from "./options.js";
 import { loadSdk } from "./sdk-loader.js";
 import { SdkSession, type SessionHandlers } from "./session.js";
@@ -51,20 +52,28 @@ describe.concurrent("client", () => {
   }, async () => {
     const s = await server();
     s.registerUser("peer");
+    // The client's deadlines run on a manual clock: the server's answer (300 ms of real time) comes after
+    // them however slow the machine, and the test does not sleep through them.
+    const clock = new ManualClock();
     const h = harness(accountOn(s, "slow", "bot-s"), {
       tokenRefresher: devRefresher(s, () => "bot-s"),
       sendTimeoutMs: 1000,
       // Too short to find out whether the late send was stored: it fails instead of being settled.
       unknownOutcomeTimeoutMs: 500,
+      clock,
     });
     await h.client.start();
     try {
-      s.setLatency(2500);
-      const error = await h.client.sendText("user:peer", "late").catch((e: unknown) => e);
+      s.setLatency(300);
+      const failing = h.client.sendText("user:peer", "late").catch((e: unknown) => e);
+      await clock.advance(1000); // the send's own timeout
+      await clock.advance(500); // the wait for its late answer
+      const error = await failing;
       expect(error).toMatchObject({ code: "SEND_TIMEOUT" });
       expect((error as Error).message).toContain("account=slow");
+      expect((error as Error).message).toMatch(/timed out after 1000 ms/);
       s.setLatency(0);
-      await new Promise((r) => setTimeout(r, 2000));
+      await s.waitForMessage((m) => m.recvID === "peer" && m.text === "late", 5000);
       expect(s.messagesFor("peer").filter((m) => m.text === "late")).toHaveLength(1);
       const ok = await h.client.sendText("user:peer", "on time");
       expect(ok.serverMsgID).not.toBe("");

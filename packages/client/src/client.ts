@@ -446,6 +446,7 @@ class Client implements AccountClient {
   private sendContext(): SendContext {
     const context: SendContext = {
       accountId: this.accountId,
+      clock: this.opts.clock,
       timeoutMs: this.opts.sendTimeoutMs,
       uploadTimeoutMs: this.opts.uploadTimeoutMs,
       connectedSession: (deadline) =>
@@ -467,6 +468,7 @@ class Client implements AccountClient {
       resolveUnknown: (send) =>
         resolveUnknownSend(
           {
+            clock: this.opts.clock,
             selfUserID: () => this.userID,
             timeoutMs: this.opts.unknownOutcomeTimeoutMs,
             connectedSession: (deadline) => context.connectedSession(deadline),

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "vitest";
+import { ManualClock } from "./clock.js";
 import { accountOn, type DevServer, devRefresher, harness, startDevServer, waitFor } from "./test-support.js";
 
 const servers: DevServer[] = [];
@@ -6,13 +7,17 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
-async function setup(userID: string, sendTimeoutMs = 15_000) {
+async function setup(userID: string, sendTimeoutMs = 15_000, clock?: ManualClock) {
   const server = await startDevServer();
   servers.push(server);
   server.registerUser("peer");
   const account = accountOn(server, userID, userID);
   server.createGroup("g", [userID, "peer"], { ownerUserID: "peer" });
-  const h = harness(account, { tokenRefresher: devRefresher(server, () => userID), sendTimeoutMs });
+  const h = harness(account, {
+    tokenRefresher: devRefresher(server, () => userID),
+    sendTimeoutMs,
+    ...(clock ? { clock } : {}),
+  });
   await h.client.start();
   await waitFor(() => h.client.status().connected, 10_000, "connected");
   return { server, h };
@@ -62,13 +67,19 @@ describe.concurrent("a send whose outcome is unknown is delivered exactly once",
 test("a send the slow server answers after the send timeout is settled from history, not resent", {
   timeout: 45_000,
 }, async () => {
-  const { server, h } = await setup("bot-slow", 1000);
+  // The client's clock is manual: its 1 s send timeout passes before the server's answer (300 ms of real
+  // time) whatever the machine's speed, and the test does not sleep through it.
+  const clock = new ManualClock();
+  const { server, h } = await setup("bot-slow", 1000, clock);
   try {
-    server.setLatency(1500);
-    const sent = await h.client.sendText("user:peer", "slow");
+    server.setLatency(300);
+    const sending = h.client.sendText("user:peer", "slow");
+    await clock.advance(1000);
+    const sent = await sending;
     expect(sent.clientMsgID).not.toBe("");
+    expect(sent.serverMsgID).toBe(server.messagesFor("peer").find((m) => m.text === "slow")?.serverMsgID);
     server.setLatency(0);
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 300));
     expect(storedCount(server, "bot-slow", "slow")).toBe(1);
   } finally {
     await h.client.stop();

@@ -2,7 +2,7 @@ import { MultiOpenimError } from "@multi-openim/core";
 import type { OpenImSdk } from "./sdk-loader.js";
 import type { SendContext } from "./send.js";
 import { describeSdkError } from "./send.js";
-import { withTimeout } from "./timeout.js";
+import { leftUntil, withTimeout } from "./timeout.js";
 
 /** A person as OpenIM lists them (self, a friend, a group member). */
 export interface DirectoryUser {
@@ -30,10 +30,10 @@ export async function readWith<T>(
   what: string,
   call: (sdk: OpenImSdk) => Promise<{ data: T }>,
 ): Promise<T> {
-  const deadline = Date.now() + ctx.timeoutMs;
+  const deadline = ctx.clock.now() + ctx.timeoutMs;
   const session = await ctx.connectedSession(deadline);
   try {
-    const { data } = await withTimeout(call(session.sdk), Math.max(1, deadline - Date.now()), what);
+    const { data } = await withTimeout(call(session.sdk), leftUntil(deadline, ctx.clock), what, ctx.clock);
     return data;
   } catch (error) {
     throw new MultiOpenimError(

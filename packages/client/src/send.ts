@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { formatTarget, MultiOpenimError, parseTarget, type Target } from "@multi-openim/core";
+import type { Clock } from "./clock.js";
 import type { ReadMark } from "./read-marks.js";
 import { createTextMessageFor } from "./reply.js";
 import { failPendingRequests, isSocketOpen, type MessageItem, type OpenImSdk } from "./sdk-loader.js";
 import type { SdkSession } from "./session.js";
-import { TimeoutError, withTimeout } from "./timeout.js";
+import { leftUntil, TimeoutError, withTimeout } from "./timeout.js";
 import type { MediaSource, SendResult, TextOptions } from "./types.js";
 import { isUnknownOutcome, type UnknownSend } from "./unknown-outcome.js";
 import { mimeTypeOf, uploadFile } from "./upload.js";
@@ -14,6 +15,8 @@ export type MediaKind = "image" | "video" | "file";
 
 export interface SendContext {
   accountId: string;
+  /** Deadlines and timeouts are on it (the client's clock). */
+  clock: Clock;
   timeoutMs: number;
   uploadTimeoutMs: number;
   /** Resolves with a connected session before the deadline, or throws NOT_CONNECTED / NEEDS_LOGIN / STOPPED. */
@@ -74,7 +77,7 @@ export async function markRead(
   mark: ReadMark,
   handledSeq: (conversationID: string) => number | undefined,
 ): Promise<void> {
-  const deadline = Date.now() + ctx.timeoutMs;
+  const deadline = ctx.clock.now() + ctx.timeoutMs;
   const session = await ctx.connectedSession(deadline);
   const hasReadSeq = mark.upTo > 0 ? mark.upTo : (handledSeq(conversationID) ?? 0);
   const request = (session.sdk as unknown as { sendHttpRequest?: SdkHttpRequest }).sendHttpRequest;
@@ -86,8 +89,9 @@ export async function markRead(
         operationID: randomUUID(),
         data: { conversationID, userID: session.credentials.userID, hasReadSeq, seqs: mark.seqs },
       }),
-      Math.max(1, deadline - Date.now()),
+      leftUntil(deadline, ctx.clock),
       "markRead",
+      ctx.clock,
     );
   } catch (error) {
     if (error instanceof TimeoutError) {
@@ -197,12 +201,16 @@ export async function send(
   notOss: boolean,
 ): Promise<SendResult> {
   const label = `[client] account=${ctx.accountId}: ${what} to ${formatTarget(to)}`;
-  const deadline = Date.now() + ctx.timeoutMs;
+  const deadline = ctx.clock.now() + ctx.timeoutMs;
   const session = await ctx.connectedSession(deadline);
   const sdk = session.sdk;
-  const remaining = () => Math.max(1, deadline - Date.now());
   try {
-    const { data: message } = await withTimeout(create(sdk, session), remaining(), what);
+    const { data: message } = await withTimeout(
+      create(sdk, session),
+      leftUntil(deadline, ctx.clock),
+      what,
+      ctx.clock,
+    );
     ctx.rememberOwn(message.clientMsgID);
     const params = {
       recvID: to.kind === "user" ? to.id : "",
@@ -211,7 +219,7 @@ export async function send(
     };
     // Media by URL must go through sendMessageNotOss: sendMessage fails with 10002 for them.
     const call = notOss ? sdk.sendMessageNotOss(params) : sdk.sendMessage(params);
-    const settled = await withTimeout(call, remaining(), what).then(
+    const settled = await withTimeout(call, leftUntil(deadline, ctx.clock), what, ctx.clock).then(
       ({ data }) => {
         ctx.sentOwn?.(data?.clientMsgID ? data : message);
         return { serverMsgID: data?.serverMsgID ?? "", serverTime: Number(data?.sendTime) || 0 };

@@ -1,9 +1,10 @@
 import { isMultiOpenimError, MultiOpenimError, type Target } from "@multi-openim/core";
+import { type Clock, sleepOn } from "./clock.js";
 import type { HistoryApi } from "./history.js";
 import type { MessageItem, OpenImSdk } from "./sdk-loader.js";
 import { RELEASED_BY_CLIENT } from "./sdk-rejections.js";
 import type { SdkSession } from "./session.js";
-import { sleep, TimeoutError, withTimeout } from "./timeout.js";
+import { leftUntil, TimeoutError, withTimeout } from "./timeout.js";
 
 /** A send that was issued but whose answer never came (socket lost, timeout): it may or may not be stored. */
 export interface UnknownSend {
@@ -20,6 +21,8 @@ export interface UnknownSend {
 }
 
 export interface UnknownOutcomeDeps {
+  /** Its deadline, timeouts and waits are on it (the client's clock). */
+  clock: Clock;
   selfUserID: () => string;
   /** Budget for reconnecting, finding out and, if needed, resending. */
   timeoutMs: number;
@@ -63,12 +66,13 @@ export async function resolveUnknownSend(
   deps: UnknownOutcomeDeps,
   send: UnknownSend,
 ): Promise<{ serverMsgID: string; serverTime: number }> {
-  const deadline = Date.now() + deps.timeoutMs;
+  const { clock } = deps;
+  const deadline = clock.now() + deps.timeoutMs;
   const { clientMsgID } = send.message;
   const conversationID = conversationIdFor(deps.selfUserID(), send.to);
   if (send.pending) {
     try {
-      const { data } = await withTimeout(send.pending, Math.max(1, deadline - Date.now()), send.what);
+      const { data } = await withTimeout(send.pending, leftUntil(deadline, clock), send.what, clock);
       return { serverMsgID: data?.serverMsgID ?? "", serverTime: Number(data?.sendTime) || 0 };
     } catch (error) {
       if (error instanceof TimeoutError || !isUnknownOutcome(error)) throw error;
@@ -86,12 +90,13 @@ export async function resolveUnknownSend(
         { cause: error },
       );
     });
-    while (deps.catchingUp() && Date.now() < deadline) await sleep(50);
+    while (deps.catchingUp() && clock.now() < deadline) await sleepOn(clock, 50);
     const api = deps.history(session);
     const found = await withTimeout(
       deps.exclusive(() => findInHistory(api, conversationID, send.message)),
-      Math.max(1, deadline - Date.now()),
+      leftUntil(deadline, clock),
       `${send.what}: looking for ${clientMsgID} in history`,
+      clock,
     );
     if (found) {
       deps.log(`${send.what} ${clientMsgID}: outcome was unknown; found on the server, not resent`);
@@ -103,8 +108,9 @@ export async function resolveUnknownSend(
     try {
       const { data } = await withTimeout(
         issue(session.sdk, send),
-        Math.max(1, deadline - Date.now()),
+        leftUntil(deadline, clock),
         send.what,
+        clock,
       );
       return { serverMsgID: data?.serverMsgID ?? "", serverTime: Number(data?.sendTime) || 0 };
     } catch (error) {
