@@ -49,11 +49,14 @@ test("the journal stays bounded, dropping finished entries first", async () => {
   const file = join(dir, "journal.c.json");
   const journal = await InboundJournal.open({ file, log, maxEntries: 5, doneDelayMs: 1 });
   await journal.received(message("pending"));
-  for (let i = 0; i < 10; i++) await journal.done(`d${i}`);
+  for (let i = 0; i < 30; i++) await journal.done(`d${i}`);
   const reopened = await InboundJournal.open({ file, log });
   expect(reopened.seen("pending")).toBe(true);
   expect(reopened.seen("d0")).toBe(false);
-  expect(reopened.seen("d9")).toBe(true);
+  expect(reopened.seen("d29")).toBe(true);
+  // On disk: one snapshot line, then at most twice what it holds (or maxEntries) appended lines.
+  const lines = (await readFile(file, "utf8")).split("\n").filter(Boolean);
+  expect(lines.length).toBeLessThanOrEqual(1 + 10);
 });
 
 test("a burst larger than maxEntries keeps every message in flight, so all of them replay after a crash", async () => {
@@ -76,9 +79,9 @@ test("a burst larger than maxEntries keeps every message in flight, so all of th
   expect(Array.from({ length: 30 }, (_, i) => final.seen(`m${i}`))).toEqual(
     Array.from({ length: 30 }, (_, i) => i >= 20),
   );
-  // On disk too: rewritten as one snapshot line whenever the appended lines would pass the bound.
+  // On disk too: rewritten as one snapshot line whenever the appended lines would pass twice its size.
   const lines = (await readFile(file, "utf8")).split("\n").filter(Boolean);
-  expect(lines.length).toBeLessThanOrEqual(1 + 10);
+  expect(lines.length).toBeLessThanOrEqual(1 + 2 * 10);
 });
 
 test("done rides on the next write, or its own after doneDelayMs, or the flush at stop", async () => {
@@ -151,14 +154,20 @@ test("a write appends only what changed; the first write after open and the boun
   ]);
   expect((await stat(file)).mode & 0o777).toBe(0o600);
 
-  // 100 more lines pass the bound: the next write is one snapshot again, holding what is kept.
-  for (let i = 0; i < 100; i++) await journal.done(`d${i}`);
+  // Past twice what a snapshot holds (100 kept here) the next write is one snapshot again.
+  for (let i = 0; i < 250; i++) await journal.done(`d${i}`);
   const lines = (await readFile(file, "utf8")).split("\n").filter(Boolean);
   expect(lines.length).toBeLessThan(100);
   expect(JSON.parse(lines[0]!).entries.length).toBe(100);
   const reopened = await InboundJournal.open({ file, log, maxEntries: 100 });
   expect(reopened.replayable().map((m) => m.clientMsgID)).toEqual(["b"]);
-  expect(reopened.stateOf("d99")).toBe("done");
+  expect(reopened.stateOf("d249")).toBe("done");
+
+  // A start on a whole file appends at once; the same file cut mid-line is rewritten first.
+  const again = await InboundJournal.open({ file, log, maxEntries: 100 });
+  const before = await readFile(file, "utf8");
+  await again.received(message("c"));
+  expect((await readFile(file, "utf8")).startsWith(before)).toBe(true);
 });
 
 test("a torn last line (a crash mid-append) is skipped quietly, a bad line before it with a warning", async () => {

@@ -36,9 +36,12 @@ const VERSION = 2;
  * snapshot line (`{"version":2,"entries":[…]}`) then one line per change, appended and synced
  * (journal-file.ts); the newest line of an id wins. A write appends only what changed since the last
  * one (before, each write rewrote the whole journal — up to `maxEntries` messages — through a temp file
- * and a rename, twice per message); once the appended lines outnumber `maxEntries` (and at the first write
- * after a start, which drops a torn last line a crash may have left) the journal is rewritten atomically
- * as one snapshot line. A 0.1.0 journal (one JSON object) reads as a snapshot. A message is recorded when admitted, marked dispatched when OpenClaw
+ * and a rename, twice per message). It is rewritten atomically as one snapshot line once the appended
+ * lines outnumber twice the entries it keeps (and `maxEntries`), and at the first write after a start that
+ * found no file or a last line cut short by a crash. An earlier version's journal (one JSON object) reads
+ * as a snapshot.
+ *
+ * A message is recorded when admitted, marked dispatched when OpenClaw
  * adopted the turn (its user message durable in the session: turn-adoption.ts), and done after. After
  * a crash:
  * - received (never adopted): OpenClaw never saw it, or held it only in memory, so the plugin replays it;
@@ -71,8 +74,12 @@ export class InboundJournal {
   private dirReady = false;
   /** Changed since the last write took its lines (the next append carries them). */
   private dirty = new Map<string, Entry>();
-  /** Lines appended since the last snapshot; the first write after open (or a failed one) rewrites. */
+  /** Lines appended since the last snapshot. */
   private appended = 0;
+  /**
+   * The next write rewrites the file as one snapshot: no file yet (its folder may be missing too), a
+   * file that does not end a line (a torn append, or an earlier version's single object), a failed write.
+   */
   private compactNext = true;
 
   private constructor(private readonly options: JournalOptions) {}
@@ -89,6 +96,7 @@ export class InboundJournal {
         );
       }
     }
+    journal.compactNext = !text.endsWith("\n");
     const lines = text.split("\n");
     let last = lines.length - 1;
     while (last > 0 && !lines[last]?.trim()) last--;
@@ -111,8 +119,14 @@ export class InboundJournal {
         if (entry?.id) journal.place(entry, entry.state === "received" || entry.state === "dead");
       }
     });
-    // Not trimmed here: lines may hold entries the last process had dropped, and keeping them only
-    // drops more re-deliveries; the next change trims to the bound, newest lines kept.
+    // Appended lines may hold answered entries the last process had already dropped: the bound again,
+    // oldest first. Dispatched ones stay until the next change trims (OpenClaw's recovery owns them, and
+    // their ids keep re-deliveries out meanwhile), as they did when each write was a whole snapshot.
+    const max = options.maxEntries ?? 500;
+    for (const [id, entry] of journal.finished) {
+      if (journal.open.size + journal.finished.size <= max) break;
+      if (entry.state === "done") journal.finished.delete(id);
+    }
     return journal;
   }
 
@@ -224,8 +238,12 @@ export class InboundJournal {
         this.queued = null;
         const changes = [...this.dirty.values()];
         this.dirty.clear();
-        const max = this.options.maxEntries ?? 500;
-        if (this.compactNext || this.appended + changes.length > max) {
+        // Rewritten once the appended lines outnumber twice what a snapshot holds (and maxEntries): the
+        // file stays within a few snapshots' size, and a burst (thousands in flight, each in a snapshot
+        // with its message) appends rather than rewriting them all.
+        const kept = this.open.size + this.finished.size;
+        const bound = Math.max(this.options.maxEntries ?? 500, 2 * kept);
+        if (this.compactNext || this.appended + changes.length > bound) {
           const entries = [...this.finished.values(), ...this.open.values()];
           const snapshot = `${JSON.stringify({ version: VERSION, entries })}\n`;
           this.compactNext = true;
