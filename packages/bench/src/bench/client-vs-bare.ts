@@ -119,16 +119,21 @@ const results = {
   bareOut: [] as Phase[],
   clientOut: [] as Phase[],
 };
+// Sends go to a new peer each pass as well (warmed by outbound's first send): in one conversation each
+// pass's sends grew the bare SDK's cached history, which it copies on every send.
+let outPeer = "peer";
 const bareSend = async (i: number) => {
   const { data } = await bare.createTextMessage(`out ${i}`);
-  return bare.sendMessage({ recvID: "peer", groupID: "", message: data });
+  return bare.sendMessage({ recvID: outPeer, groupID: "", message: data });
 };
-const clientSend = (i: number) => client.sendText("user:peer", `out ${i}`);
+const clientSend = (i: number) => client.sendText(`user:${outPeer}`, `out ${i}`);
 // A warm pass (not reported), then PASSES passes in alternating order (bare first, then client first),
 // so a change in the machine's load during the run weighs on both sides alike; medians are reported.
 for (let pass = 0; pass <= PASSES; pass++) {
   const keep = (list: Phase[]) => (phase: Phase) => void (pass > 0 && list.push(phase));
   const peer = await newPeer(pass);
+  outPeer = `peer-out-${pass}`;
+  server.registerUser(outPeer);
   const steps = [
     [
       () => inbound(`bare-in-${pass}`, peer, "bare-bot", () => bareReceived).then(keep(results.bareIn)),

@@ -24,7 +24,7 @@ const settings = {
   burst: env("BENCH_BURST", 300),
   // One-way counts: at ~10,000 msg/s a phase of 1,000 messages lasted 0.1 s, too short to tell 5 % apart.
   inbound: env("BENCH_INBOUND", 3000),
-  outbound: env("BENCH_OUTBOUND", 300),
+  outbound: env("BENCH_OUTBOUND", 1000),
   passes: env("BENCH_PASSES", 5),
   recoveryRounds: env("BENCH_ROUNDS", 10),
   massAccounts: env("BENCH_MASS_ACCOUNTS", 50),

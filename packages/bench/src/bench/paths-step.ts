@@ -26,7 +26,7 @@ const result = await benchPaths({
   rounds: env("BENCH_LATENCY_ROUNDS", 100),
   burst: env("BENCH_BURST", 300),
   inbound: env("BENCH_INBOUND", 3000),
-  outbound: env("BENCH_OUTBOUND", 300),
+  outbound: env("BENCH_OUTBOUND", 1000),
   passes: env("BENCH_PASSES", 5),
 });
 release();

@@ -132,22 +132,33 @@ export async function benchPaths(options: {
     measurePhase(name, options.outbound, async () => {
       await Promise.all(Array.from({ length: options.outbound }, (_, i) => send(i)));
     });
+  // Each pass's sends go to a new peer too, the conversation warmed by one send from each bot: in one
+  // conversation every pass's sends grew the bare SDK's cached history, which it copies on each send.
+  const newPeer = async (pass: number) => {
+    const peer = `human-out-${pass}`;
+    server.registerUser(peer);
+    await host.sendText("p", `user:${peer}`, "warm");
+    await bare.sendText(peer, "warm");
+    return peer;
+  };
   let human = "human";
+  let peer = "human";
   const steps = {
     plugin: async () => {
       oneWay.plugin.in.push(await inbound("plugin-in", human, "plugin-bot", pluginCount));
       oneWay.plugin.out.push(
-        await outbound("plugin-out", (i) => host.sendText("p", "user:human", `out ${i}`)),
+        await outbound("plugin-out", (i) => host.sendText("p", `user:${peer}`, `out ${i}`)),
       );
     },
     bare: async () => {
       oneWay.bare.in.push(await inbound("bare-in", human, "bare-bot", bareCount));
-      oneWay.bare.out.push(await outbound("bare-out", (i) => bare.sendText("human", `out ${i}`)));
+      oneWay.bare.out.push(await outbound("bare-out", (i) => bare.sendText(peer, `out ${i}`)));
     },
   };
   const passes = options.passes ?? 3;
   for (let pass = 0; pass < passes; pass++) {
     human = await newHuman(pass);
+    peer = await newPeer(pass);
     for (const step of pass % 2 ? [steps.plugin, steps.bare] : [steps.bare, steps.plugin]) await step();
   }
   const rate = (phases: Phase[]) => median(phases.map((p) => p.perSec));
