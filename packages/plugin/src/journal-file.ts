@@ -19,15 +19,21 @@ const writeError = (file: string, cause: unknown) =>
  */
 export async function appendToFile(file: string, data: string): Promise<void> {
   try {
-    const handle = await open(file, "a", 0o600);
-    try {
-      await handle.writeFile(data);
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
+    await writeSynced(file, "a", data);
   } catch (cause) {
     throw writeError(file, cause);
+  }
+}
+
+/** Writes `data` through a 0600 handle opened with `flags` and waits for it on disk, the handle closed either way. */
+async function writeSynced(path: string, flags: "a" | "w", data: string): Promise<void> {
+  const handle = await open(path, flags, 0o600);
+  try {
+    await handle.writeFile(data);
+    // A new file's metadata (its size, its inode) must be on disk too before it is renamed into place.
+    await (flags === "w" ? handle.sync() : handle.datasync());
+  } finally {
+    await handle.close();
   }
 }
 
@@ -45,13 +51,7 @@ export async function replaceFile(
   const tmp = `${file}.${process.pid}.${++counter}.tmp`;
   try {
     if (options.createDir) await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    const handle = await open(tmp, "w", 0o600);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeSynced(tmp, "w", data);
     await rename(tmp, file);
   } catch (cause) {
     await rm(tmp, { force: true }).catch(() => {});
