@@ -26,17 +26,3 @@ export function withTimeout<T>(
 export function leftUntil(deadline: number, clock: Clock = realClock): number {
   return Math.max(1, deadline - clock.now());
 }
-
-/** A sleep that ends early when `signal` aborts; its timer is released either way. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted || ms <= 0) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
