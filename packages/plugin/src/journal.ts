@@ -122,11 +122,7 @@ export class InboundJournal {
     // Appended lines may hold answered entries the last process had already dropped: the bound again,
     // oldest first. Dispatched ones stay until the next change trims (OpenClaw's recovery owns them, and
     // their ids keep re-deliveries out meanwhile), as they did when each write was a whole snapshot.
-    const max = options.maxEntries ?? 500;
-    for (const [id, entry] of journal.finished) {
-      if (journal.open.size + journal.finished.size <= max) break;
-      if (entry.state === "done") journal.finished.delete(id);
-    }
+    journal.trim("done");
     return journal;
   }
 
@@ -274,13 +270,14 @@ export class InboundJournal {
 
   /**
    * Drops the oldest finished entries beyond `maxEntries` (O(1) each). Entries still in flight are
-   * never dropped, whatever their number: dropping one would lose its replay after a crash.
+   * never dropped, whatever their number: dropping one would lose its replay after a crash. With
+   * `only: "done"` (as the file is read) dispatched entries are kept too.
    */
-  private trim(): void {
+  private trim(only?: "done"): void {
     const max = this.options.maxEntries ?? 500;
-    for (const id of this.finished.keys()) {
+    for (const [id, entry] of this.finished) {
       if (this.open.size + this.finished.size <= max) return;
-      this.finished.delete(id);
+      if (!only || entry.state === only) this.finished.delete(id);
     }
   }
 }
