@@ -101,8 +101,6 @@ export async function benchPaths(options: {
   // swing with the machine's load; the process's CPU time per message (devserver included) does not.
   host.echo.state.reply = false;
   bare.state.reply = false;
-  await host.sendText("p", "user:human", "warm");
-  await bare.sendText("human", "warm");
   const oneWay = {
     plugin: { in: [] as Phase[], out: [] as Phase[] },
     bare: { in: [] as Phase[], out: [] as Phase[] },
@@ -141,8 +139,8 @@ export async function benchPaths(options: {
     await bare.sendText(peer, "warm");
     return peer;
   };
-  let human = "human";
-  let peer = "human";
+  let human = "";
+  let peer = "";
   const steps = {
     plugin: async () => {
       oneWay.plugin.in.push(await inbound("plugin-in", human, "plugin-bot", pluginCount));
